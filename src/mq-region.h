@@ -1,0 +1,38 @@
+/* mq-region.h: MiniMax regions, their hosts and pages, base-URL rules */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MQ_REGION_AUTO,
+  MQ_REGION_GLOBAL,
+  MQ_REGION_CN,
+} MqRegion;
+
+const char         *mq_region_to_string          (MqRegion     region);
+gboolean            mq_region_from_string        (const char  *text,
+                                                  MqRegion    *out_region);
+
+/* Base URLs to try, in order, NULL-terminated. AUTO has none of its own:
+ * callers try GLOBAL then CN (or the remembered one first). */
+const char * const *mq_region_get_base_urls      (MqRegion     region);
+
+/* The Token Plan subscribe / upgrade page of the region (AUTO: global). */
+const char         *mq_region_get_plan_url       (MqRegion     region);
+
+/* TRUE for https://host[...] or http:// on a loopback address
+ * (127.0.0.0/8, ::1, localhost). Sets MQ_ERROR_INVALID_ARGUMENT otherwise. */
+gboolean            mq_base_url_validate         (const char  *url,
+                                                  GError     **error);
+
+/* The API key from the environment for @region, following API.md:
+ * MINIMAX_CN_API_KEY (cn or auto), MINIMAX_API_KEY, MINIMAX_API_TOKEN.
+ * Empty values are ignored. @out_key_region (nullable) receives CN when the
+ * key came from MINIMAX_CN_API_KEY, else @region. Returns a new string or
+ * NULL. */
+char               *mq_region_key_from_environment (MqRegion   region,
+                                                    MqRegion  *out_key_region);
+
+G_END_DECLS
