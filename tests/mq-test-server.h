@@ -1,0 +1,100 @@
+/* mq-test-server.h: a loopback HTTP server for tests, benchmarks and e2e
+ *
+ * A SoupServer listening on 127.0.0.1, port chosen by the kernel, running on
+ * the thread-default main context of the thread that created it (iterate
+ * that context, or run a GMainLoop on it, for requests to be answered).
+ *
+ * Every path answers what its route says; a path without a route answers
+ * 404 with a small JSON body. Routes can be changed at any time, between or
+ * during requests. A route set from a file re-reads the file on every
+ * request, so a script can change the answer by rewriting the file.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _MqTestServer MqTestServer;
+
+/* Listens on 127.0.0.1 port 0. Aborts the test (g_error) when it cannot. */
+MqTestServer *mq_test_server_new              (void);
+/* The same on a given port (0: any free port); NULL and @error on failure. */
+MqTestServer *mq_test_server_new_on_port      (guint          port,
+                                               GError       **error);
+
+/* "http://127.0.0.1:PORT", no trailing slash. */
+char         *mq_test_server_get_base_url     (MqTestServer  *self);
+guint         mq_test_server_get_port         (MqTestServer  *self);
+
+/* Answer @status with @body (@len bytes, or NUL-terminated when -1) and
+ * Content-Type @content_type (none when NULL). Replaces the route's body,
+ * status and content type; keeps its headers, delay and fault settings. */
+void          mq_test_server_set_route        (MqTestServer  *self,
+                                               const char    *path,
+                                               guint          status,
+                                               const char    *content_type,
+                                               const char    *body,
+                                               gssize         len);
+/* Answer @status with the file tests/data/@fixture, found with
+ * g_test_build_filename (G_TEST_DIST, "data", fixture, NULL). Needs
+ * g_test_init() (or G_TEST_SRCDIR set). Content type from the extension:
+ * .json application/json, .html/.htm text/html; charset=UTF-8, else
+ * text/plain; charset=UTF-8. */
+void          mq_test_server_set_route_fixture (MqTestServer *self,
+                                                const char   *path,
+                                                guint         status,
+                                                const char   *fixture);
+/* Answer @status with the file at @filename (any path), read anew on every
+ * request; a file that cannot be read answers 500. Content type as above. */
+void          mq_test_server_set_route_file   (MqTestServer  *self,
+                                               const char    *path,
+                                               guint          status,
+                                               const char    *filename);
+/* Removes every setting of @path: it answers 404 again. */
+void          mq_test_server_remove_route     (MqTestServer  *self,
+                                               const char    *path);
+
+/* Adds (or with @value NULL removes) a response header on @path, e.g.
+ * "Retry-After" or "Location". */
+void          mq_test_server_set_header       (MqTestServer  *self,
+                                               const char    *path,
+                                               const char    *name,
+                                               const char    *value);
+
+/* Answers after @ms milliseconds, without blocking the main context. */
+void          mq_test_server_set_delay_ms     (MqTestServer  *self,
+                                               const char    *path,
+                                               guint          ms);
+/* Closes the connection without answering anything. */
+void          mq_test_server_set_drop         (MqTestServer  *self,
+                                               const char    *path,
+                                               gboolean       drop);
+/* Sends the status line, the headers with the full Content-Length, and only
+ * the first @bytes of the body, then closes the connection. -1 turns it off. */
+void          mq_test_server_set_truncate     (MqTestServer  *self,
+                                               const char    *path,
+                                               gssize         bytes);
+/* Sends the body with chunked transfer encoding (no Content-Length). */
+void          mq_test_server_set_chunked      (MqTestServer  *self,
+                                               const char    *path,
+                                               gboolean       chunked);
+
+/* Requests received on @path (counted on arrival, whatever the answer). */
+guint         mq_test_server_get_hits         (MqTestServer  *self,
+                                               const char    *path);
+/* Requests received on any path. */
+guint         mq_test_server_get_total_hits   (MqTestServer  *self);
+/* A request header of the last request received (any path); NULL when that
+ * request had no such header or there was no request yet. */
+char         *mq_test_server_dup_last_header  (MqTestServer  *self,
+                                               const char    *name);
+/* The path of the last request received, NULL before any. */
+char         *mq_test_server_dup_last_path    (MqTestServer  *self);
+
+/* Stops listening, closes every connection and drops pending answers. */
+void          mq_test_server_free             (MqTestServer  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqTestServer, mq_test_server_free)
+
+G_END_DECLS
