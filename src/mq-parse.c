@@ -1,0 +1,528 @@
+/* mq-parse.c: response body -> MqSnapshot, never trusting the input
+ *
+ * The endpoint has no published schema and changed shape twice in 2026, so
+ * every field is optional, numbers may be int, float or numeric string, and
+ * a row with a value of the wrong kind is kept but marked unusable rather
+ * than guessed at. Interpretation happens in mq-snapshot.c.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "mq-error.h"
+#include "mq-region.h"
+#include "mq-snapshot-private.h"
+
+/* Real responses nest four levels deep; anything much deeper is hostile. */
+#define MAX_NESTING 64
+/* A plan lists a handful of models; bound the work a hostile body causes. */
+#define MAX_ROWS 100000
+
+#define MIN_EPOCH_MS G_GINT64_CONSTANT (946684800000)   /* 2000-01-01 */
+#define MAX_EPOCH_MS G_GINT64_CONSTANT (7258118400000)  /* 2200-01-01 */
+#define MAX_DURATION_MS (G_GINT64_CONSTANT (400) * 24 * 3600 * 1000)
+#define MAX_COUNT 1e15
+
+typedef enum {
+  FIELD_ABSENT,
+  FIELD_OK,
+  FIELD_BAD,
+} FieldResult;
+
+static FieldResult
+read_number (JsonObject *object,
+             const char *member,
+             double     *out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  double value;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FIELD_ABSENT;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FIELD_BAD;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      value = (double) json_node_get_int (node);
+      break;
+
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (node);
+      break;
+
+    case G_TYPE_STRING:
+      {
+        g_autofree char *text = g_strstrip (g_strdup (json_node_get_string (node)));
+        char *end = NULL;
+
+        if (*text == '\0')
+          return FIELD_ABSENT;
+        value = g_ascii_strtod (text, &end);
+        if (end == text || *end != '\0')
+          return FIELD_BAD;
+      }
+      break;
+
+    default:
+      return FIELD_BAD;
+    }
+
+  if (!isfinite (value))
+    return FIELD_BAD;
+
+  *out = value;
+  return FIELD_OK;
+}
+
+/* Counts: whole, non-negative, below an absurd bound. */
+static FieldResult
+read_count (JsonObject *object,
+            const char *member,
+            gboolean   *has,
+            gint64     *out)
+{
+  double value = 0;
+  FieldResult result = read_number (object, member, &value);
+
+  if (result != FIELD_OK)
+    return result;
+  if (value < 0 || value > MAX_COUNT)
+    return FIELD_BAD;
+
+  *has = TRUE;
+  *out = (gint64) llround (value);
+  return FIELD_OK;
+}
+
+static FieldResult
+read_percent (JsonObject *object,
+              const char *member,
+              gboolean   *has,
+              double     *out)
+{
+  double value = 0;
+  FieldResult result = read_number (object, member, &value);
+
+  if (result != FIELD_OK)
+    return result;
+  if (value < 0 || value > 100)
+    return FIELD_BAD;
+
+  *has = TRUE;
+  *out = value;
+  return FIELD_OK;
+}
+
+/* Statuses other than 1, 2, 3 carry no meaning we know: ignored. */
+static FieldResult
+read_status (JsonObject *object,
+             const char *member,
+             gboolean   *has,
+             gint64     *out)
+{
+  double value = 0;
+  FieldResult result = read_number (object, member, &value);
+
+  if (result != FIELD_OK)
+    return result;
+  if (value != 1 && value != 2 && value != 3)
+    return FIELD_ABSENT;
+
+  *has = TRUE;
+  *out = (gint64) value;
+  return FIELD_OK;
+}
+
+/* Times are tolerated when wrong (rule 6 falls back to remains_time): an
+ * out-of-range value is simply absent. */
+static void
+read_epoch_ms (JsonObject *object,
+               const char *member,
+               gboolean   *has,
+               gint64     *out)
+{
+  double value = 0;
+
+  if (read_number (object, member, &value) != FIELD_OK)
+    return;
+  if (value < MIN_EPOCH_MS || value > MAX_EPOCH_MS)
+    return;
+
+  *has = TRUE;
+  *out = (gint64) value;
+}
+
+static void
+read_duration_ms (JsonObject *object,
+                  const char *member,
+                  gboolean   *has,
+                  gint64     *out)
+{
+  double value = 0;
+
+  if (read_number (object, member, &value) != FIELD_OK)
+    return;
+  if (value < 0 || value > MAX_DURATION_MS)
+    return;
+
+  *has = TRUE;
+  *out = (gint64) value;
+}
+
+static void
+read_boost (JsonObject        *object,
+            const char * const *members,
+            gboolean          *has,
+            double            *out)
+{
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      double value = 0;
+
+      if (read_number (object, members[i], &value) != FIELD_OK)
+        continue;
+      if (value <= 0 || value > 1000000)
+        continue;
+
+      *has = TRUE;
+      *out = value;
+      return;
+    }
+}
+
+typedef struct {
+  const char *total;
+  const char *usage;
+  const char *remaining_aliases[3];
+  const char *used_alias;
+  const char *percent;
+  const char *status;
+  const char *boost[5];
+  const char *start;
+  const char *end;
+  const char *remains;
+} WindowFields;
+
+static const WindowFields interval_fields = {
+  "current_interval_total_count",
+  "current_interval_usage_count",
+  { "current_interval_remaining_count", "current_interval_remains_count", NULL },
+  "current_interval_used_count",
+  "current_interval_remaining_percent",
+  "current_interval_status",
+  { "interval_boost_permille", "interval_boost_permill",
+    "current_interval_boost_permille", "current_interval_boost_permill", NULL },
+  "start_time",
+  "end_time",
+  "remains_time",
+};
+
+static const WindowFields weekly_fields = {
+  "current_weekly_total_count",
+  "current_weekly_usage_count",
+  { "current_weekly_remaining_count", "current_weekly_remains_count", NULL },
+  "current_weekly_used_count",
+  "current_weekly_remaining_percent",
+  "current_weekly_status",
+  { "weekly_boost_permille", "weekly_boost_permill",
+    "current_weekly_boost_permille", "current_weekly_boost_permill", NULL },
+  "weekly_start_time",
+  "weekly_end_time",
+  "weekly_remains_time",
+};
+
+/* Returns FALSE when a counted field held a value of the wrong kind. */
+static gboolean
+read_window (JsonObject         *row,
+             const WindowFields *fields,
+             MqRawWindow        *raw)
+{
+  gboolean ok = TRUE;
+
+  ok &= read_count (row, fields->total, &raw->has_total, &raw->total) != FIELD_BAD;
+  ok &= read_count (row, fields->usage, &raw->has_usage, &raw->usage) != FIELD_BAD;
+  for (guint i = 0; fields->remaining_aliases[i] != NULL && !raw->has_remaining_alias; i++)
+    ok &= read_count (row, fields->remaining_aliases[i],
+                      &raw->has_remaining_alias, &raw->remaining_alias) != FIELD_BAD;
+  ok &= read_count (row, fields->used_alias, &raw->has_used_alias, &raw->used_alias) != FIELD_BAD;
+  ok &= read_percent (row, fields->percent, &raw->has_percent, &raw->percent) != FIELD_BAD;
+  ok &= read_status (row, fields->status, &raw->has_status, &raw->status) != FIELD_BAD;
+
+  read_boost (row, fields->boost, &raw->has_boost, &raw->boost_permille);
+  read_epoch_ms (row, fields->start, &raw->has_start, &raw->start_ms);
+  read_epoch_ms (row, fields->end, &raw->has_end, &raw->end_ms);
+  read_duration_ms (row, fields->remains, &raw->has_remains, &raw->remains_ms);
+
+  return ok;
+}
+
+/* json-glib recurses per nesting level; refuse hostile depth before it
+ * ever sees the body. Strings are skipped, escapes included. */
+static gboolean
+nesting_within (const char *data,
+                gsize       length,
+                guint       limit)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '{':
+        case '[':
+          if (++depth > limit)
+            return FALSE;
+          break;
+        case '}':
+        case ']':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+looks_like_html (const char *data,
+                 gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      if (g_ascii_isspace (data[i]))
+        continue;
+      return data[i] == '<';
+    }
+  return FALSE;
+}
+
+static gboolean
+check_api_status (JsonObject  *base_resp,
+                  GError     **error)
+{
+  double code = 0;
+
+  if (read_number (base_resp, "status_code", &code) == FIELD_BAD)
+    {
+      g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
+                   _("MiniMax answered with a status this version cannot read. Try again later; if it persists, update MiniMax Quota."));
+      return FALSE;
+    }
+
+  if (code == 0)
+    return TRUE;
+
+  switch ((gint64) code)
+    {
+    case 1004:
+      g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                   _("MiniMax did not accept the API key (MiniMax code 1004). Check that it is a Token Plan key (sk-cp-…) and was copied whole."));
+      break;
+    case 2049:
+      g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                   _("The API key was rejected (MiniMax code 2049). Check the key and its region: keys are per region."));
+      break;
+    case 2062:
+      g_set_error (error, MQ_ERROR, MQ_ERROR_NO_PLAN,
+                   _("This account has no active Token Plan (MiniMax code 2062). Subscribe to a plan, or check that the key belongs to the account that has one."));
+      break;
+    case 1008:
+      g_set_error (error, MQ_ERROR, MQ_ERROR_NO_PLAN,
+                   _("The account balance is insufficient (MiniMax code 1008). Top up or renew the plan."));
+      break;
+    case 1002:
+      g_set_error (error, MQ_ERROR, MQ_ERROR_RATE_LIMITED,
+                   _("MiniMax is limiting how often quota can be checked (MiniMax code 1002). It will be checked again later."));
+      break;
+    case 1000:
+    case 1024:
+      g_set_error (error, MQ_ERROR, MQ_ERROR_SERVER,
+                   _("MiniMax reported an internal error (MiniMax code %d). Try again later."),
+                   (int) code);
+      break;
+    default:
+      g_set_error (error, MQ_ERROR, MQ_ERROR_SERVER,
+                   _("MiniMax answered with error code %.0f. Try again later."),
+                   code);
+      break;
+    }
+
+  return FALSE;
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+static gboolean
+unreadable (GError     **error,
+            const char  *message)
+{
+  g_set_error_literal (error, MQ_ERROR, MQ_ERROR_UNREADABLE, message);
+  return FALSE;
+}
+
+MqSnapshot *
+mq_snapshot_parse (const char  *data,
+                   gsize        length,
+                   gint64       now_ms,
+                   MqRegion     region,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GArray) models = NULL;
+  JsonNode *root;
+  JsonObject *top, *payload, *base_resp;
+  JsonNode *rows_node = NULL;
+  JsonArray *rows;
+  guint n_rows;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length == 0)
+    {
+      unreadable (error, _("MiniMax sent an empty answer. Try again later."));
+      return NULL;
+    }
+
+  if (looks_like_html (data, length))
+    {
+      unreadable (error, _("MiniMax answered with a web page instead of quota data (often a firewall or Cloudflare check). Try again later."));
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (data, length, NULL))
+    {
+      unreadable (error, _("MiniMax sent text that is not valid UTF-8. Try again later; if it persists, update MiniMax Quota."));
+      return NULL;
+    }
+
+  if (!nesting_within (data, length, MAX_NESTING))
+    {
+      unreadable (error, _("MiniMax sent data nested too deeply to be quota data. Try again later."));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
+    {
+      g_debug ("Response is not JSON (%zu bytes)", length);
+      unreadable (error, _("MiniMax sent data that is not valid JSON. Try again later; if it persists, update MiniMax Quota."));
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      unreadable (error, _("MiniMax sent JSON of an unexpected shape. Try again later; if it persists, update MiniMax Quota."));
+      return NULL;
+    }
+
+  top = json_node_get_object (root);
+
+  /* The web/cookie variant wraps the payload in {"data": {...}}. */
+  payload = top;
+  if (!json_object_has_member (top, "model_remains") && member_object (top, "data") != NULL)
+    payload = member_object (top, "data");
+
+  base_resp = member_object (top, "base_resp");
+  if (base_resp == NULL)
+    base_resp = member_object (payload, "base_resp");
+
+  if (base_resp != NULL && !check_api_status (base_resp, error))
+    return NULL;
+
+  rows_node = json_object_get_member (payload, "model_remains");
+  if (rows_node == NULL || JSON_NODE_HOLDS_NULL (rows_node))
+    {
+      unreadable (error, _("MiniMax’s answer holds no quota data. Try again later; if it persists, update MiniMax Quota."));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (rows_node))
+    {
+      unreadable (error, _("MiniMax sent quota data of an unexpected shape. Try again later; if it persists, update MiniMax Quota."));
+      return NULL;
+    }
+
+  rows = json_node_get_array (rows_node);
+  n_rows = json_array_get_length (rows);
+  if (n_rows > MAX_ROWS)
+    {
+      unreadable (error, _("MiniMax sent far more quota rows than any plan has. Try again later."));
+      return NULL;
+    }
+
+  models = g_array_sized_new (FALSE, TRUE, sizeof (MqModel), n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      JsonNode *row_node = json_array_get_element (rows, i);
+      JsonObject *row;
+      JsonNode *name_node;
+      MqRawRow raw = { 0 };
+      MqModel model;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row_node))
+        {
+          g_debug ("Skipping quota row %u: not an object", i);
+          continue;
+        }
+
+      row = json_node_get_object (row_node);
+      name_node = json_object_get_member (row, "model_name");
+      if (name_node == NULL || !JSON_NODE_HOLDS_VALUE (name_node) ||
+          json_node_get_value_type (name_node) != G_TYPE_STRING ||
+          *json_node_get_string (name_node) == '\0')
+        {
+          g_debug ("Skipping quota row %u: no model name", i);
+          continue;
+        }
+
+      raw.name = json_node_get_string (name_node);
+      if (!read_window (row, &interval_fields, &raw.interval))
+        raw.malformed = TRUE;
+      if (!read_window (row, &weekly_fields, &raw.weekly))
+        raw.malformed = TRUE;
+
+      mq_model_interpret (&raw, now_ms, &model);
+      g_array_append_val (models, model);
+    }
+
+  return mq_snapshot_new_take (g_steal_pointer (&models), now_ms, region);
+}

@@ -1,0 +1,546 @@
+/* mq-snapshot.c: the immutable quota snapshot and the interpretation rules
+ *
+ * Every rule of API.md "Interpretation rules" lives here and nowhere else.
+ * Pure: no GTK, no libsoup, no clock (now_ms is always passed in).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "mq-snapshot-private.h"
+
+#define HOUR_MS   (G_GINT64_CONSTANT (3600) * 1000)
+#define DAY_MS    (24 * HOUR_MS)
+
+/* How far apart a count-derived percent and the reported one may be for the
+ * two to be taken as the same reading (rule 4). */
+#define AGREEMENT_POINTS 1.0
+
+struct _MqSnapshot {
+  gatomicrefcount ref_count;
+  GArray   *models;           /* MqModel */
+  gint64    fetched_at_ms;
+  MqRegion  region;
+};
+
+G_DEFINE_BOXED_TYPE (MqSnapshot, mq_snapshot, mq_snapshot_ref, mq_snapshot_unref)
+
+static void
+model_clear (gpointer data)
+{
+  MqModel *model = data;
+
+  g_clear_pointer (&model->name, g_free);
+}
+
+MqSnapshot *
+mq_snapshot_new_take (GArray   *models,
+                      gint64    fetched_at_ms,
+                      MqRegion  region)
+{
+  MqSnapshot *self = g_new0 (MqSnapshot, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->models = models;
+  g_array_set_clear_func (self->models, model_clear);
+  self->fetched_at_ms = fetched_at_ms;
+  self->region = region;
+
+  return self;
+}
+
+MqSnapshot *
+mq_snapshot_ref (MqSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+mq_snapshot_unref (MqSnapshot *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      g_array_unref (self->models);
+      g_free (self);
+    }
+}
+
+guint
+mq_snapshot_get_n_models (MqSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->models->len;
+}
+
+const MqModel *
+mq_snapshot_get_model (MqSnapshot *self,
+                       guint       index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->models->len, NULL);
+
+  return &g_array_index (self->models, MqModel, index);
+}
+
+const MqModel *
+mq_snapshot_find_model (MqSnapshot *self,
+                        const char *name)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (name == NULL)
+    return NULL;
+
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      const MqModel *model = &g_array_index (self->models, MqModel, i);
+
+      if (g_strcmp0 (model->name, name) == 0)
+        return model;
+    }
+
+  return NULL;
+}
+
+gint64
+mq_snapshot_get_fetched_at_ms (MqSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->fetched_at_ms;
+}
+
+MqRegion
+mq_snapshot_get_region (MqSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, MQ_REGION_AUTO);
+
+  return self->region;
+}
+
+const MqWindow *
+mq_model_get_window (const MqModel *model,
+                     MqSlot         slot)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+
+  return slot == MQ_SLOT_WEEKLY ? &model->weekly : &model->interval;
+}
+
+gint64
+mq_snapshot_get_next_reset_ms (MqSnapshot *self,
+                               gint64      now_ms)
+{
+  gint64 next = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      const MqModel *model = &g_array_index (self->models, MqModel, i);
+
+      if (!model->usable || !model->in_plan)
+        continue;
+
+      for (int slot = MQ_SLOT_INTERVAL; slot <= MQ_SLOT_WEEKLY; slot++)
+        {
+          const MqWindow *window = mq_model_get_window (model, slot);
+
+          if (!window->known || window->unlimited || window->resets_at_ms <= now_ms)
+            continue;
+          if (next == 0 || window->resets_at_ms < next)
+            next = window->resets_at_ms;
+        }
+    }
+
+  return next;
+}
+
+MqLane
+mq_lane_for_name (const char *model_name)
+{
+  g_autofree char *lower = NULL;
+
+  if (model_name == NULL)
+    return MQ_LANE_OTHER;
+
+  lower = g_ascii_strdown (model_name, -1);
+
+  if (g_str_equal (lower, "general") || g_str_has_prefix (lower, "minimax-m") ||
+      g_str_equal (lower, "text") || g_str_has_prefix (lower, "abab"))
+    return MQ_LANE_TEXT;
+  if (g_str_equal (lower, "video") || strstr (lower, "hailuo") != NULL ||
+      g_str_has_prefix (lower, "video-") || g_str_has_prefix (lower, "t2v") ||
+      g_str_has_prefix (lower, "i2v") || g_str_has_prefix (lower, "s2v"))
+    return MQ_LANE_VIDEO;
+  if (g_str_has_prefix (lower, "speech") || g_str_equal (lower, "tts"))
+    return MQ_LANE_SPEECH;
+  if (g_str_has_prefix (lower, "image"))
+    return MQ_LANE_IMAGE;
+  if (g_str_has_prefix (lower, "music"))
+    return MQ_LANE_MUSIC;
+
+  return MQ_LANE_OTHER;
+}
+
+const char *
+mq_state_to_string (MqState state)
+{
+  switch (state)
+    {
+    case MQ_STATE_OK: return "ok";
+    case MQ_STATE_LOW: return "low";
+    case MQ_STATE_CRITICAL: return "critical";
+    case MQ_STATE_EXHAUSTED: return "exhausted";
+    case MQ_STATE_UNKNOWN:
+    default: return "unknown";
+    }
+}
+
+const char *
+mq_slot_to_string (MqSlot slot)
+{
+  return slot == MQ_SLOT_WEEKLY ? "weekly" : "interval";
+}
+
+static const MqThresholds default_thresholds = {
+  MQ_THRESHOLD_LOW_DEFAULT,
+  MQ_THRESHOLD_CRITICAL_DEFAULT,
+};
+
+MqState
+mq_state_for_window (const MqWindow     *window,
+                     const MqThresholds *thresholds)
+{
+  g_return_val_if_fail (window != NULL, MQ_STATE_UNKNOWN);
+
+  if (thresholds == NULL)
+    thresholds = &default_thresholds;
+
+  if (!window->known)
+    return MQ_STATE_UNKNOWN;
+  if (window->unlimited)
+    return MQ_STATE_OK;
+  if (window->exhausted)
+    return MQ_STATE_EXHAUSTED;
+  if (window->remaining_percent < 0)
+    return MQ_STATE_UNKNOWN;
+  if (window->remaining_percent <= 0)
+    return MQ_STATE_EXHAUSTED;
+  if (window->remaining_percent <= thresholds->critical)
+    return MQ_STATE_CRITICAL;
+  if (window->remaining_percent <= thresholds->low)
+    return MQ_STATE_LOW;
+  return MQ_STATE_OK;
+}
+
+/* A window with a percent to compare: limited, known, with a percent. */
+static gboolean
+window_is_measured (const MqWindow *window)
+{
+  return window->known && !window->unlimited && window->remaining_percent >= 0;
+}
+
+gboolean
+mq_snapshot_get_headline (MqSnapshot         *self,
+                          const char         *model_name,
+                          const MqThresholds *thresholds,
+                          MqHeadline         *out_headline)
+{
+  const MqModel *model = NULL;
+  const MqWindow *interval, *weekly, *binding = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out_headline != NULL, FALSE);
+
+  memset (out_headline, 0, sizeof *out_headline);
+  out_headline->remaining_percent = MQ_PERCENT_UNKNOWN;
+  out_headline->state = MQ_STATE_UNKNOWN;
+  out_headline->slot = MQ_SLOT_INTERVAL;
+
+  if (model_name != NULL && *model_name != '\0')
+    model = mq_snapshot_find_model (self, model_name);
+
+  /* The text lane: "general" on current plans, "MiniMax-M*" on older ones. */
+  for (guint i = 0; model == NULL && i < self->models->len; i++)
+    {
+      const MqModel *candidate = &g_array_index (self->models, MqModel, i);
+
+      if (candidate->lane == MQ_LANE_TEXT)
+        model = candidate;
+    }
+
+  if (model == NULL)
+    return FALSE;
+
+  out_headline->model = model;
+
+  if (!model->usable || !model->in_plan)
+    return TRUE;
+
+  interval = &model->interval;
+  weekly = &model->weekly;
+
+  /* Rule 7: the tighter window binds; exhausted beats everything, a tie
+   * goes to the 5-hour window since it resets first. */
+  if (window_is_measured (interval))
+    binding = interval;
+  if (window_is_measured (weekly) &&
+      (binding == NULL ||
+       (weekly->exhausted && !binding->exhausted) ||
+       (weekly->exhausted == binding->exhausted &&
+        weekly->remaining_percent < binding->remaining_percent)))
+    binding = weekly;
+
+  if (binding == NULL)
+    {
+      gboolean interval_unlimited = interval->known && interval->unlimited;
+      gboolean weekly_unlimited = weekly->known && weekly->unlimited;
+
+      if (interval_unlimited && (weekly_unlimited || !weekly->known))
+        {
+          out_headline->unlimited = TRUE;
+          out_headline->state = MQ_STATE_OK;
+        }
+      return TRUE;
+    }
+
+  out_headline->slot = binding == weekly ? MQ_SLOT_WEEKLY : MQ_SLOT_INTERVAL;
+  out_headline->remaining_percent = binding->remaining_percent;
+  out_headline->resets_at_ms = binding->resets_at_ms;
+  out_headline->state = mq_state_for_window (binding, thresholds);
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Interpretation of one row                                            */
+/* ------------------------------------------------------------------ */
+
+static MqPeriod
+period_for_duration (gint64 duration_ms)
+{
+  if (duration_ms >= 3 * HOUR_MS + HOUR_MS / 2 && duration_ms <= 6 * HOUR_MS)
+    return MQ_PERIOD_FIVE_HOUR;
+  if (duration_ms >= 20 * HOUR_MS && duration_ms <= 28 * HOUR_MS)
+    return MQ_PERIOD_DAILY;
+  if (duration_ms >= 6 * DAY_MS + DAY_MS / 2 && duration_ms <= 7 * DAY_MS + DAY_MS / 2)
+    return MQ_PERIOD_WEEKLY;
+  return MQ_PERIOD_UNKNOWN;
+}
+
+static void
+interpret_times (const MqRawWindow *raw,
+                 MqSlot             slot,
+                 MqLane             lane,
+                 gint64             now_ms,
+                 MqWindow          *window)
+{
+  MqPeriod period = MQ_PERIOD_UNKNOWN;
+
+  if (raw->has_start && raw->has_end && raw->end_ms > raw->start_ms)
+    {
+      window->period_seconds = (raw->end_ms - raw->start_ms) / 1000;
+      period = period_for_duration (raw->end_ms - raw->start_ms);
+    }
+
+  /* Rule 6: end_time when valid, else now + remains_time. */
+  if (raw->has_end && (!raw->has_start || raw->end_ms > raw->start_ms))
+    window->resets_at_ms = raw->end_ms;
+  else if (raw->has_remains)
+    window->resets_at_ms = now_ms + raw->remains_ms;
+
+  if (period == MQ_PERIOD_UNKNOWN)
+    {
+      if (slot == MQ_SLOT_WEEKLY)
+        period = MQ_PERIOD_WEEKLY;
+      else
+        period = lane == MQ_LANE_TEXT ? MQ_PERIOD_FIVE_HOUR : MQ_PERIOD_DAILY;
+    }
+
+  window->period = period;
+}
+
+static gboolean
+close_to (double a,
+          double b)
+{
+  return fabs (a - b) <= AGREEMENT_POINTS + 1e-9;
+}
+
+/* Rule 4: which count is remaining. */
+static void
+interpret_counts (const MqRawWindow *raw,
+                  MqWindow          *window)
+{
+  gint64 total = raw->has_total ? raw->total : 0;
+
+  if (total > 0)
+    window->total = total;
+
+  if (raw->has_remaining_alias)
+    {
+      window->remaining = raw->remaining_alias;
+      if (total > 0)
+        window->used = MAX (total - raw->remaining_alias, 0);
+      if (raw->has_used_alias)
+        window->used = raw->used_alias;
+    }
+  else if (raw->has_used_alias)
+    {
+      window->used = raw->used_alias;
+      if (total > 0)
+        window->remaining = MAX (total - raw->used_alias, 0);
+    }
+  else if (total > 0 && raw->has_usage && raw->usage <= total)
+    {
+      double as_remaining = (double) raw->usage / (double) total * 100.0;
+      double as_used = 100.0 - as_remaining;
+
+      if (!raw->has_percent || close_to (as_remaining, raw->percent))
+        {
+          window->remaining = raw->usage;
+          window->used = total - raw->usage;
+        }
+      else if (close_to (as_used, raw->percent))
+        {
+          window->used = raw->usage;
+          window->remaining = total - raw->usage;
+        }
+      else
+        window->counts_unreliable = TRUE;
+    }
+  else if (total > 0 && raw->has_usage)
+    {
+      /* More used or remaining than the limit: neither reading holds. */
+      window->counts_unreliable = TRUE;
+    }
+
+  /* An alias beyond the limit means neither count can be trusted. */
+  if (window->total > 0 &&
+      (window->remaining > window->total || window->used > window->total))
+    window->counts_unreliable = TRUE;
+
+  if (window->counts_unreliable)
+    {
+      window->total = MQ_COUNT_UNKNOWN;
+      window->remaining = MQ_COUNT_UNKNOWN;
+      window->used = MQ_COUNT_UNKNOWN;
+    }
+}
+
+static void
+interpret_window (const MqRawWindow *raw,
+                  const MqRawWindow *other,
+                  MqSlot             slot,
+                  MqLane             lane,
+                  gboolean           row_has_status,
+                  gint64             now_ms,
+                  MqWindow          *window)
+{
+  memset (window, 0, sizeof *window);
+  window->remaining_percent = MQ_PERCENT_UNKNOWN;
+  window->total = MQ_COUNT_UNKNOWN;
+  window->remaining = MQ_COUNT_UNKNOWN;
+  window->used = MQ_COUNT_UNKNOWN;
+  window->boost = 1.0;
+
+  if (raw->has_boost && raw->boost_permille > 0)
+    window->boost = raw->boost_permille / 1000.0;
+
+  interpret_times (raw, slot, lane, now_ms, window);
+
+  /* Rule 2: status 3 means no limit applies to this window. */
+  if (raw->has_status && raw->status == 3)
+    {
+      window->known = TRUE;
+      window->unlimited = TRUE;
+      window->resets_at_ms = 0;
+      return;
+    }
+
+  /* Rule 2, old count-based format: a weekly total of 0 beside a real
+   * interval total means there is no weekly limit, not "0% left". */
+  if (!row_has_status && slot == MQ_SLOT_WEEKLY && !raw->has_percent &&
+      (!raw->has_total || raw->total == 0) &&
+      !raw->has_remaining_alias && !raw->has_used_alias &&
+      other->has_total && other->total > 0)
+    {
+      window->known = TRUE;
+      window->unlimited = TRUE;
+      window->resets_at_ms = 0;
+      return;
+    }
+
+  interpret_counts (raw, window);
+
+  if (raw->has_percent)
+    window->remaining_percent = raw->percent;
+  else if (window->total > 0 && window->remaining >= 0 && !window->counts_unreliable)
+    window->remaining_percent = (double) window->remaining / (double) window->total * 100.0;
+
+  /* Rule 3: exhausted on status 2, or nothing left. */
+  if (raw->has_status && raw->status == 2)
+    {
+      window->exhausted = TRUE;
+      window->remaining_percent = 0;
+    }
+  else if (window->remaining_percent == 0 ||
+           (window->total > 0 && window->remaining == 0))
+    window->exhausted = TRUE;
+
+  if (window->exhausted && window->remaining_percent < 0)
+    window->remaining_percent = 0;
+
+  window->known = window->remaining_percent >= 0 || window->total > 0 ||
+                  (raw->has_status && (raw->status == 1 || raw->status == 2));
+
+  if (!window->known)
+    window->resets_at_ms = 0;
+}
+
+void
+mq_model_interpret (const MqRawRow *raw,
+                    gint64          now_ms,
+                    MqModel        *out)
+{
+  const MqRawWindow *ri = &raw->interval;
+  const MqRawWindow *rw = &raw->weekly;
+  gboolean row_has_status;
+
+  memset (out, 0, sizeof *out);
+  out->name = g_strdup (raw->name != NULL ? raw->name : "");
+  out->lane = mq_lane_for_name (out->name);
+  out->in_plan = TRUE;
+  out->usable = !raw->malformed;
+
+  row_has_status = ri->has_status || rw->has_status;
+
+  /* Rule 1: not in plan. Both totals 0 and both statuses 3; the server
+   * still says 100% for such rows, which must never be shown. */
+  if (ri->has_status && rw->has_status && ri->status == 3 && rw->status == 3 &&
+      (!ri->has_total || ri->total == 0) && (!rw->has_total || rw->total == 0) &&
+      !ri->has_remaining_alias && !rw->has_remaining_alias)
+    out->in_plan = FALSE;
+
+  if (!out->usable || !out->in_plan)
+    {
+      interpret_window (&(MqRawWindow) { 0 }, &(MqRawWindow) { 0 },
+                        MQ_SLOT_INTERVAL, out->lane, FALSE, now_ms, &out->interval);
+      interpret_window (&(MqRawWindow) { 0 }, &(MqRawWindow) { 0 },
+                        MQ_SLOT_WEEKLY, out->lane, FALSE, now_ms, &out->weekly);
+      out->interval.period = MQ_PERIOD_UNKNOWN;
+      out->weekly.period = MQ_PERIOD_UNKNOWN;
+      return;
+    }
+
+  interpret_window (ri, rw, MQ_SLOT_INTERVAL, out->lane, row_has_status, now_ms, &out->interval);
+  interpret_window (rw, ri, MQ_SLOT_WEEKLY, out->lane, row_has_status, now_ms, &out->weekly);
+}
