@@ -14,4 +14,22 @@ else
 fi
 ninja -C "$builddir"
 
-meson test -C "$builddir" --print-errorlogs --num-processes 2
+status=0
+meson test -C "$builddir" --print-errorlogs --num-processes 2 || status=$?
+
+# One closing line that any CI reader understands.
+python3 - "$builddir/meson-logs/testlog.json" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+with open(sys.argv[1]) as log:
+    for line in log:
+        result = json.loads(line).get("result")
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit "$status"
