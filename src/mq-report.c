@@ -1,0 +1,630 @@
+/* mq-report.c: a snapshot as JSON or as a text table */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "mq-error.h"
+#include "mq-format.h"
+#include "mq-report.h"
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                 */
+/* ------------------------------------------------------------------ */
+
+static const char *
+period_to_string (MqPeriod period)
+{
+  switch (period)
+    {
+    case MQ_PERIOD_FIVE_HOUR: return "5h";
+    case MQ_PERIOD_DAILY: return "daily";
+    case MQ_PERIOD_WEEKLY: return "weekly";
+    case MQ_PERIOD_UNKNOWN:
+    default: return NULL;
+    }
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_count_or_null (JsonBuilder *builder,
+                   const char  *member,
+                   gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value >= 0)
+    json_builder_add_int_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* An integer when integral, else a float; null when unknown. */
+static void
+add_percent_or_null (JsonBuilder *builder,
+                     const char  *member,
+                     double       percent)
+{
+  json_builder_set_member_name (builder, member);
+  if (isnan (percent) || percent < 0)
+    json_builder_add_null_value (builder);
+  else if (percent == floor (percent) && percent <= (double) G_MAXINT32)
+    json_builder_add_int_value (builder, (gint64) percent);
+  else
+    json_builder_add_double_value (builder, percent);
+}
+
+static void
+add_time_or_null (JsonBuilder *builder,
+                  const char  *member,
+                  gint64       epoch_ms)
+{
+  g_autofree char *text = NULL;
+
+  if (epoch_ms != 0)
+    text = mq_format_iso8601_utc (epoch_ms);
+  add_string_or_null (builder, member, text);
+}
+
+static void
+add_resets_in_or_null (JsonBuilder *builder,
+                       gint64       resets_at_ms,
+                       gint64       fetched_at_ms)
+{
+  json_builder_set_member_name (builder, "resets_in_seconds");
+  if (resets_at_ms != 0)
+    json_builder_add_int_value (builder, MAX (resets_at_ms - fetched_at_ms, 0) / 1000);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_window (JsonBuilder        *builder,
+            const char         *member,
+            const MqModel      *model,
+            MqSlot              slot,
+            const MqThresholds *thresholds,
+            gint64              fetched_at_ms)
+{
+  const MqWindow *window = mq_model_get_window (model, slot);
+
+  json_builder_set_member_name (builder, member);
+
+  if (!model->usable || !model->in_plan || !window->known)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  add_percent_or_null (builder, "remaining_percent", window->remaining_percent);
+  add_count_or_null (builder, "total", window->total);
+  add_count_or_null (builder, "remaining", window->remaining);
+  add_count_or_null (builder, "used", window->used);
+  json_builder_set_member_name (builder, "unlimited");
+  json_builder_add_boolean_value (builder, window->unlimited);
+  json_builder_set_member_name (builder, "exhausted");
+  json_builder_add_boolean_value (builder, window->exhausted);
+  json_builder_set_member_name (builder, "boost");
+  json_builder_add_double_value (builder, window->boost);
+  json_builder_set_member_name (builder, "boosted");
+  json_builder_add_boolean_value (builder, fabs (window->boost - 1.0) >= 0.0005);
+  json_builder_set_member_name (builder, "counts_unreliable");
+  json_builder_add_boolean_value (builder, window->counts_unreliable);
+  json_builder_set_member_name (builder, "period_seconds");
+  if (window->period_seconds > 0)
+    json_builder_add_int_value (builder, window->period_seconds);
+  else
+    json_builder_add_null_value (builder);
+  add_string_or_null (builder, "period", period_to_string (window->period));
+  add_time_or_null (builder, "resets_at", window->resets_at_ms);
+  add_resets_in_or_null (builder, window->resets_at_ms, fetched_at_ms);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder,
+                                 mq_state_to_string (mq_state_for_window (window, thresholds)));
+  json_builder_end_object (builder);
+}
+
+static void
+add_headline (JsonBuilder        *builder,
+              MqSnapshot         *snapshot,
+              const MqThresholds *thresholds,
+              const char         *headline_model)
+{
+  MqHeadline headline;
+  const MqWindow *window;
+  gboolean measured;
+
+  json_builder_set_member_name (builder, "headline");
+  json_builder_begin_object (builder);
+
+  if (mq_snapshot_get_headline (snapshot, headline_model, thresholds, &headline) &&
+      headline.model != NULL)
+    {
+      measured = headline.remaining_percent >= 0;
+      window = mq_model_get_window (headline.model, headline.slot);
+
+      add_string_or_null (builder, "model", headline.model->name);
+      add_string_or_null (builder, "window",
+                          measured ? mq_slot_to_string (headline.slot) : NULL);
+      add_percent_or_null (builder, "remaining_percent", headline.remaining_percent);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, mq_state_to_string (headline.state));
+      add_string_or_null (builder, "period",
+                          measured ? period_to_string (window->period) : NULL);
+      json_builder_set_member_name (builder, "unlimited");
+      json_builder_add_boolean_value (builder, headline.unlimited);
+      json_builder_set_member_name (builder, "in_plan");
+      json_builder_add_boolean_value (builder, headline.model->in_plan);
+      add_time_or_null (builder, "resets_at", headline.resets_at_ms);
+      add_resets_in_or_null (builder, headline.resets_at_ms,
+                             mq_snapshot_get_fetched_at_ms (snapshot));
+    }
+
+  json_builder_end_object (builder);
+}
+
+static char *
+builder_to_string (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+
+  return g_strconcat (text, "\n", NULL);
+}
+
+char *
+mq_report_to_json (MqSnapshot         *snapshot,
+                   const MqThresholds *thresholds,
+                   const char         *headline_model)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 fetched_at_ms;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  fetched_at_ms = mq_snapshot_get_fetched_at_ms (snapshot);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "region");
+  json_builder_add_string_value (builder,
+                                 mq_region_to_string (mq_snapshot_get_region (snapshot)));
+  add_time_or_null (builder, "fetched_at", fetched_at_ms);
+
+  add_headline (builder, snapshot, thresholds, headline_model);
+
+  json_builder_set_member_name (builder, "models");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < mq_snapshot_get_n_models (snapshot); i++)
+    {
+      const MqModel *model = mq_snapshot_get_model (snapshot, i);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "name", model->name);
+      add_string_or_null (builder, "display_name",
+                          mq_format_model_display_name (model->name));
+      json_builder_set_member_name (builder, "in_plan");
+      json_builder_add_boolean_value (builder, model->in_plan);
+      json_builder_set_member_name (builder, "usable");
+      json_builder_add_boolean_value (builder, model->usable);
+      add_window (builder, "interval", model, MQ_SLOT_INTERVAL, thresholds, fetched_at_ms);
+      add_window (builder, "weekly", model, MQ_SLOT_WEEKLY, thresholds, fetched_at_ms);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+
+  return builder_to_string (builder);
+}
+
+char *
+mq_report_error_to_json (const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, mq_error_code_nick (error));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_set_member_name (builder, "exit_status");
+  json_builder_add_int_value (builder, mq_error_exit_code (error));
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  return builder_to_string (builder);
+}
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+  STYLE_PLAIN,
+  STYLE_BOLD,
+  STYLE_DIM,
+  STYLE_OK,
+  STYLE_LOW,
+  STYLE_CRITICAL,
+} Style;
+
+#define N_COLUMNS 5
+
+typedef struct {
+  char    *cells[N_COLUMNS];
+  Style    styles[N_COLUMNS];
+  /* When set, the row has only its first cell and this text, spanning the
+   * other columns (not in plan, unusable). */
+  char    *span;
+  Style    span_style;
+} Row;
+
+static void
+row_clear (gpointer data)
+{
+  Row *row = data;
+
+  for (guint i = 0; i < N_COLUMNS; i++)
+    g_clear_pointer (&row->cells[i], g_free);
+  g_clear_pointer (&row->span, g_free);
+}
+
+static Style
+style_for_state (MqState state)
+{
+  switch (state)
+    {
+    case MQ_STATE_OK: return STYLE_OK;
+    case MQ_STATE_LOW: return STYLE_LOW;
+    case MQ_STATE_CRITICAL:
+    case MQ_STATE_EXHAUSTED: return STYLE_CRITICAL;
+    case MQ_STATE_UNKNOWN:
+    default: return STYLE_PLAIN;
+    }
+}
+
+static void
+append_styled (GString    *out,
+               const char *text,
+               Style       style,
+               gboolean    color)
+{
+  static const char * const codes[] = {
+    [STYLE_PLAIN] = NULL,
+    [STYLE_BOLD] = "\033[1m",
+    [STYLE_DIM] = "\033[2m",
+    [STYLE_OK] = "\033[32m",
+    [STYLE_LOW] = "\033[33m",
+    [STYLE_CRITICAL] = "\033[31m",
+  };
+  const char *code = color ? codes[style] : NULL;
+
+  if (code != NULL && *text != '\0')
+    g_string_append_printf (out, "%s%s\033[0m", code, text);
+  else
+    g_string_append (out, text);
+}
+
+static void
+append_spaces (GString *out,
+               gsize    n)
+{
+  for (gsize i = 0; i < n; i++)
+    g_string_append_c (out, ' ');
+}
+
+static char *
+window_cell (const MqWindow *window)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *boost = NULL;
+
+  if (!window->known)
+    return g_strdup (C_("percent", "—"));
+
+  if (window->unlimited)
+    /* Translators: a quota window without a limit */
+    return g_strdup (_("unlimited"));
+
+  if (!window->counts_unreliable && window->total > 0 && window->remaining >= 0)
+    {
+      g_autofree char *remaining = mq_format_count (window->remaining);
+      g_autofree char *total = mq_format_count (window->total);
+
+      /* Translators: counts left of a limit, e.g. "945/1,500" */
+      g_ptr_array_add (parts, g_strdup_printf (C_("counts", "%s/%s"), remaining, total));
+    }
+
+  if (window->remaining_percent >= 0)
+    g_ptr_array_add (parts, mq_format_percent (window->remaining_percent));
+
+  if (window->exhausted)
+    /* Translators: a quota window with nothing left */
+    g_ptr_array_add (parts, g_strdup (_("used up")));
+
+  boost = mq_format_boost (window->boost);
+  if (boost != NULL)
+    g_ptr_array_add (parts, g_steal_pointer (&boost));
+
+  if (parts->len == 0)
+    return g_strdup (C_("percent", "—"));
+
+  g_ptr_array_add (parts, NULL);
+  /* Translators: separates the parts of a table cell, "945/1,500 · 63%" */
+  return g_strjoinv (C_("separator", " · "), (char **) parts->pdata);
+}
+
+static char *
+reset_cell (const MqWindow *window,
+            gint64          now_ms)
+{
+  char *text = NULL;
+
+  if (window->known && !window->unlimited)
+    text = mq_format_countdown (window->resets_at_ms, now_ms);
+
+  return text != NULL ? text : g_strdup ("");
+}
+
+static void
+fill_row (Row                *row,
+          const MqModel      *model,
+          MqRegion            region,
+          const MqThresholds *thresholds,
+          gint64              now_ms)
+{
+  row->cells[0] = g_strdup (mq_format_model_display_name (model->name));
+  row->styles[0] = STYLE_PLAIN;
+
+  if (!model->usable)
+    {
+      row->span = g_strdup (_("no usable data in the response"));
+      row->span_style = STYLE_DIM;
+      row->styles[0] = STYLE_DIM;
+      return;
+    }
+
+  if (!model->in_plan)
+    {
+      /* Translators: %s is the web address of the plan upgrade page */
+      row->span = g_strdup_printf (_("not in plan — upgrade: %s"),
+                                   mq_region_get_plan_url (region));
+      row->span_style = STYLE_DIM;
+      row->styles[0] = STYLE_DIM;
+      return;
+    }
+
+  row->cells[1] = window_cell (&model->interval);
+  row->styles[1] = style_for_state (mq_state_for_window (&model->interval, thresholds));
+  row->cells[2] = reset_cell (&model->interval, now_ms);
+  row->styles[2] = STYLE_PLAIN;
+  row->cells[3] = window_cell (&model->weekly);
+  row->styles[3] = style_for_state (mq_state_for_window (&model->weekly, thresholds));
+  row->cells[4] = reset_cell (&model->weekly, now_ms);
+  row->styles[4] = STYLE_PLAIN;
+}
+
+static char *
+percent_left_text (MqPeriod    period,
+                   const char *percent)
+{
+  switch (period)
+    {
+    case MQ_PERIOD_FIVE_HOUR:
+      /* Translators: %s is a percentage, "63% of the 5-hour window left" */
+      return g_strdup_printf (_("%s of the 5-hour window left"), percent);
+    case MQ_PERIOD_DAILY:
+      /* Translators: %s is a percentage */
+      return g_strdup_printf (_("%s of the daily window left"), percent);
+    case MQ_PERIOD_WEEKLY:
+      /* Translators: %s is a percentage */
+      return g_strdup_printf (_("%s of the weekly window left"), percent);
+    case MQ_PERIOD_UNKNOWN:
+    default:
+      /* Translators: %s is a percentage */
+      return g_strdup_printf (_("%s of the current window left"), percent);
+    }
+}
+
+static const char *
+period_used_up (MqPeriod period)
+{
+  switch (period)
+    {
+    case MQ_PERIOD_FIVE_HOUR: return _("The 5-hour window is used up");
+    case MQ_PERIOD_DAILY: return _("The daily window is used up");
+    case MQ_PERIOD_WEEKLY: return _("The weekly window is used up");
+    case MQ_PERIOD_UNKNOWN:
+    default: return _("The current window is used up");
+    }
+}
+
+static void
+append_headline (GString            *out,
+                 MqSnapshot         *snapshot,
+                 const MqThresholds *thresholds,
+                 const char         *headline_model,
+                 gint64              now_ms,
+                 gboolean            color)
+{
+  MqHeadline headline;
+  const MqModel *model;
+  g_autofree char *main_part = NULL;
+  g_autofree char *reset = NULL;
+  Style style = STYLE_BOLD;
+
+  if (!mq_snapshot_get_headline (snapshot, headline_model, thresholds, &headline) ||
+      headline.model == NULL)
+    {
+      append_styled (out, _("No text model quota in the response."), STYLE_BOLD, color);
+      g_string_append_c (out, '\n');
+      return;
+    }
+
+  model = headline.model;
+
+  if (!model->usable)
+    main_part = g_strdup (_("no usable data in the response"));
+  else if (!model->in_plan)
+    main_part = g_strdup_printf (_("not in plan — upgrade: %s"),
+                                 mq_region_get_plan_url (mq_snapshot_get_region (snapshot)));
+  else if (headline.unlimited)
+    main_part = g_strdup (_("unlimited"));
+  else if (headline.remaining_percent < 0)
+    main_part = g_strdup (_("the quota left is not known"));
+  else
+    {
+      const MqWindow *window = mq_model_get_window (model, headline.slot);
+
+      if (headline.state == MQ_STATE_EXHAUSTED)
+        main_part = g_strdup (period_used_up (window->period));
+      else
+        {
+          g_autofree char *percent = mq_format_percent (headline.remaining_percent);
+
+          main_part = percent_left_text (window->period, percent);
+        }
+      reset = mq_format_reset (headline.resets_at_ms, now_ms);
+      style = style_for_state (headline.state);
+    }
+
+  /* Name the model when it is not the text lane, or when there is no
+   * percentage to read. */
+  if (model->lane != MQ_LANE_TEXT || headline.remaining_percent < 0)
+    {
+      char *named;
+
+      /* Translators: "Video: 100% of the daily window left" */
+      named = g_strdup_printf (_("%s: %s"),
+                               mq_format_model_display_name (model->name), main_part);
+      g_free (main_part);
+      main_part = named;
+    }
+
+  append_styled (out, main_part, style, color);
+  if (reset != NULL)
+    {
+      g_string_append (out, C_("separator", " · "));
+      g_string_append (out, reset);
+    }
+  g_string_append_c (out, '\n');
+}
+
+char *
+mq_report_to_text (MqSnapshot         *snapshot,
+                   const MqThresholds *thresholds,
+                   const char         *headline_model,
+                   gint64              now_ms,
+                   gboolean            color)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  gsize widths[N_COLUMNS] = { 0 };
+  const char *gap = "  ";
+  Row header = { 0 };
+  MqRegion region;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  g_array_set_clear_func (rows, row_clear);
+  region = mq_snapshot_get_region (snapshot);
+
+  append_headline (out, snapshot, thresholds, headline_model, now_ms, color);
+  g_string_append_c (out, '\n');
+
+  if (mq_snapshot_get_n_models (snapshot) == 0)
+    {
+      g_string_append (out, _("The response lists no models."));
+      g_string_append_c (out, '\n');
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+
+  header.cells[0] = g_strdup (_("Model"));
+  /* Translators: table heading: the 5-hour (or daily) quota window */
+  header.cells[1] = g_strdup (_("Current window"));
+  /* Translators: table heading: time until the window on the left resets */
+  header.cells[2] = g_strdup (_("Resets in"));
+  /* Translators: table heading: the weekly quota window */
+  header.cells[3] = g_strdup (_("Weekly"));
+  header.cells[4] = g_strdup (_("Resets in"));
+  for (guint c = 0; c < N_COLUMNS; c++)
+    header.styles[c] = STYLE_BOLD;
+  g_array_append_val (rows, header);
+
+  for (guint i = 0; i < mq_snapshot_get_n_models (snapshot); i++)
+    {
+      Row row = { 0 };
+
+      fill_row (&row, mq_snapshot_get_model (snapshot, i), region, thresholds, now_ms);
+      g_array_append_val (rows, row);
+    }
+
+  /* Column widths by display width; a spanning text does not widen them. */
+  for (guint r = 0; r < rows->len; r++)
+    {
+      Row *row = &g_array_index (rows, Row, r);
+
+      for (guint c = 0; c < N_COLUMNS; c++)
+        if (row->cells[c] != NULL && (row->span == NULL || c == 0))
+          widths[c] = MAX (widths[c], mq_format_display_width (row->cells[c]));
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      Row *row = &g_array_index (rows, Row, r);
+      guint last = 0;
+      gsize pending = 0;
+
+      /* The last non-empty cell ends the line: no trailing spaces. */
+      for (guint c = 0; c < N_COLUMNS; c++)
+        if (row->cells[c] != NULL && *row->cells[c] != '\0')
+          last = c;
+
+      for (guint c = 0; c <= last; c++)
+        {
+          const char *text = row->cells[c] != NULL ? row->cells[c] : "";
+
+          append_spaces (out, pending);
+          if (c > 0)
+            g_string_append (out, gap);
+          append_styled (out, text, row->styles[c], color);
+          pending = widths[c] - MIN (widths[c], mq_format_display_width (text));
+        }
+
+      if (row->span != NULL)
+        {
+          append_spaces (out, pending);
+          g_string_append (out, gap);
+          append_styled (out, row->span, row->span_style, color);
+        }
+
+      g_string_append_c (out, '\n');
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

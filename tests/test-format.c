@@ -1,0 +1,273 @@
+/* test-format.c: durations, percentages, clock times, counts, names */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+
+#include "mq-format.h"
+#include "mq-snapshot.h"
+
+/* 2026-11-23 (a Monday) 14:00:00 UTC */
+#define NOW_MS G_GINT64_CONSTANT (1795442400000)
+#define MINUTE_MS G_GINT64_CONSTANT (60000)
+#define HOUR_MS (60 * MINUTE_MS)
+#define DAY_MS (24 * HOUR_MS)
+
+static void
+assert_duration (gint64      seconds,
+                 const char *expected)
+{
+  g_autofree char *text = mq_format_duration (seconds);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_duration (void)
+{
+  assert_duration (G_MININT64, "<1m");
+  assert_duration (-5, "<1m");
+  assert_duration (0, "<1m");
+  assert_duration (59, "<1m");
+  assert_duration (60, "1m");
+  assert_duration (119, "1m");
+  assert_duration (45 * 60, "45m");
+  assert_duration (3599, "59m");
+  assert_duration (3600, "1h");
+  assert_duration (3600 + 59, "1h");
+  assert_duration (2 * 3600 + 30 * 60, "2h 30m");
+  assert_duration (2 * 3600 + 30 * 60 + 59, "2h 30m");
+  assert_duration (86399, "23h 59m");
+  assert_duration (86400, "1d");
+  assert_duration (3 * 86400 + 4 * 3600, "3d 4h");
+  assert_duration (3 * 86400 + 4 * 3600 + 59 * 60, "3d 4h");
+  assert_duration (7 * 86400 - 1, "6d 23h");
+}
+
+static void
+assert_percent (double      pct,
+                const char *expected)
+{
+  g_autofree char *text = mq_format_percent (pct);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_percent (void)
+{
+  assert_percent (63, "63%");
+  assert_percent (63.9, "63%");
+  assert_percent (99.99, "99%");
+  assert_percent (100, "100%");
+  assert_percent (0, "0%");
+  assert_percent (1e-9, "<1%");
+  assert_percent (0.4, "<1%");
+  assert_percent (0.999, "<1%");
+  assert_percent (1.0, "1%");
+  assert_percent (1.5, "1%");
+  assert_percent (MQ_PERCENT_UNKNOWN, "—");
+  assert_percent (-0.5, "—");
+  assert_percent (NAN, "—");
+}
+
+static void
+assert_clock (gint64      epoch_ms,
+              gint64      now_ms,
+              const char *expected)
+{
+  g_autofree char *text = mq_format_clock (epoch_ms, now_ms);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_clock_utc (void)
+{
+  g_setenv ("TZ", "UTC", TRUE);
+
+  assert_clock (NOW_MS, NOW_MS, "14:00");
+  assert_clock (NOW_MS + 2 * HOUR_MS + 30 * MINUTE_MS, NOW_MS, "16:30");
+  assert_clock (NOW_MS - 14 * HOUR_MS, NOW_MS, "00:00");
+  assert_clock (NOW_MS + 9 * HOUR_MS + 59 * MINUTE_MS, NOW_MS, "23:59");
+  /* Tomorrow, and the day after a week starts: weekday and time. */
+  assert_clock (NOW_MS + 10 * HOUR_MS, NOW_MS, "Tue 00:00");
+  assert_clock (NOW_MS + 6 * DAY_MS + 2 * HOUR_MS, NOW_MS, "Sun 16:00");
+  assert_clock (NOW_MS - 2 * DAY_MS, NOW_MS, "Sat 14:00");
+  /* A week or more away: a date. */
+  assert_clock (NOW_MS + 7 * DAY_MS, NOW_MS, "Nov 30");
+  assert_clock (NOW_MS + 8 * DAY_MS, NOW_MS, "Dec 1");
+}
+
+static void
+test_clock_local (void)
+{
+  g_setenv ("TZ", "Asia/Shanghai", TRUE);
+
+  /* 16:30 UTC is 00:30 the next day in Shanghai. */
+  assert_clock (NOW_MS + 2 * HOUR_MS + 30 * MINUTE_MS, NOW_MS, "Tue 00:30");
+  /* 14:00 UTC is 22:00 in Shanghai, the same day. */
+  assert_clock (NOW_MS, NOW_MS, "22:00");
+  assert_clock (NOW_MS + HOUR_MS + 59 * MINUTE_MS, NOW_MS, "23:59");
+
+  g_setenv ("TZ", "UTC", TRUE);
+}
+
+static void
+test_reset (void)
+{
+  g_autofree char *in_two = NULL;
+  g_autofree char *past = NULL;
+  g_autofree char *soon = NULL;
+  g_autofree char *countdown = NULL;
+
+  g_setenv ("TZ", "UTC", TRUE);
+
+  in_two = mq_format_reset (NOW_MS + 2 * HOUR_MS + 30 * MINUTE_MS, NOW_MS);
+  g_assert_cmpstr (in_two, ==, "resets in 2h 30m (16:30)");
+
+  soon = mq_format_reset (NOW_MS + 30 * 1000, NOW_MS);
+  g_assert_cmpstr (soon, ==, "resets in <1m (14:00)");
+
+  past = mq_format_reset (NOW_MS - MINUTE_MS, NOW_MS);
+  g_assert_cmpstr (past, ==, "resets now (13:59)");
+
+  g_assert_null (mq_format_reset (0, NOW_MS));
+  g_assert_null (mq_format_countdown (0, NOW_MS));
+
+  countdown = mq_format_countdown (NOW_MS + 3 * DAY_MS + 4 * HOUR_MS, NOW_MS);
+  g_assert_cmpstr (countdown, ==, "3d 4h (Thu 18:00)");
+}
+
+static void
+assert_count (gint64      count,
+              const char *expected)
+{
+  g_autofree char *text = mq_format_count (count);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_count (void)
+{
+  assert_count (0, "0");
+  assert_count (7, "7");
+  assert_count (999, "999");
+  assert_count (1000, "1,000");
+  assert_count (1500, "1,500");
+  assert_count (15000, "15,000");
+  assert_count (133000, "133,000");
+  assert_count (1234567, "1,234,567");
+  assert_count (-1500, "-1,500");
+  assert_count (-999, "-999");
+  assert_count (G_MAXINT64, "9,223,372,036,854,775,807");
+  assert_count (G_MININT64, "-9,223,372,036,854,775,808");
+}
+
+static void
+assert_boost (double      boost,
+              const char *expected)
+{
+  g_autofree char *text = mq_format_boost (boost);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_boost (void)
+{
+  assert_boost (1.0, NULL);
+  assert_boost (1.0001, NULL);
+  assert_boost (0.0, NULL);
+  assert_boost (-2.0, NULL);
+  assert_boost (NAN, NULL);
+  assert_boost (2.0, "×2");
+  assert_boost (3.0, "×3");
+  assert_boost (1.5, "×1.5");
+  assert_boost (1.25, "×1.25");
+  assert_boost (0.5, "×0.5");
+  assert_boost (2000 / 1000.0, "×2");
+}
+
+static void
+test_model_display_name (void)
+{
+  const char *raw = "MiniMax-Hailuo-2.3-Fast-6s-768p";
+
+  g_assert_cmpstr (mq_format_model_display_name ("general"), ==, "Text models");
+  g_assert_cmpstr (mq_format_model_display_name ("video"), ==, "Video");
+  g_assert_cmpstr (mq_format_model_display_name ("MiniMax-M*"), ==, "Text (MiniMax-M)");
+  g_assert_cmpstr (mq_format_model_display_name ("speech-hd"), ==, "Speech");
+  g_assert_cmpstr (mq_format_model_display_name ("speech-02-turbo"), ==, "Speech");
+  g_assert_cmpstr (mq_format_model_display_name ("image-01"), ==, "Image");
+  g_assert_cmpstr (mq_format_model_display_name ("music-2.5"), ==, "Music");
+  g_assert_cmpstr (mq_format_model_display_name ("music-cover"), ==, "Music cover");
+  /* Anything else keeps its own name (the same pointer). */
+  g_assert_true (mq_format_model_display_name (raw) == raw);
+  g_assert_cmpstr (mq_format_model_display_name (""), ==, "Unnamed model");
+  g_assert_cmpstr (mq_format_model_display_name (NULL), ==, "Unnamed model");
+}
+
+static void
+assert_iso (gint64      epoch_ms,
+            const char *expected)
+{
+  g_autofree char *text = mq_format_iso8601_utc (epoch_ms);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_iso8601 (void)
+{
+  /* Independent of the local time zone. */
+  g_setenv ("TZ", "Asia/Shanghai", TRUE);
+
+  assert_iso (NOW_MS, "2026-11-23T14:00:00Z");
+  assert_iso (NOW_MS + 2 * HOUR_MS + 30 * MINUTE_MS + 999, "2026-11-23T16:30:00Z");
+  assert_iso (1780866000000, "2026-06-07T21:00:00Z");
+  assert_iso (0, "1970-01-01T00:00:00Z");
+  assert_iso (-1, "1969-12-31T23:59:59Z");
+  assert_iso (G_MAXINT64, NULL);
+
+  g_setenv ("TZ", "UTC", TRUE);
+}
+
+static void
+test_display_width (void)
+{
+  g_assert_cmpuint (mq_format_display_width (""), ==, 0);
+  g_assert_cmpuint (mq_format_display_width (NULL), ==, 0);
+  g_assert_cmpuint (mq_format_display_width ("Text models"), ==, 11);
+  g_assert_cmpuint (mq_format_display_width ("945/1,500 · 63%"), ==, 15);
+  g_assert_cmpuint (mq_format_display_width ("文本模型"), ==, 8);
+  g_assert_cmpuint (mq_format_display_width ("2小时30分"), ==, 9);
+  g_assert_cmpuint (mq_format_display_width ("ｆｕｌｌ"), ==, 8);
+  /* e + COMBINING ACUTE ACCENT: one column. */
+  g_assert_cmpuint (mq_format_display_width ("e\xcc\x81"), ==, 1);
+  /* Not UTF-8: a column per byte rather than a crash. */
+  g_assert_cmpuint (mq_format_display_width ("a\xff\xfe" "b"), ==, 4);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("TZ", "UTC", TRUE);
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/format/duration", test_duration);
+  g_test_add_func ("/format/percent", test_percent);
+  g_test_add_func ("/format/clock/utc", test_clock_utc);
+  g_test_add_func ("/format/clock/local", test_clock_local);
+  g_test_add_func ("/format/reset", test_reset);
+  g_test_add_func ("/format/count", test_count);
+  g_test_add_func ("/format/boost", test_boost);
+  g_test_add_func ("/format/model-display-name", test_model_display_name);
+  g_test_add_func ("/format/iso8601", test_iso8601);
+  g_test_add_func ("/format/display-width", test_display_width);
+
+  return g_test_run ();
+}
