@@ -1,0 +1,346 @@
+/* mq-fake-server.c: a stand-alone fake MiniMax endpoint for e2e tests and
+ * benchmarks, built on MqTestServer. Not installed.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "mq-client.h"
+#include "mq-test-server.h"
+
+typedef struct {
+  GMainLoop    *loop;
+  MqTestServer *server;
+  char        **paths;      /* every path named on the command line */
+  char         *hits_file;
+} FakeServer;
+
+static char *
+split_path (const char *arg,
+            const char *option,
+            const char **rest,
+            GError    **error)
+{
+  const char *eq = strchr (arg, '=');
+
+  if (eq == NULL || eq == arg || arg[0] != '/')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "%s wants /PATH=VALUE, got \"%s\"", option, arg);
+      return NULL;
+    }
+
+  *rest = eq + 1;
+  return g_strndup (arg, eq - arg);
+}
+
+static gboolean
+parse_uint (const char *text,
+            guint       max,
+            guint      *out,
+            GError    **error)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, max, &value, error))
+    return FALSE;
+  *out = (guint) value;
+  return TRUE;
+}
+
+/* STATUS:FIXTURE, STATUS:@FILE or STATUS: (empty body) */
+static gboolean
+apply_route (MqTestServer *server,
+             const char   *path,
+             const char   *spec,
+             GError      **error)
+{
+  const char *colon = strchr (spec, ':');
+  g_autofree char *status_text = NULL;
+  guint status;
+
+  if (colon == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--route wants /PATH=STATUS:FIXTURE, STATUS:@FILE or STATUS:, got \"%s\"",
+                   spec);
+      return FALSE;
+    }
+
+  status_text = g_strndup (spec, colon - spec);
+  if (!parse_uint (status_text, 599, &status, error))
+    return FALSE;
+
+  if (colon[1] == '\0')
+    mq_test_server_set_route (server, path, status, NULL, NULL, 0);
+  else if (colon[1] == '@')
+    mq_test_server_set_route_file (server, path, status, colon + 2);
+  else
+    mq_test_server_set_route_fixture (server, path, status, colon + 1);
+
+  return TRUE;
+}
+
+static void
+remember_path (GPtrArray  *paths,
+               const char *path)
+{
+  if (!g_ptr_array_find_with_equal_func (paths, path, g_str_equal, NULL))
+    g_ptr_array_add (paths, g_strdup (path));
+}
+
+static gboolean
+write_hits (FakeServer *fake,
+            GError    **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, "* %u\n", mq_test_server_get_total_hits (fake->server));
+  for (guint i = 0; fake->paths[i] != NULL; i++)
+    g_string_append_printf (text, "%s %u\n", fake->paths[i],
+                            mq_test_server_get_hits (fake->server, fake->paths[i]));
+
+  return g_file_set_contents (fake->hits_file, text->str, text->len, error);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  FakeServer *fake = user_data;
+
+  g_main_loop_quit (fake->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(GStrv) fixtures = NULL;
+  g_auto(GStrv) routes = NULL;
+  g_auto(GStrv) headers = NULL;
+  g_auto(GStrv) delays = NULL;
+  g_auto(GStrv) drops = NULL;
+  g_auto(GStrv) truncates = NULL;
+  g_auto(GStrv) chunked = NULL;
+  g_autofree char *port_file = NULL;
+  g_autofree char *hits_file = NULL;
+  g_autofree char *base_url = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqTestServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  FakeServer fake = { 0 };
+  gint port = 0;
+  guint sigterm_id, sigint_id;
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      "Listen on 127.0.0.1:PORT (default: any free port)", "PORT" },
+    { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
+      "Also write the base URL to FILE once listening", "FILE" },
+    { "fixture", 'f', 0, G_OPTION_ARG_FILENAME_ARRAY, &fixtures,
+      "Answer " MQ_PATH_CURRENT " with 200 and FILE (a path, re-read on every request)", "FILE" },
+    { "route", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &routes,
+      "Answer /PATH with STATUS and a fixture from tests/data (NAME), any file "
+      "(@FILE, re-read on every request) or no body (nothing after the colon)",
+      "/PATH=STATUS:NAME|@FILE" },
+    { "header", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &headers,
+      "Add a response header on /PATH, e.g. /v1/token_plan/remains=Retry-After:30",
+      "/PATH=NAME:VALUE" },
+    { "delay", 0, 0, G_OPTION_ARG_STRING_ARRAY, &delays,
+      "Answer /PATH after MS milliseconds", "/PATH=MS" },
+    { "drop", 0, 0, G_OPTION_ARG_STRING_ARRAY, &drops,
+      "Close the connection on /PATH without answering", "/PATH" },
+    { "truncate", 0, 0, G_OPTION_ARG_STRING_ARRAY, &truncates,
+      "Send only the first BYTES of the body on /PATH (full Content-Length), then close",
+      "/PATH=BYTES" },
+    { "chunked", 0, 0, G_OPTION_ARG_STRING_ARRAY, &chunked,
+      "Send /PATH with chunked transfer encoding", "/PATH" },
+    { "hits-file", 0, 0, G_OPTION_ARG_FILENAME, &hits_file,
+      "On exit, write \"* TOTAL\" and then \"/PATH COUNT\" for every path named in the options to FILE",
+      "FILE" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("- fake MiniMax quota endpoint on 127.0.0.1");
+  g_option_context_set_summary (context,
+    "Serves fixtures on loopback for end-to-end tests and benchmarks.\n"
+    "Prints the base URL (http://127.0.0.1:PORT) on standard output, then\n"
+    "runs until SIGTERM or SIGINT. Paths without a route answer 404.\n"
+    "Fixture NAMEs are looked up in $G_TEST_SRCDIR/data, else in the\n"
+    "source tree's tests/data.");
+  g_option_context_set_description (context,
+    "Example:\n"
+    "  mq-fake-server --port-file url.txt \\\n"
+    "    --route " MQ_PATH_CURRENT "=404: \\\n"
+    "    --route " MQ_PATH_LEGACY_1 "=200:legacy-counts-cn.json");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("mq-fake-server: %s\n", error->message);
+      return 1;
+    }
+  if (argc > 1)
+    {
+      g_printerr ("mq-fake-server: unexpected argument \"%s\"\n", argv[1]);
+      return 1;
+    }
+  if (port < 0 || port > G_MAXUINT16)
+    {
+      g_printerr ("mq-fake-server: --port must be 0..65535\n");
+      return 1;
+    }
+
+  server = mq_test_server_new_on_port ((guint) port, &error);
+  if (server == NULL)
+    {
+      g_printerr ("mq-fake-server: cannot listen: %s\n", error->message);
+      return 1;
+    }
+
+  for (guint i = 0; fixtures != NULL && fixtures[i] != NULL; i++)
+    {
+      if (!g_file_test (fixtures[i], G_FILE_TEST_IS_REGULAR))
+        {
+          g_printerr ("mq-fake-server: no such file %s\n", fixtures[i]);
+          return 1;
+        }
+      mq_test_server_set_route_file (server, MQ_PATH_CURRENT, 200, fixtures[i]);
+      remember_path (paths, MQ_PATH_CURRENT);
+    }
+
+  for (guint i = 0; routes != NULL && routes[i] != NULL; i++)
+    {
+      const char *rest;
+      g_autofree char *path = split_path (routes[i], "--route", &rest, &error);
+
+      if (path == NULL || !apply_route (server, path, rest, &error))
+        {
+          g_printerr ("mq-fake-server: %s\n", error->message);
+          return 1;
+        }
+      remember_path (paths, path);
+    }
+
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
+    {
+      const char *rest, *colon;
+      g_autofree char *path = split_path (headers[i], "--header", &rest, &error);
+      g_autofree char *name = NULL;
+
+      if (path == NULL)
+        {
+          g_printerr ("mq-fake-server: %s\n", error->message);
+          return 1;
+        }
+      colon = strchr (rest, ':');
+      if (colon == NULL || colon == rest)
+        {
+          g_printerr ("mq-fake-server: --header wants /PATH=NAME:VALUE, got \"%s\"\n", headers[i]);
+          return 1;
+        }
+      name = g_strndup (rest, colon - rest);
+      mq_test_server_set_header (server, path, name, colon + 1);
+      remember_path (paths, path);
+    }
+
+  for (guint i = 0; delays != NULL && delays[i] != NULL; i++)
+    {
+      const char *rest;
+      g_autofree char *path = split_path (delays[i], "--delay", &rest, &error);
+      guint ms;
+
+      if (path == NULL || !parse_uint (rest, G_MAXINT, &ms, &error))
+        {
+          g_printerr ("mq-fake-server: --delay: %s\n", error->message);
+          return 1;
+        }
+      mq_test_server_set_delay_ms (server, path, ms);
+      remember_path (paths, path);
+    }
+
+  for (guint i = 0; truncates != NULL && truncates[i] != NULL; i++)
+    {
+      const char *rest;
+      g_autofree char *path = split_path (truncates[i], "--truncate", &rest, &error);
+      guint bytes;
+
+      if (path == NULL || !parse_uint (rest, G_MAXINT, &bytes, &error))
+        {
+          g_printerr ("mq-fake-server: --truncate: %s\n", error->message);
+          return 1;
+        }
+      mq_test_server_set_truncate (server, path, bytes);
+      remember_path (paths, path);
+    }
+
+  for (guint i = 0; drops != NULL && drops[i] != NULL; i++)
+    {
+      if (drops[i][0] != '/')
+        {
+          g_printerr ("mq-fake-server: --drop wants /PATH, got \"%s\"\n", drops[i]);
+          return 1;
+        }
+      mq_test_server_set_drop (server, drops[i], TRUE);
+      remember_path (paths, drops[i]);
+    }
+
+  for (guint i = 0; chunked != NULL && chunked[i] != NULL; i++)
+    {
+      if (chunked[i][0] != '/')
+        {
+          g_printerr ("mq-fake-server: --chunked wants /PATH, got \"%s\"\n", chunked[i]);
+          return 1;
+        }
+      mq_test_server_set_chunked (server, chunked[i], TRUE);
+      remember_path (paths, chunked[i]);
+    }
+
+  remember_path (paths, MQ_PATH_CURRENT);
+  remember_path (paths, MQ_PATH_LEGACY_1);
+  remember_path (paths, MQ_PATH_LEGACY_2);
+  g_ptr_array_add (paths, NULL);
+
+  base_url = mq_test_server_get_base_url (server);
+  if (port_file != NULL)
+    {
+      g_autofree char *line = g_strconcat (base_url, "\n", NULL);
+
+      if (!g_file_set_contents (port_file, line, -1, &error))
+        {
+          g_printerr ("mq-fake-server: %s\n", error->message);
+          return 1;
+        }
+    }
+  g_print ("%s\n", base_url);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  fake.loop = loop;
+  fake.server = server;
+  fake.paths = (char **) paths->pdata;
+  fake.hits_file = hits_file;
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &fake);
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &fake);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+
+  if (hits_file != NULL && !write_hits (&fake, &error))
+    {
+      g_printerr ("mq-fake-server: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
