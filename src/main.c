@@ -139,46 +139,78 @@ exec_applet (char **original_argv)
 /* Settings for --once                                                  */
 /* ------------------------------------------------------------------ */
 
-/* The applet's region setting, only when its schema is installed. */
+/* A string key of the applet's settings, NULL when the schema or the key
+ * is not installed (the command line must work without them). */
+static char *
+dup_setting_string (GSettings       *settings,
+                    GSettingsSchema *schema,
+                    const char      *name)
+{
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+
+  if (!g_settings_schema_has_key (schema, name))
+    return NULL;
+
+  key = g_settings_schema_get_key (schema, name);
+  if (!g_variant_type_equal (g_settings_schema_key_get_value_type (key),
+                             G_VARIANT_TYPE_STRING))
+    return NULL;
+
+  return g_settings_get_string (settings, name);
+}
+
+/* The applet's "region" setting, and with it "auto" the region that
+ * answered last ("last-region"), only when the schema is installed. */
 static MqRegion
-region_from_settings (void)
+region_from_settings (MqRegion *out_preferred)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettingsSchemaKey) key = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *last = NULL;
   MqRegion region = MQ_REGION_AUTO;
+  MqRegion preferred = MQ_REGION_AUTO;
+
+  *out_preferred = MQ_REGION_AUTO;
 
   if (source == NULL)
     return MQ_REGION_AUTO;
 
   schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "region"))
-    return MQ_REGION_AUTO;
-
-  key = g_settings_schema_get_key (schema, "region");
-  if (!g_variant_type_equal (g_settings_schema_key_get_value_type (key),
-                             G_VARIANT_TYPE_STRING))
+  if (schema == NULL)
     return MQ_REGION_AUTO;
 
   settings = g_settings_new_full (schema, NULL, NULL);
-  text = g_settings_get_string (settings, "region");
-  if (!mq_region_from_string (text, &region))
+
+  text = dup_setting_string (settings, schema, "region");
+  if (text != NULL && !mq_region_from_string (text, &region))
     {
       g_debug ("Ignoring the region setting “%s”", text);
-      return MQ_REGION_AUTO;
+      region = MQ_REGION_AUTO;
+    }
+
+  if (region == MQ_REGION_AUTO)
+    {
+      last = dup_setting_string (settings, schema, "last-region");
+      if (last != NULL && mq_region_from_string (last, &preferred))
+        *out_preferred = preferred;
     }
 
   return region;
 }
 
+/* --region, else MINIMAX_REGION, else the applet's setting. With "auto",
+ * @out_preferred gets the region to try first (AUTO: no preference). */
 static gboolean
 resolve_region (const Options  *options,
                 MqRegion       *out_region,
+                MqRegion       *out_preferred,
                 GError        **error)
 {
   const char *env = g_getenv ("MINIMAX_REGION");
+
+  *out_preferred = MQ_REGION_AUTO;
 
   if (options->region != NULL)
     {
@@ -204,7 +236,7 @@ resolve_region (const Options  *options,
       return TRUE;
     }
 
-  *out_region = region_from_settings ();
+  *out_region = region_from_settings (out_preferred);
   return TRUE;
 }
 
@@ -305,10 +337,11 @@ run_once (const Options *options)
   const char *base_url;
   MqRegion region = MQ_REGION_AUTO;
   MqRegion key_region = MQ_REGION_AUTO;
+  MqRegion preferred = MQ_REGION_AUTO;
   FetchState state = { 0 };
   char *key;
 
-  if (!resolve_region (options, &region, &error))
+  if (!resolve_region (options, &region, &preferred, &error))
     return fail (error, options->json);
 
   base_url = resolve_base_url (options);
@@ -325,8 +358,12 @@ run_once (const Options *options)
 
   client = mq_client_new ();
   mq_client_set_region (client, region);
+  /* With "auto": a key that names its region (MINIMAX_CN_API_KEY) decides
+   * where to ask first, else the region that answered the applet last. */
   if (region == MQ_REGION_AUTO && key_region != MQ_REGION_AUTO)
     mq_client_set_preferred_region (client, key_region);
+  else if (region == MQ_REGION_AUTO && preferred != MQ_REGION_AUTO)
+    mq_client_set_preferred_region (client, preferred);
   mq_client_set_api_key (client, key);
   mq_secret_free_key (key);
 
@@ -435,6 +472,10 @@ main (int    argc,
   g_auto(GStrv) original_argv = g_strdupv (argv);
   Options options = { 0 };
   int status;
+
+  /* Debug messages (G_MESSAGES_DEBUG) go to stderr, never into the
+   * report or the JSON on stdout. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -1,0 +1,1031 @@
+/* test-cli.c: the built `minimax-quota` binary against a loopback server
+ *
+ * Runs the real executable (MQ_CLI_PATH, set by meson) with GSubprocess
+ * while an in-process MqTestServer answers on this test's main context.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mq-client.h"
+#include "mq-secret.h"
+#include "mq-test-server.h"
+
+#define KEY         "sk-cp-TESTKEY-abcdef0123456789abcdef"
+#define KEY_CN      "sk-cp-TESTKEY-cn-0123456789abcdef0123"
+#define KEY_TOKEN   "sk-cp-TESTKEY-token-456789abcdef01234"
+#define KEY_KEYRING "sk-cp-TESTKEY-keyring-6789abcdef012345"
+/* No key may ever show up in any output: every key above contains this. */
+#define KEY_MARK    "TESTKEY"
+
+static const char *cli_path;
+
+typedef struct {
+  MqTestServer *server;
+  char         *base_url;
+  char         *tmpdir;
+  char         *keyring_path;
+} Fixture;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->server = mq_test_server_new ();
+  f->base_url = mq_test_server_get_base_url (f->server);
+  f->tmpdir = g_dir_make_tmp ("mq-test-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->keyring_path = g_build_filename (f->tmpdir, "keyring.file", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
+          !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->server, mq_test_server_free);
+  g_clear_pointer (&f->base_url, g_free);
+  remove_tree (f->tmpdir);
+  g_clear_pointer (&f->tmpdir, g_free);
+  g_clear_pointer (&f->keyring_path, g_free);
+}
+
+/* The environment of every run: nothing of the caller's that could change
+ * the outcome, a keyring file of the test's own (locked: no password, so
+ * lookups fail and the environment is used unless a test says otherwise). */
+static char **
+make_environ (Fixture            *f,
+              const char * const *overrides)
+{
+  static const char * const unset[] = {
+    "MINIMAX_API_KEY", "MINIMAX_CN_API_KEY", "MINIMAX_API_TOKEN",
+    "MINIMAX_BASE_URL", "MINIMAX_REGION", "NO_COLOR", "TERM",
+    "G_MESSAGES_DEBUG", "SECRET_FILE_TEST_PASSWORD", "GSETTINGS_SCHEMA_DIR",
+  };
+  char **env = g_get_environ ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
+    env = g_environ_unsetenv (env, unset[i]);
+
+  env = g_environ_setenv (env, "SECRET_BACKEND", "file", TRUE);
+  env = g_environ_setenv (env, "SECRET_FILE_TEST_PATH", f->keyring_path, TRUE);
+  env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "TZ", "UTC", TRUE);
+
+  /* "NAME=VALUE" sets, a bare "NAME" unsets. */
+  for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
+    {
+      const char *eq = strchr (overrides[i], '=');
+
+      if (eq == NULL)
+        env = g_environ_unsetenv (env, overrides[i]);
+      else
+        {
+          g_autofree char *name = g_strndup (overrides[i], eq - overrides[i]);
+
+          env = g_environ_setenv (env, name, eq + 1, TRUE);
+        }
+    }
+
+  return env;
+}
+
+static char **
+make_argv (const char         *program,
+           const char * const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, g_strdup (program));
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  return (char **) g_ptr_array_free (argv, FALSE);
+}
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/* Iterates this thread's main context (so the server answers) until the
+ * slot holds a result. */
+static GAsyncResult *
+iterate_until (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static void
+assert_no_key (const char *text)
+{
+  g_assert_nonnull (text);
+  g_assert_null (strstr (text, KEY_MARK));
+}
+
+static Run
+run_program (Fixture            *f,
+             const char         *program,
+             const char * const *env_overrides,
+             const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = make_environ (f, env_overrides);
+  g_auto(GStrv) argv = make_argv (program, args);
+  GAsyncResult *slot = NULL;
+  Run run = { 0 };
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_async_done, &slot);
+  result = iterate_until (&slot);
+  g_subprocess_communicate_utf8_finish (process, result, &run.out, &run.err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run.status = g_subprocess_get_exit_status (process);
+  if (run.out == NULL)
+    run.out = g_strdup ("");
+  if (run.err == NULL)
+    run.err = g_strdup ("");
+
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run.status, run.out, run.err);
+
+  /* Whatever happened, the key is nowhere in the output. */
+  assert_no_key (run.out);
+  assert_no_key (run.err);
+
+  return run;
+}
+
+static Run
+run_cli (Fixture            *f,
+         const char * const *env_overrides,
+         const char * const *args)
+{
+  return run_program (f, cli_path, env_overrides, args);
+}
+
+#define ENV(...)  ((const char * const[]) { __VA_ARGS__, NULL })
+#define ARGS(...) ((const char * const[]) { __VA_ARGS__, NULL })
+
+/* Exactly one line on stderr: "minimax-quota: ...". */
+static void
+assert_one_error_line (const Run  *run,
+                       const char *needle)
+{
+  const char *newline = strchr (run->err, '\n');
+
+  g_assert_true (g_str_has_prefix (run->err, "minimax-quota: "));
+  g_assert_nonnull (newline);
+  g_assert_cmpstr (newline + 1, ==, "");
+  if (needle != NULL)
+    g_assert_nonnull (strstr (run->err, needle));
+}
+
+static void
+route_all_paths (Fixture    *f,
+                 guint       status,
+                 const char *fixture,
+                 const char *body)
+{
+  static const char * const paths[] = { MQ_PATH_CURRENT, MQ_PATH_LEGACY_1, MQ_PATH_LEGACY_2 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      if (fixture != NULL)
+        mq_test_server_set_route_fixture (f->server, paths[i], status, fixture);
+      else
+        mq_test_server_set_route (f->server, paths[i], status, "application/json", body, -1);
+    }
+}
+
+static guint
+total_hits (Fixture *f)
+{
+  return mq_test_server_get_hits (f->server, MQ_PATH_CURRENT) +
+         mq_test_server_get_hits (f->server, MQ_PATH_LEGACY_1) +
+         mq_test_server_get_hits (f->server, MQ_PATH_LEGACY_2);
+}
+
+static void
+assert_authorization (Fixture    *f,
+                      const char *key)
+{
+  g_autofree char *expected = g_strconcat ("Bearer ", key, NULL);
+  g_autofree char *header = mq_test_server_dup_last_header (f->server, "Authorization");
+
+  g_assert_cmpstr (header, ==, expected);
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_json_success (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(Run) run = { 0 };
+  JsonObject *root, *headline, *general, *interval, *weekly, *video;
+  JsonArray *models;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--once", "--json", "--region=global", "--base-url", f->base_url));
+
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  assert_authorization (f, KEY);
+  g_assert_cmpuint (mq_test_server_get_hits (f->server, MQ_PATH_CURRENT), ==, 1);
+
+  root = parse_object (parser, run.out);
+  g_assert_cmpstr (json_object_get_string_member (root, "region"), ==, "global");
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (root, "fetched_at"), "Z"));
+
+  headline = json_object_get_object_member (root, "headline");
+  g_assert_cmpstr (json_object_get_string_member (headline, "model"), ==, "general");
+  g_assert_cmpstr (json_object_get_string_member (headline, "window"), ==, "interval");
+  g_assert_cmpint (json_object_get_int_member (headline, "remaining_percent"), ==, 63);
+  g_assert_cmpstr (json_object_get_string_member (headline, "state"), ==, "ok");
+
+  models = json_object_get_array_member (root, "models");
+  g_assert_cmpuint (json_array_get_length (models), ==, 2);
+
+  general = json_array_get_object_element (models, 0);
+  g_assert_cmpstr (json_object_get_string_member (general, "name"), ==, "general");
+  g_assert_true (json_object_get_boolean_member (general, "in_plan"));
+  interval = json_object_get_object_member (general, "interval");
+  g_assert_cmpint (json_object_get_int_member (interval, "remaining_percent"), ==, 63);
+  g_assert_cmpint (json_object_get_int_member (interval, "total"), ==, 1500);
+  g_assert_cmpint (json_object_get_int_member (interval, "remaining"), ==, 945);
+  g_assert_cmpint (json_object_get_int_member (interval, "used"), ==, 555);
+  g_assert_false (json_object_get_boolean_member (interval, "unlimited"));
+  g_assert_false (json_object_get_boolean_member (interval, "exhausted"));
+  g_assert_cmpfloat (json_object_get_double_member (interval, "boost"), ==, 1.0);
+  g_assert_cmpint (json_object_get_int_member (interval, "period_seconds"), ==, 18000);
+  g_assert_cmpstr (json_object_get_string_member (interval, "resets_at"), ==, "2026-06-07T21:00:00Z");
+
+  weekly = json_object_get_object_member (general, "weekly");
+  g_assert_cmpint (json_object_get_int_member (weekly, "remaining_percent"), ==, 96);
+  g_assert_cmpint (json_object_get_int_member (weekly, "total"), ==, 15000);
+  g_assert_cmpint (json_object_get_int_member (weekly, "remaining"), ==, 14400);
+  g_assert_cmpint (json_object_get_int_member (weekly, "used"), ==, 600);
+  g_assert_cmpint (json_object_get_int_member (weekly, "period_seconds"), ==, 604800);
+  g_assert_cmpstr (json_object_get_string_member (weekly, "resets_at"), ==, "2026-06-14T16:00:00Z");
+
+  video = json_array_get_object_element (models, 1);
+  g_assert_cmpstr (json_object_get_string_member (video, "name"), ==, "video");
+  g_assert_false (json_object_get_boolean_member (video, "in_plan"));
+  g_assert_true (json_object_get_null_member (video, "interval"));
+  g_assert_true (json_object_get_null_member (video, "weekly"));
+}
+
+static void
+test_text_success (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "TERM=xterm-256color"),
+                 ARGS ("--once", "--region", "global", "--base-url", f->base_url));
+
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_true (g_str_has_prefix (run.out, "63% of the 5-hour window left · resets "));
+  g_assert_nonnull (strstr (run.out, "945/1,500 · 63%"));
+  /* A pipe is not a terminal: no colour. */
+  g_assert_null (strchr (run.out, '\033'));
+
+  lines = g_strsplit (run.out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "Video"))
+      {
+        g_assert_nonnull (strstr (lines[i], "not in plan"));
+        g_assert_null (strchr (lines[i], '%'));
+      }
+}
+
+static void
+test_bad_region (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) env_run = { 0 };
+
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--once", "--region=mars", "--base-url", f->base_url));
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_one_error_line (&run, "“mars” is not a region");
+
+  env_run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "MINIMAX_REGION=mars"),
+                     ARGS ("--once", "--base-url", f->base_url));
+  g_assert_cmpint (env_run.status, ==, 1);
+  assert_one_error_line (&env_run, "MINIMAX_REGION");
+
+  g_assert_cmpuint (total_hits (f), ==, 0);
+}
+
+static void
+test_usage_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Run) extra = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) demo = { 0 };
+  g_auto(Run) missing = { 0 };
+
+  extra = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--once", "stray"));
+  g_assert_cmpint (extra.status, ==, 1);
+  assert_one_error_line (&extra, "stray");
+
+  unknown = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--json", "--no-such-option"));
+  g_assert_cmpint (unknown.status, ==, 1);
+  assert_one_error_line (&unknown, "--no-such-option");
+
+  demo = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--once", "--demo"));
+  g_assert_cmpint (demo.status, ==, 1);
+  assert_one_error_line (&demo, "--demo");
+
+  missing = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--once", "--region"));
+  g_assert_cmpint (missing.status, ==, 1);
+  assert_one_error_line (&missing, "--help");
+
+  g_assert_cmpuint (total_hits (f), ==, 0);
+}
+
+static void
+test_key_rejected (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(Run) run = { 0 };
+  g_auto(Run) json_run = { 0 };
+  JsonObject *error;
+
+  route_all_paths (f, 200, "error-2049-invalid-key.json", NULL);
+
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--once", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_one_error_line (&run, "2049");
+
+  /* With --json: the error as JSON on stdout, and the same line. */
+  json_run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                      ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (json_run.status, ==, 2);
+  assert_one_error_line (&json_run, "2049");
+  error = json_object_get_object_member (parse_object (parser, json_run.out), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "key-rejected");
+  g_assert_cmpint (json_object_get_int_member (error, "exit_status"), ==, 2);
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "2049"));
+}
+
+static void
+test_no_key (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  run = run_cli (f, NULL, ARGS ("--once", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_one_error_line (&run, "MINIMAX_API_KEY");
+  g_assert_cmpuint (total_hits (f), ==, 0);
+}
+
+static void
+test_server_error (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) limited = { 0 };
+
+  route_all_paths (f, 500, NULL, "{\"error\":\"internal\"}");
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--once", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_one_error_line (&run, NULL);
+
+  route_all_paths (f, 429, NULL, "{\"error\":\"slow down\"}");
+  limited = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                     ARGS ("--once", "--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (limited.status, ==, 3);
+  assert_one_error_line (&limited, NULL);
+  g_assert_nonnull (strstr (limited.out, "\"rate-limited\""));
+}
+
+static void
+test_unreachable (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dead_url = NULL;
+  g_auto(Run) run = { 0 };
+  guint16 port;
+
+  /* A port that was free a moment ago: nothing listens there now. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  dead_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--once", "--region=global", "--base-url", dead_url));
+  g_assert_cmpint (run.status, ==, 3);
+  assert_one_error_line (&run, NULL);
+}
+
+static void
+test_html (Fixture       *f,
+           gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+
+  route_all_paths (f, 200, "cloudflare-403.html", NULL);
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--once", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (run.status, ==, 4);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_one_error_line (&run, NULL);
+  /* The body is never shown. */
+  g_assert_null (strstr (run.err, "Just a moment"));
+}
+
+static void
+test_base_url_refused (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) env_run = { 0 };
+  g_auto(Run) ftp = { 0 };
+
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--once", "--base-url", "http://example.com"));
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_one_error_line (&run, "http://example.com");
+
+  env_run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "MINIMAX_BASE_URL=http://example.com"),
+                     ARGS ("--once"));
+  g_assert_cmpint (env_run.status, ==, 1);
+  assert_one_error_line (&env_run, "http://example.com");
+
+  ftp = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                 ARGS ("--json", "--base-url", "ftp://127.0.0.1/"));
+  g_assert_cmpint (ftp.status, ==, 1);
+  g_assert_nonnull (strstr (ftp.out, "\"invalid-argument\""));
+}
+
+static void
+test_base_url_from_environment (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *env_url = g_strconcat ("MINIMAX_BASE_URL=", f->base_url, NULL);
+  g_auto(Run) run = { 0 };
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "exhausted-interval.json");
+
+  run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, env_url, "MINIMAX_REGION=global"),
+                 ARGS ("--json"));
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (mq_test_server_get_hits (f->server, MQ_PATH_CURRENT), ==, 1);
+  g_assert_nonnull (strstr (run.out, "\"exhausted\""));
+}
+
+/* G_MESSAGES_DEBUG=all prints every debug message of GLib, libsoup and
+ * ours: the key must not be among them, on success or failure. */
+static void
+test_debug_output_has_no_key (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) error_parser = json_parser_new ();
+  g_auto(Run) ok = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) rejected = { 0 };
+  JsonObject *root;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+  ok = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "G_MESSAGES_DEBUG=all"),
+                ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (ok.status, ==, 0);
+  /* The debug output is there (so the check means something), and on
+   * stderr: stdout is still nothing but the JSON. */
+  g_assert_cmpstr (ok.err, !=, "");
+  root = parse_object (parser, ok.out);
+  g_assert_true (json_object_has_member (root, "models"));
+
+  text = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "G_MESSAGES_DEBUG=all"),
+                  ARGS ("--once", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_true (g_str_has_prefix (text.out, "63% of the 5-hour window left"));
+
+  route_all_paths (f, 200, "error-2049-invalid-key.json", NULL);
+  rejected = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "G_MESSAGES_DEBUG=all"),
+                      ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (rejected.status, ==, 2);
+  root = parse_object (error_parser, rejected.out);
+  g_assert_true (json_object_has_member (root, "error"));
+}
+
+static void
+test_key_from_environment (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(Run) token = { 0 };
+  g_auto(Run) api_key = { 0 };
+  g_auto(Run) cn = { 0 };
+  g_auto(Run) global = { 0 };
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "current-percent-plan.json");
+
+  token = run_cli (f, ENV ("MINIMAX_API_TOKEN=" KEY_TOKEN),
+                   ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (token.status, ==, 0);
+  assert_authorization (f, KEY_TOKEN);
+
+  api_key = run_cli (f, ENV ("MINIMAX_API_TOKEN=" KEY_TOKEN, "MINIMAX_API_KEY=" KEY),
+                     ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (api_key.status, ==, 0);
+  assert_authorization (f, KEY);
+
+  cn = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "MINIMAX_CN_API_KEY=" KEY_CN),
+                ARGS ("--json", "--region=cn", "--base-url", f->base_url));
+  g_assert_cmpint (cn.status, ==, 0);
+  assert_authorization (f, KEY_CN);
+
+  /* The CN key is not sent to the global region. */
+  global = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "MINIMAX_CN_API_KEY=" KEY_CN),
+                    ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (global.status, ==, 0);
+  assert_authorization (f, KEY);
+}
+
+static void
+store_in_keyring (Fixture    *f,
+                  const char *key)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  mq_secret_store_async (key, MQ_REGION_GLOBAL, NULL, on_async_done, &slot);
+  result = iterate_until (&slot);
+  g_assert_true (mq_secret_store_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_key_from_keyring (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(Run) keyring = { 0 };
+  g_auto(Run) locked = { 0 };
+  g_auto(Run) no_bus = { 0 };
+
+  /* This process uses the same file keyring as the runs below. */
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", f->keyring_path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  store_in_keyring (f, KEY_KEYRING);
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "current-percent-plan.json");
+
+  /* The keyring comes before the environment. */
+  keyring = run_cli (f, ENV ("SECRET_FILE_TEST_PASSWORD=test-password", "MINIMAX_API_KEY=" KEY),
+                     ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (keyring.status, ==, 0);
+  assert_authorization (f, KEY_KEYRING);
+
+  /* A keyring that cannot be opened is skipped: the environment is used. */
+  locked = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                    ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (locked.status, ==, 0);
+  assert_authorization (f, KEY);
+
+  /* No secret backend and no session bus: not even asked. */
+  no_bus = run_cli (f, ENV ("SECRET_BACKEND", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR",
+                            "DISPLAY", "MINIMAX_API_KEY=" KEY),
+                    ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (no_bus.status, ==, 0);
+  assert_authorization (f, KEY);
+}
+
+static void
+write_file (const char *path,
+            const char *contents)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static const char *
+json_region (JsonParser *parser,
+             const Run  *run)
+{
+  g_assert_cmpint (run->status, ==, 0);
+  return json_object_get_string_member (parse_object (parser, run->out), "region");
+}
+
+/* Without --region and MINIMAX_REGION, the applet's setting decides, when
+ * its schema is installed (here: compiled from data/ into a temporary
+ * directory, values from a keyfile backend). */
+static void
+test_region_from_settings (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *schema_xml = NULL;
+  g_autofree char *schema_copy = g_build_filename (f->tmpdir, "schema-src", APP_ID ".gschema.xml", NULL);
+  g_autofree char *schema_src_dir = g_build_filename (f->tmpdir, "schema-src", NULL);
+  g_autofree char *schema_dir = g_build_filename (f->tmpdir, "schemas", NULL);
+  g_autofree char *config_dir = g_build_filename (f->tmpdir, "config", NULL);
+  g_autofree char *keyfile = g_build_filename (config_dir, "glib-2.0", "settings", "keyfile", NULL);
+  g_autofree char *compiler = g_find_program_in_path ("glib-compile-schemas");
+  g_autofree char *schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", schema_dir, NULL);
+  g_autofree char *config_env = g_strconcat ("XDG_CONFIG_HOME=", config_dir, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) p1 = json_parser_new ();
+  g_autoptr(JsonParser) p2 = json_parser_new ();
+  g_autoptr(JsonParser) p3 = json_parser_new ();
+  g_autoptr(JsonParser) p4 = json_parser_new ();
+  g_auto(Run) from_settings = { 0 };
+  g_auto(Run) from_env = { 0 };
+  g_auto(Run) from_option = { 0 };
+  g_auto(Run) bad_setting = { 0 };
+  int wait_status;
+
+  schema_xml = g_test_build_filename (G_TEST_DIST, "..", "data", APP_ID ".gschema.xml", NULL);
+  if (!g_file_test (schema_xml, G_FILE_TEST_EXISTS) || compiler == NULL)
+    {
+      g_test_skip ("no schema source or no glib-compile-schemas");
+      return;
+    }
+
+  g_file_get_contents (schema_xml, &contents, NULL, &error);
+  g_assert_no_error (error);
+  write_file (schema_copy, contents);
+  g_assert_cmpint (g_mkdir_with_parents (schema_dir, 0700), ==, 0);
+  {
+    const char *compile_argv[] = { compiler, "--strict", "--targetdir", schema_dir,
+                                   schema_src_dir, NULL };
+
+    g_spawn_sync (NULL, (char **) compile_argv, NULL, G_SPAWN_DEFAULT,
+                  NULL, NULL, NULL, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_spawn_check_wait_status (wait_status, &error);
+    g_assert_no_error (error);
+  }
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "current-percent-plan.json");
+
+  write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='cn'\n");
+
+  from_settings = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
+                                   schema_env, config_env),
+                           ARGS ("--json", "--base-url", f->base_url));
+  g_assert_cmpstr (json_region (p1, &from_settings), ==, "cn");
+
+  from_env = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
+                              schema_env, config_env, "MINIMAX_REGION=global"),
+                      ARGS ("--json", "--base-url", f->base_url));
+  g_assert_cmpstr (json_region (p2, &from_env), ==, "global");
+
+  from_option = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
+                                 schema_env, config_env, "MINIMAX_REGION=cn"),
+                         ARGS ("--json", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpstr (json_region (p3, &from_option), ==, "global");
+
+  /* A value the schema does not allow is ignored by GSettings: the
+   * default ("auto") applies and the run still succeeds. */
+  write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='mars'\n");
+  bad_setting = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
+                                 schema_env, config_env),
+                         ARGS ("--json", "--base-url", f->base_url));
+  g_assert_nonnull (json_region (p4, &bad_setting));
+}
+
+/* Runs the CLI with a pseudo-terminal as stdout, returns what it printed. */
+static char *
+run_on_terminal (Fixture            *f,
+                 const char * const *env_overrides,
+                 int                *out_status)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) output = g_string_new (NULL);
+  g_auto(GStrv) env = make_environ (f, env_overrides);
+  g_auto(GStrv) argv = make_argv (cli_path, ARGS ("--once", "--region=global",
+                                                  "--base-url", f->base_url));
+  g_autofree char *err = NULL;
+  GAsyncResult *slot = NULL;
+  int master, slave;
+  char buffer[4096];
+  gssize n;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_take_stdout_fd (launcher, slave);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  /* Closes our copy of the terminal's far end. */
+  g_clear_object (&launcher);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_async_done, &slot);
+  result = iterate_until (&slot);
+  g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
+  g_assert_no_error (error);
+  assert_no_key (err);
+  *out_status = g_subprocess_get_exit_status (process);
+
+  /* The child is gone: read what is left, until EIO or nothing more. */
+  g_unix_set_fd_nonblocking (master, TRUE, NULL);
+  while ((n = read (master, buffer, sizeof buffer)) > 0)
+    g_string_append_len (output, buffer, n);
+  close (master);
+
+  assert_no_key (output->str);
+  return g_string_free (g_steal_pointer (&output), FALSE);
+}
+
+static void
+test_color (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *colored = NULL;
+  g_autofree char *no_color = NULL;
+  g_autofree char *dumb = NULL;
+  g_autofree char *empty_no_color = NULL;
+  int status;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  colored = run_on_terminal (f, ENV ("MINIMAX_API_KEY=" KEY, "TERM=xterm-256color"), &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (colored, "945/1,500 · 63%"));
+  g_assert_nonnull (strstr (colored, "\033[32m"));
+
+  no_color = run_on_terminal (f, ENV ("MINIMAX_API_KEY=" KEY, "TERM=xterm-256color", "NO_COLOR=1"),
+                              &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (no_color, "945/1,500 · 63%"));
+  g_assert_null (strchr (no_color, '\033'));
+
+  dumb = run_on_terminal (f, ENV ("MINIMAX_API_KEY=" KEY, "TERM=dumb"), &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (dumb, "945/1,500 · 63%"));
+  g_assert_null (strchr (dumb, '\033'));
+
+  /* NO_COLOR set but empty does not count (no-color.org). */
+  empty_no_color = run_on_terminal (f, ENV ("MINIMAX_API_KEY=" KEY, "TERM=xterm", "NO_COLOR="),
+                                    &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (empty_no_color, "\033[32m"));
+}
+
+static void
+test_version_and_help (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(Run) version = { 0 };
+  g_auto(Run) help = { 0 };
+
+  version = run_cli (f, NULL, ARGS ("--version"));
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_cmpstr (version.out, ==, "minimax-quota " PACKAGE_VERSION "\n");
+
+  help = run_cli (f, NULL, ARGS ("--help"));
+  g_assert_cmpint (help.status, ==, 0);
+  g_test_message ("%s", help.out);
+  g_assert_nonnull (strstr (help.out, "--once"));
+  g_assert_nonnull (strstr (help.out, "--json"));
+  g_assert_nonnull (strstr (help.out, "--region=auto|global|cn"));
+  g_assert_nonnull (strstr (help.out, "--base-url=URL"));
+  g_assert_nonnull (strstr (help.out, "--interval=SECONDS"));
+  g_assert_nonnull (strstr (help.out, "Exit status"));
+  g_assert_nonnull (strstr (help.out, "{\"error\""));
+  g_assert_cmpuint (total_hits (f), ==, 0);
+}
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) dest = g_file_new_for_path (to);
+  g_autoptr(GError) error = NULL;
+
+  g_file_copy (source, dest, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (to, 0755), ==, 0);
+}
+
+/* Without --once the binary becomes the applet found next to itself. */
+static void
+test_exec_applet (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *cli_copy = g_build_filename (f->tmpdir, "minimax-quota", NULL);
+  g_autofree char *applet = g_build_filename (f->tmpdir, "minimax-quota-applet", NULL);
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, "minimax-quota-applet", NULL);
+  g_autofree char *script = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) started = { 0 };
+  g_auto(Run) missing = { 0 };
+
+  copy_file (cli_path, cli_copy);
+
+  script = g_strdup ("#!/bin/sh\nprintf 'argv0=%s\\n' \"$0\"\nprintf 'arg=%s\\n' \"$@\"\nexit 7\n");
+  g_file_set_contents (applet, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (applet, 0755), ==, 0);
+
+  started = run_program (f, cli_copy, ENV ("MINIMAX_API_KEY=" KEY),
+                         ARGS ("--interval", "60", "--demo", "--display=:5", "--region=cn"));
+  g_assert_cmpint (started.status, ==, 7);
+  expected = g_strdup_printf ("argv0=%s\narg=--interval\narg=60\narg=--demo\n"
+                              "arg=--display=:5\narg=--region=cn\n", applet);
+  g_assert_cmpstr (started.out, ==, expected);
+
+  g_assert_cmpint (g_unlink (applet), ==, 0);
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    {
+      g_test_message ("%s is installed: not testing the missing-applet error", installed);
+      return;
+    }
+
+  missing = run_program (f, cli_copy, NULL, NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  assert_one_error_line (&missing, "--once");
+  g_assert_cmpuint (total_hits (f), ==, 0);
+}
+
+/* Not a pass/fail check: how long one --once --json takes on loopback. */
+static void
+test_timing (Fixture       *f,
+             gconstpointer  data)
+{
+  gint64 best = G_MAXINT64;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_auto(Run) run = { 0 };
+      gint64 start = g_get_monotonic_time ();
+
+      run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "SECRET_BACKEND",
+                             "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"),
+                     ARGS ("--once", "--json", "--region=global", "--base-url", f->base_url));
+      g_assert_cmpint (run.status, ==, 0);
+      best = MIN (best, g_get_monotonic_time () - start);
+    }
+
+  g_test_message ("best of 5 runs of --once --json: %.1f ms", best / 1000.0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  cli_path = g_getenv ("MQ_CLI_PATH");
+  if (cli_path == NULL)
+    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "src", "minimax-quota", NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("json-success", test_json_success);
+  ADD ("text-success", test_text_success);
+  ADD ("bad-region", test_bad_region);
+  ADD ("usage-errors", test_usage_errors);
+  ADD ("key-rejected", test_key_rejected);
+  ADD ("no-key", test_no_key);
+  ADD ("server-error", test_server_error);
+  ADD ("unreachable", test_unreachable);
+  ADD ("html", test_html);
+  ADD ("base-url-refused", test_base_url_refused);
+  ADD ("base-url-from-environment", test_base_url_from_environment);
+  ADD ("debug-output-has-no-key", test_debug_output_has_no_key);
+  ADD ("key-from-environment", test_key_from_environment);
+  ADD ("key-from-keyring", test_key_from_keyring);
+  ADD ("region-from-settings", test_region_from_settings);
+  ADD ("color", test_color);
+  ADD ("version-and-help", test_version_and_help);
+  ADD ("exec-applet", test_exec_applet);
+  ADD ("timing", test_timing);
+
+#undef ADD
+
+  return g_test_run ();
+}
