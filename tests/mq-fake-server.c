@@ -1,5 +1,8 @@
 /* mq-fake-server.c: a stand-alone fake MiniMax endpoint for e2e tests and
  * benchmarks, built on MqTestServer. Not installed.
+ *
+ * With --control-port-file it also listens on a second loopback port, for
+ * a test script to read the hit counts and change routes while it runs.
  */
 #include "config.h"
 
@@ -9,6 +12,7 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#include <libsoup/soup.h>
 
 #include "mq-client.h"
 #include "mq-test-server.h"
@@ -16,7 +20,7 @@
 typedef struct {
   GMainLoop    *loop;
   MqTestServer *server;
-  char        **paths;      /* every path named on the command line */
+  GPtrArray    *paths;      /* every path named on the command line or by control */
   char         *hits_file;
 } FakeServer;
 
@@ -94,18 +98,148 @@ remember_path (GPtrArray  *paths,
     g_ptr_array_add (paths, g_strdup (path));
 }
 
+/* "* TOTAL" and then "/PATH COUNT" for every remembered path */
+static GString *
+format_hits (FakeServer *fake)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "* %u\n", mq_test_server_get_total_hits (fake->server));
+  for (guint i = 0; i < fake->paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (fake->paths, i);
+
+      g_string_append_printf (text, "%s %u\n", path,
+                              mq_test_server_get_hits (fake->server, path));
+    }
+
+  return text;
+}
+
 static gboolean
 write_hits (FakeServer *fake,
             GError    **error)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  g_string_append_printf (text, "* %u\n", mq_test_server_get_total_hits (fake->server));
-  for (guint i = 0; fake->paths[i] != NULL; i++)
-    g_string_append_printf (text, "%s %u\n", fake->paths[i],
-                            mq_test_server_get_hits (fake->server, fake->paths[i]));
+  g_autoptr(GString) text = format_hits (fake);
 
   return g_file_set_contents (fake->hits_file, text->str, text->len, error);
+}
+
+static void
+control_reply (SoupServerMessage *msg,
+               guint              status,
+               const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=UTF-8",
+                                    SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+/* GET /hits: what --hits-file would write now. */
+static void
+on_control_hits (SoupServer        *soup_server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  g_autoptr(GString) text = NULL;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0)
+    {
+      control_reply (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "GET /hits\n");
+      return;
+    }
+
+  text = format_hits (fake);
+  control_reply (msg, SOUP_STATUS_OK, text->str);
+}
+
+/* POST /route?path=/PATH&answer=STATUS:@FILE or STATUS: (as --route; a
+ * fixture NAME is refused here, since a missing one would abort). The new
+ * answer applies to every request that arrives after the reply. */
+static void
+on_control_route (SoupServer        *soup_server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *route_path = NULL;
+  const char *answer = NULL;
+  const char *colon;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    {
+      control_reply (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "POST /route\n");
+      return;
+    }
+
+  if (query != NULL)
+    {
+      route_path = g_hash_table_lookup (query, "path");
+      answer = g_hash_table_lookup (query, "answer");
+    }
+  if (route_path == NULL || route_path[0] != '/' || answer == NULL)
+    {
+      control_reply (msg, SOUP_STATUS_BAD_REQUEST,
+                     "want ?path=/PATH&answer=STATUS:@FILE or STATUS:\n");
+      return;
+    }
+
+  colon = strchr (answer, ':');
+  if (colon != NULL && colon[1] != '\0' &&
+      (colon[1] != '@' || !g_file_test (colon + 2, G_FILE_TEST_IS_REGULAR)))
+    {
+      control_reply (msg, SOUP_STATUS_BAD_REQUEST,
+                     "answer wants STATUS:@FILE (an existing file) or STATUS:\n");
+      return;
+    }
+
+  if (!apply_route (fake->server, route_path, answer, &error))
+    {
+      g_autofree char *text = g_strconcat (error->message, "\n", NULL);
+
+      control_reply (msg, SOUP_STATUS_BAD_REQUEST, text);
+      return;
+    }
+
+  remember_path (fake->paths, route_path);
+  control_reply (msg, SOUP_STATUS_OK, "ok\n");
+}
+
+static SoupServer *
+start_control (FakeServer *fake,
+               const char *url_file,
+               GError    **error)
+{
+  g_autoptr(SoupServer) soup_server = soup_server_new ("server-header", "mq-fake-server-control ",
+                                                       NULL);
+  g_autofree char *line = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (soup_server, "/hits", on_control_hits, fake, NULL);
+  soup_server_add_handler (soup_server, "/route", on_control_route, fake, NULL);
+  if (!soup_server_listen_local (soup_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return NULL;
+
+  uris = soup_server_get_uris (soup_server);
+  if (uris == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           "the control server has no listening address");
+      return NULL;
+    }
+  line = g_strdup_printf ("http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  if (!g_file_set_contents (url_file, line, -1, error))
+    return NULL;
+
+  return g_steal_pointer (&soup_server);
 }
 
 static gboolean
@@ -130,11 +264,13 @@ main (int   argc,
   g_auto(GStrv) chunked = NULL;
   g_autofree char *port_file = NULL;
   g_autofree char *hits_file = NULL;
+  g_autofree char *control_port_file = NULL;
   g_autofree char *base_url = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MqTestServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(SoupServer) control = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   FakeServer fake = { 0 };
   gint port = 0;
@@ -164,6 +300,11 @@ main (int   argc,
       "Send /PATH with chunked transfer encoding", "/PATH" },
     { "hits-file", 0, 0, G_OPTION_ARG_FILENAME, &hits_file,
       "On exit, write \"* TOTAL\" and then \"/PATH COUNT\" for every path named in the options to FILE",
+      "FILE" },
+    { "control-port-file", 0, 0, G_OPTION_ARG_FILENAME, &control_port_file,
+      "Also listen on another 127.0.0.1 port for control requests and write its base URL "
+      "to FILE: GET /hits answers the hit counts as --hits-file writes them; "
+      "POST /route?path=/PATH&answer=STATUS:@FILE (or STATUS:) changes a route",
       "FILE" },
     { NULL }
   };
@@ -307,7 +448,23 @@ main (int   argc,
   remember_path (paths, MQ_PATH_CURRENT);
   remember_path (paths, MQ_PATH_LEGACY_1);
   remember_path (paths, MQ_PATH_LEGACY_2);
-  g_ptr_array_add (paths, NULL);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  fake.loop = loop;
+  fake.server = server;
+  fake.paths = paths;
+  fake.hits_file = hits_file;
+
+  /* Before the port file: once that exists, so does the control file. */
+  if (control_port_file != NULL)
+    {
+      control = start_control (&fake, control_port_file, &error);
+      if (control == NULL)
+        {
+          g_printerr ("mq-fake-server: control: %s\n", error->message);
+          return 1;
+        }
+    }
 
   base_url = mq_test_server_get_base_url (server);
   if (port_file != NULL)
@@ -323,11 +480,6 @@ main (int   argc,
   g_print ("%s\n", base_url);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  fake.loop = loop;
-  fake.server = server;
-  fake.paths = (char **) paths->pdata;
-  fake.hits_file = hits_file;
   sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &fake);
   sigint_id = g_unix_signal_add (SIGINT, on_signal, &fake);
 
