@@ -1,0 +1,29 @@
+/* mq-icon.h: the tray icon, drawn with cairo (no GTK)
+ *
+ * A ring (track plus an arc for the share left, clockwise from 12 o'clock)
+ * and the number in the middle, coloured by state; distinct looks for no
+ * key, error, unknown, unlimited and stale data. Legible at 16 px and up,
+ * on dark and light panels.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "mq-view.h"
+
+G_BEGIN_DECLS
+
+/* A new size_px × size_px ARGB32 image surface (size clamped to 8..512). */
+cairo_surface_t *mq_icon_render    (const MqIconSpec *spec,
+                                    int               size_px);
+
+/* Renders and writes a PNG atomically: a temporary file in the same
+ * directory, mode 0600, renamed over @path. Creates the directory (0700)
+ * when it is missing. */
+gboolean         mq_icon_write_png (const MqIconSpec *spec,
+                                    int               size_px,
+                                    const char       *path,
+                                    GError          **error);
+
+G_END_DECLS

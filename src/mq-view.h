@@ -1,0 +1,88 @@
+/* mq-view.h: every string and flag the tray shows, built from one input
+ *
+ * Pure: no GTK, no clock of its own (the input carries now_ms). The tray
+ * (MqIndicator) only copies what an MqView says into the icon and the menu.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "mq-region.h"
+#include "mq-snapshot.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MQ_ICON_PERCENT,
+  MQ_ICON_UNLIMITED,
+  MQ_ICON_NO_KEY,
+  MQ_ICON_ERROR,
+  MQ_ICON_UNKNOWN,
+} MqIconKind;
+
+typedef struct {
+  MqIconKind kind;
+  int        percent;   /* 0..100, meaningful for MQ_ICON_PERCENT only */
+  MqState    state;
+  gboolean   stale;     /* the data is older than the last failed fetch */
+} MqIconSpec;
+
+typedef struct {
+  MqSnapshot   *snapshot;         /* last good snapshot, nullable */
+  const GError *error;            /* last failure, NULL after a success */
+  gboolean      has_key;
+  gboolean      busy;             /* a fetch is in flight */
+  gint64        now_ms;
+  gint64        last_success_ms;  /* 0: never */
+  MqThresholds  thresholds;
+  const char   *icon_model;       /* NULL or "": the text lane */
+  MqRegion      region;
+} MqViewInput;
+
+/* One line of the per-model part of the menu. */
+typedef struct {
+  char    *id;          /* stable: "model:general", "model:general:weekly" */
+  char    *text;
+  guint    level;       /* 0: a model; 1: a detail of the model above */
+  gboolean not_in_plan; /* the plan does not include the model */
+  MqState  state;
+} MqViewRow;
+
+typedef struct _MqView MqView;
+
+MqView           *mq_view_build                (const MqViewInput *input);
+void              mq_view_free                 (MqView            *view);
+
+const MqIconSpec *mq_view_get_icon             (const MqView *view);
+/* What the icon shows, in words, for screen readers ("63% left"). */
+const char       *mq_view_get_icon_description (const MqView *view);
+/* "63%"; "" when there is no number to show. */
+const char       *mq_view_get_label            (const MqView *view);
+/* The widest label, for hosts that reserve space ("100%"). */
+const char       *mq_view_get_label_guide      (const MqView *view);
+/* The whole headline: "63% of the 5-hour window left · resets 16:30". */
+const char       *mq_view_get_title            (const MqView *view);
+
+/* First header line (never NULL) and an optional second (reset, window). */
+const char       *mq_view_get_header           (const MqView *view);
+const char       *mq_view_get_header_detail    (const MqView *view);
+
+guint             mq_view_get_n_rows           (const MqView *view);
+const MqViewRow  *mq_view_get_row              (const MqView *view,
+                                                guint         index);
+
+/* "Updated 14:32" or "Offline — showing data from 14:02". */
+const char       *mq_view_get_status           (const MqView *view);
+
+gboolean          mq_view_get_show_upgrade     (const MqView *view);
+gboolean          mq_view_get_show_set_key     (const MqView *view);
+
+gboolean          mq_icon_spec_equal           (const MqIconSpec *a,
+                                                const MqIconSpec *b);
+/* A short stable text for a spec ("p63-ok", "nokey", "p40-low-stale"),
+ * usable in file names. */
+char             *mq_icon_spec_to_string       (const MqIconSpec *spec);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqView, mq_view_free)
+
+G_END_DECLS

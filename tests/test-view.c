@@ -1,0 +1,611 @@
+/* test-view.c: what the tray says, built from snapshots of the fixtures */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "mq-error.h"
+#include "mq-view.h"
+
+#define MINUTE_MS G_GINT64_CONSTANT (60000)
+#define HOUR_MS   (60 * MINUTE_MS)
+
+/* Each fixture is read 2 h 30 m into its text window (TZ is UTC). */
+#define TOKEN_PLAN_NOW G_GINT64_CONSTANT (1780857000000)   /* 2026-06-07 18:30 */
+#define LEGACY_NOW     G_GINT64_CONSTANT (1774326600000)   /* 2026-03-24 04:30 */
+#define BOOST_NOW      G_GINT64_CONSTANT (1780356600000)   /* 2026-06-01 23:30 */
+#define EXHAUSTED_NOW  G_GINT64_CONSTANT (1782052200000)   /* 2026-06-21 14:30 */
+#define CURRENT_NOW    G_GINT64_CONSTANT (1785173400000)   /* 2026-07-27 17:30 */
+
+static MqSnapshot *
+load_fixture (const char *name,
+              gint64      now_ms)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  MqSnapshot *snapshot;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  snapshot = mq_snapshot_parse (contents, length, now_ms, MQ_REGION_GLOBAL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshot);
+  return snapshot;
+}
+
+static MqSnapshot *
+parse_rows (const char *rows,
+            gint64      now_ms)
+{
+  g_autofree char *json = g_strdup_printf (
+      "{\"model_remains\":[%s],\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}",
+      rows);
+  g_autoptr(GError) error = NULL;
+  MqSnapshot *snapshot;
+
+  snapshot = mq_snapshot_parse (json, strlen (json), now_ms, MQ_REGION_GLOBAL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshot);
+  return snapshot;
+}
+
+static MqViewInput
+input_for (MqSnapshot *snapshot,
+           gint64      now_ms)
+{
+  MqViewInput input = { 0 };
+
+  input.snapshot = snapshot;
+  input.has_key = TRUE;
+  input.now_ms = now_ms;
+  input.last_success_ms = snapshot != NULL ? now_ms : 0;
+  input.thresholds.low = MQ_THRESHOLD_LOW_DEFAULT;
+  input.thresholds.critical = MQ_THRESHOLD_CRITICAL_DEFAULT;
+  input.region = MQ_REGION_GLOBAL;
+  return input;
+}
+
+static const MqViewRow *
+find_row (const MqView *view,
+          const char   *id)
+{
+  for (guint i = 0; i < mq_view_get_n_rows (view); i++)
+    {
+      const MqViewRow *row = mq_view_get_row (view, i);
+
+      if (g_str_equal (row->id, id))
+        return row;
+    }
+  return NULL;
+}
+
+static const MqViewRow *
+require_row (const MqView *view,
+             const char   *id)
+{
+  const MqViewRow *row = find_row (view, id);
+
+  if (row == NULL)
+    g_error ("no row %s", id);
+  return row;
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  g_assert_nonnull (haystack);
+  if (strstr (haystack, needle) == NULL)
+    g_error ("\"%s\" does not contain \"%s\"", haystack, needle);
+}
+
+static void
+assert_lacks (const char *haystack,
+              const char *needle)
+{
+  g_assert_nonnull (haystack);
+  if (strstr (haystack, needle) != NULL)
+    g_error ("\"%s\" contains \"%s\"", haystack, needle);
+}
+
+/* ---------------- the headline ---------------- */
+
+static void
+test_token_plan_headline (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+  const MqIconSpec *icon = mq_view_get_icon (view);
+
+  g_assert_cmpstr (mq_view_get_title (view), ==,
+                   "63% of the 5-hour window left · resets 21:00");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "63% of the 5-hour window left");
+  g_assert_cmpstr (mq_view_get_header_detail (view), ==, "Resets in 2h 30m (21:00)");
+  g_assert_cmpstr (mq_view_get_label (view), ==, "63%");
+  g_assert_cmpstr (mq_view_get_label_guide (view), ==, "100%");
+  g_assert_cmpstr (mq_view_get_icon_description (view), ==, "63% left");
+  g_assert_cmpstr (mq_view_get_status (view), ==, "Updated 18:30");
+
+  g_assert_cmpint (icon->kind, ==, MQ_ICON_PERCENT);
+  g_assert_cmpint (icon->percent, ==, 63);
+  g_assert_cmpint (icon->state, ==, MQ_STATE_OK);
+  g_assert_false (icon->stale);
+  g_assert_false (mq_view_get_show_set_key (view));
+}
+
+static void
+test_token_plan_rows (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+  const MqViewRow *general, *weekly;
+
+  /* general, its weekly cap, video; in the response's order. */
+  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 3);
+  g_assert_cmpstr (mq_view_get_row (view, 0)->id, ==, "model:general");
+  g_assert_cmpstr (mq_view_get_row (view, 1)->id, ==, "model:general:weekly");
+  g_assert_cmpstr (mq_view_get_row (view, 2)->id, ==, "model:video");
+
+  general = require_row (view, "model:general");
+  g_assert_cmpuint (general->level, ==, 0);
+  g_assert_false (general->not_in_plan);
+  g_assert_cmpint (general->state, ==, MQ_STATE_OK);
+  assert_contains (general->text, "Text models (5-hour)");
+  assert_contains (general->text, "63% left (945/1,500)");
+  assert_contains (general->text, "resets in 2h 30m (21:00)");
+
+  weekly = require_row (view, "model:general:weekly");
+  g_assert_cmpuint (weekly->level, ==, 1);
+  assert_contains (weekly->text, "Weekly cap");
+  assert_contains (weekly->text, "96% left (14,400/15,000)");
+  assert_contains (weekly->text, "resets in 6d 21h (Sun 16:00)");
+}
+
+static void
+test_not_in_plan_row (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+  const MqViewRow *video = require_row (view, "model:video");
+
+  g_assert_cmpstr (video->text, ==, "Video — not in your plan");
+  g_assert_true (video->not_in_plan);
+  g_assert_null (strchr (video->text, '%'));
+  g_assert_null (find_row (view, "model:video:weekly"));
+  g_assert_true (mq_view_get_show_upgrade (view));
+}
+
+static void
+test_headline_model_not_in_plan (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  input.icon_model = "video";
+  view = mq_view_build (&input);
+
+  /* Never 100%: the icon has no number and the header says why. */
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_UNKNOWN);
+  g_assert_cmpstr (mq_view_get_header (view), ==, "Video — not in your plan");
+  g_assert_cmpstr (mq_view_get_label (view), ==, "");
+  g_assert_null (strchr (mq_view_get_title (view), '%'));
+  g_assert_true (mq_view_get_show_upgrade (view));
+}
+
+static void
+test_other_lane_headline (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("current-percent-plan.json", CURRENT_NOW);
+  MqViewInput input = input_for (snapshot, CURRENT_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  input.icon_model = "video";
+  view = mq_view_build (&input);
+
+  g_assert_cmpstr (mq_view_get_header (view), ==, "Video: 100% left today");
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_PERCENT);
+  g_assert_cmpint (mq_view_get_icon (view)->percent, ==, 100);
+  g_assert_cmpstr (mq_view_get_label (view), ==, "100%");
+  assert_contains (require_row (view, "model:video")->text, "Video (daily): 100% left (3/3)");
+  g_assert_false (mq_view_get_show_upgrade (view));
+}
+
+static void
+test_legacy_counts (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("legacy-counts-cn.json", LEGACY_NOW);
+  MqViewInput input = input_for (snapshot, LEGACY_NOW);
+  g_autoptr(MqView) view = NULL;
+  const MqViewRow *text, *weekly, *speech;
+
+  input.region = MQ_REGION_CN;
+  view = mq_view_build (&input);
+
+  text = require_row (view, "model:MiniMax-M*");
+  assert_contains (text->text, "4,286/4,500");
+  assert_contains (text->text, "95% left");
+  assert_contains (text->text, "(07:00)");
+
+  weekly = require_row (view, "model:MiniMax-M*:weekly");
+  g_assert_cmpstr (weekly->text, ==, "Weekly cap: unlimited");
+  g_assert_cmpint (weekly->state, ==, MQ_STATE_OK);
+
+  speech = require_row (view, "model:speech-hd");
+  assert_contains (speech->text, "19,000/19,000");
+  require_row (view, "model:speech-hd:weekly");
+  require_row (view, "model:image-01");
+  require_row (view, "model:music-2.5");
+
+  g_assert_cmpstr (mq_view_get_header (view), ==, "95% of the 5-hour window left");
+  g_assert_cmpint (mq_view_get_icon (view)->percent, ==, 95);
+  g_assert_false (mq_view_get_show_upgrade (view));
+}
+
+static void
+test_boost (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("plus-boost-not-in-plan.json", BOOST_NOW);
+  MqViewInput input = input_for (snapshot, BOOST_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+  const MqViewRow *general = require_row (view, "model:general");
+
+  assert_contains (general->text, "99% left");
+  assert_contains (general->text, "×2 boost");
+  g_assert_cmpstr (require_row (view, "model:general:weekly")->text, ==,
+                   "Weekly cap: unlimited");
+  g_assert_true (require_row (view, "model:video")->not_in_plan);
+  g_assert_true (mq_view_get_show_upgrade (view));
+  g_assert_cmpint (mq_view_get_icon (view)->percent, ==, 99);
+  g_assert_cmpstr (mq_view_get_label (view), ==, "99%");
+}
+
+static void
+test_exhausted (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("exhausted-interval.json", EXHAUSTED_NOW);
+  MqViewInput input = input_for (snapshot, EXHAUSTED_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+  const MqIconSpec *icon = mq_view_get_icon (view);
+
+  g_assert_cmpint (icon->kind, ==, MQ_ICON_PERCENT);
+  g_assert_cmpint (icon->percent, ==, 0);
+  g_assert_cmpint (icon->state, ==, MQ_STATE_EXHAUSTED);
+  g_assert_cmpstr (mq_view_get_header (view), ==, "The 5-hour window is used up");
+  g_assert_cmpstr (mq_view_get_title (view), ==,
+                   "The 5-hour window is used up · resets 16:00");
+  g_assert_cmpstr (mq_view_get_header_detail (view), ==, "Resets in 1h 30m (16:00)");
+  g_assert_cmpstr (mq_view_get_label (view), ==, "0%");
+  g_assert_cmpstr (mq_view_get_icon_description (view), ==, "Used up");
+  assert_contains (require_row (view, "model:general")->text, "used up");
+  g_assert_cmpint (require_row (view, "model:general")->state, ==, MQ_STATE_EXHAUSTED);
+}
+
+static void
+test_weekly_binds (void)
+{
+  /* 5-hour window 80% left, weekly cap 12% left: the week binds. */
+  g_autoptr(MqSnapshot) snapshot = parse_rows (
+      "{\"model_name\":\"general\",\"start_time\":1780848000000,\"end_time\":1780866000000,"
+      "\"current_interval_total_count\":0,\"current_weekly_total_count\":0,"
+      "\"current_interval_status\":1,\"current_weekly_status\":1,"
+      "\"current_interval_remaining_percent\":80,\"current_weekly_remaining_percent\":12,"
+      "\"weekly_start_time\":1780848000000,\"weekly_end_time\":1781452800000}",
+      TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+  const MqIconSpec *icon = mq_view_get_icon (view);
+
+  g_assert_cmpstr (mq_view_get_header (view), ==, "12% left this week");
+  assert_contains (mq_view_get_header_detail (view), "weekly cap binds");
+  assert_contains (mq_view_get_header_detail (view), "6d");
+  assert_contains (mq_view_get_title (view), "12% left this week · resets ");
+  g_assert_cmpint (icon->percent, ==, 12);
+  g_assert_cmpint (icon->state, ==, MQ_STATE_LOW);
+  g_assert_cmpstr (mq_view_get_label (view), ==, "12%");
+  g_assert_cmpint (require_row (view, "model:general:weekly")->state, ==, MQ_STATE_LOW);
+  g_assert_cmpint (require_row (view, "model:general")->state, ==, MQ_STATE_OK);
+}
+
+static void
+test_icon_percent_rounding (void)
+{
+  struct { const char *percent; int icon; const char *label; MqState state; } cases[] = {
+    { "0.4", 1, "<1%", MQ_STATE_CRITICAL },
+    { "63.9", 63, "63%", MQ_STATE_OK },
+    { "5", 5, "5%", MQ_STATE_CRITICAL },
+    { "20", 20, "20%", MQ_STATE_LOW },
+    { "100", 100, "100%", MQ_STATE_OK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *row = g_strdup_printf (
+          "{\"model_name\":\"general\",\"start_time\":1780848000000,"
+          "\"end_time\":1780866000000,\"current_interval_status\":1,"
+          "\"current_interval_remaining_percent\":%s}", cases[i].percent);
+      g_autoptr(MqSnapshot) snapshot = parse_rows (row, TOKEN_PLAN_NOW);
+      MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+      g_autoptr(MqView) view = mq_view_build (&input);
+
+      g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_PERCENT);
+      g_assert_cmpint (mq_view_get_icon (view)->percent, ==, cases[i].icon);
+      g_assert_cmpint (mq_view_get_icon (view)->state, ==, cases[i].state);
+      g_assert_cmpstr (mq_view_get_label (view), ==, cases[i].label);
+    }
+}
+
+static void
+test_unlimited (void)
+{
+  /* Both windows without a limit (status 3) but real totals: in the plan. */
+  g_autoptr(MqSnapshot) snapshot = parse_rows (
+      "{\"model_name\":\"general\",\"current_interval_total_count\":1500,"
+      "\"current_weekly_total_count\":15000,\"current_interval_status\":3,"
+      "\"current_weekly_status\":3}",
+      TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_UNLIMITED);
+  g_assert_cmpstr (mq_view_get_label (view), ==, "∞");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "Text models: unlimited");
+  g_assert_cmpstr (require_row (view, "model:general")->text, ==, "Text models: unlimited");
+  g_assert_null (mq_view_get_header_detail (view));
+}
+
+/* ---------------- no key, errors, staleness ---------------- */
+
+static void
+test_no_key (void)
+{
+  MqViewInput input = input_for (NULL, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  input.has_key = FALSE;
+  view = mq_view_build (&input);
+
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_NO_KEY);
+  g_assert_true (mq_view_get_show_set_key (view));
+  g_assert_false (mq_view_get_show_upgrade (view));
+  g_assert_cmpstr (mq_view_get_label (view), ==, "");
+  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 0);
+  assert_contains (mq_view_get_header (view), "No API key");
+  assert_contains (mq_view_get_title (view), "no API key");
+}
+
+static void
+test_no_key_hides_old_data (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  input.has_key = FALSE;
+  view = mq_view_build (&input);
+
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_NO_KEY);
+  g_assert_false (mq_view_get_icon (view)->stale);
+  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 0);
+  g_assert_null (strchr (mq_view_get_title (view), '%'));
+  g_assert_true (mq_view_get_show_set_key (view));
+}
+
+static void
+test_error_with_snapshot_is_stale (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  g_autoptr(GError) error = g_error_new_literal (MQ_ERROR, MQ_ERROR_NETWORK,
+                                                 "Cannot reach MiniMax.");
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW + 32 * MINUTE_MS);
+  g_autoptr(MqView) view = NULL;
+  const MqIconSpec *icon;
+
+  input.error = error;
+  input.last_success_ms = TOKEN_PLAN_NOW;
+  view = mq_view_build (&input);
+  icon = mq_view_get_icon (view);
+
+  g_assert_cmpint (icon->kind, ==, MQ_ICON_PERCENT);
+  g_assert_cmpint (icon->percent, ==, 63);
+  g_assert_true (icon->stale);
+  g_assert_cmpstr (mq_view_get_status (view), ==, "Offline — showing data from 18:30");
+  assert_contains (mq_view_get_title (view), "63% of the 5-hour window left");
+  assert_contains (mq_view_get_title (view), "showing data from 18:30");
+  /* The rows still show the last data, counted down from now. */
+  assert_contains (require_row (view, "model:general")->text, "resets in 1h 58m");
+  g_assert_false (mq_view_get_show_set_key (view));
+}
+
+static void
+test_error_without_snapshot (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                                                 "MiniMax rejected the API key. Set a new key.");
+  MqViewInput input = input_for (NULL, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  input.error = error;
+  view = mq_view_build (&input);
+
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_ERROR);
+  g_assert_false (mq_view_get_icon (view)->stale);
+  g_assert_cmpstr (mq_view_get_status (view), ==, "API key rejected");
+  g_assert_cmpstr (mq_view_get_header_detail (view), ==, error->message);
+  assert_contains (mq_view_get_title (view), "API key rejected");
+  g_assert_cmpstr (mq_view_get_label (view), ==, "");
+  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 0);
+  /* A rejected key is fixed by setting another. */
+  g_assert_true (mq_view_get_show_set_key (view));
+}
+
+static void
+test_error_wording (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("current-percent-plan.json", CURRENT_NOW);
+  struct { GQuark domain; int code; const char *status; } cases[] = {
+    { MQ_ERROR, MQ_ERROR_NETWORK, "Offline — showing data from 17:30" },
+    { MQ_ERROR, MQ_ERROR_RATE_LIMITED, "Rate limited — showing data from 17:30" },
+    { MQ_ERROR, MQ_ERROR_SERVER, "MiniMax server error — showing data from 17:30" },
+    { MQ_ERROR, MQ_ERROR_UNREADABLE, "Unreadable answer — showing data from 17:30" },
+    { MQ_ERROR, MQ_ERROR_KEY_REJECTED, "API key rejected — showing data from 17:30" },
+    { G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE, "Offline — showing data from 17:30" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (cases[i].domain, cases[i].code, "x");
+      MqViewInput input = input_for (snapshot, CURRENT_NOW + 3 * HOUR_MS);
+      g_autoptr(MqView) view = NULL;
+
+      input.error = error;
+      view = mq_view_build (&input);
+      g_assert_cmpstr (mq_view_get_status (view), ==, cases[i].status);
+      g_assert_true (mq_view_get_icon (view)->stale);
+    }
+}
+
+static void
+test_waiting_for_first_answer (void)
+{
+  MqViewInput input = input_for (NULL, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  input.busy = TRUE;
+  view = mq_view_build (&input);
+
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_UNKNOWN);
+  g_assert_false (mq_view_get_icon (view)->stale);
+  g_assert_cmpstr (mq_view_get_status (view), ==, "Checking your quota…");
+  g_assert_false (mq_view_get_show_set_key (view));
+  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 0);
+}
+
+static void
+test_busy_with_data (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("current-percent-plan.json", CURRENT_NOW);
+  MqViewInput input = input_for (snapshot, CURRENT_NOW + 5 * MINUTE_MS);
+  g_autoptr(MqView) view = NULL;
+
+  input.busy = TRUE;
+  view = mq_view_build (&input);
+  g_assert_cmpstr (mq_view_get_status (view), ==, "Updated 17:30 · refreshing…");
+  g_assert_false (mq_view_get_icon (view)->stale);
+}
+
+/* ---------------- rows and specs ---------------- */
+
+static void
+test_row_ids_stable (void)
+{
+  g_autoptr(MqSnapshot) a = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                          TOKEN_PLAN_NOW);
+  g_autoptr(MqSnapshot) b = load_fixture ("plus-boost-not-in-plan.json", BOOST_NOW);
+  MqViewInput input_a = input_for (a, TOKEN_PLAN_NOW);
+  MqViewInput input_b = input_for (b, BOOST_NOW);
+  g_autoptr(MqView) view_a = mq_view_build (&input_a);
+  g_autoptr(MqView) view_b = mq_view_build (&input_b);
+
+  /* Same models, different numbers: the same rows, so the menu updates
+   * its items in place. */
+  g_assert_cmpuint (mq_view_get_n_rows (view_a), ==, mq_view_get_n_rows (view_b));
+  for (guint i = 0; i < mq_view_get_n_rows (view_a); i++)
+    g_assert_cmpstr (mq_view_get_row (view_a, i)->id, ==, mq_view_get_row (view_b, i)->id);
+  g_assert_cmpstr (require_row (view_a, "model:general")->text, !=,
+                   require_row (view_b, "model:general")->text);
+  g_assert_cmpstr (require_row (view_a, "model:general:weekly")->text, !=,
+                   require_row (view_b, "model:general:weekly")->text);
+}
+
+static void
+test_duplicate_model_names (void)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_rows (
+      "{\"model_name\":\"video\",\"current_interval_status\":1,"
+      "\"current_interval_remaining_percent\":50},"
+      "{\"model_name\":\"video\",\"current_interval_status\":1,"
+      "\"current_interval_remaining_percent\":40}",
+      TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+
+  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 2);
+  g_assert_cmpstr (mq_view_get_row (view, 0)->id, !=, mq_view_get_row (view, 1)->id);
+  /* No text lane at all: the headline says so and the icon has no number. */
+  g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_UNKNOWN);
+  assert_lacks (mq_view_get_title (view), "%");
+}
+
+static void
+test_icon_spec_equal (void)
+{
+  MqIconSpec a = { MQ_ICON_PERCENT, 63, MQ_STATE_OK, FALSE };
+  MqIconSpec b = a;
+  MqIconSpec nokey_a = { MQ_ICON_NO_KEY, 0, MQ_STATE_UNKNOWN, FALSE };
+  MqIconSpec nokey_b = { MQ_ICON_NO_KEY, 42, MQ_STATE_OK, TRUE };
+  g_autofree char *text_a = mq_icon_spec_to_string (&a);
+  g_autofree char *text_stale = NULL;
+
+  g_assert_true (mq_icon_spec_equal (&a, &b));
+  b.percent = 62;
+  g_assert_false (mq_icon_spec_equal (&a, &b));
+  b = a;
+  b.stale = TRUE;
+  g_assert_false (mq_icon_spec_equal (&a, &b));
+  text_stale = mq_icon_spec_to_string (&b);
+  b = a;
+  b.state = MQ_STATE_LOW;
+  g_assert_false (mq_icon_spec_equal (&a, &b));
+  /* Fields a kind does not draw do not count. */
+  g_assert_true (mq_icon_spec_equal (&nokey_a, &nokey_b));
+  g_assert_false (mq_icon_spec_equal (&a, &nokey_a));
+
+  g_assert_cmpstr (text_a, ==, "p63-ok");
+  g_assert_cmpstr (text_stale, ==, "p63-ok-stale");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_setenv ("TZ", "UTC", TRUE);
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/view/headline/token-plan", test_token_plan_headline);
+  g_test_add_func ("/view/headline/model-not-in-plan", test_headline_model_not_in_plan);
+  g_test_add_func ("/view/headline/other-lane", test_other_lane_headline);
+  g_test_add_func ("/view/headline/weekly-binds", test_weekly_binds);
+  g_test_add_func ("/view/headline/exhausted", test_exhausted);
+  g_test_add_func ("/view/headline/unlimited", test_unlimited);
+  g_test_add_func ("/view/icon/percent-rounding", test_icon_percent_rounding);
+  g_test_add_func ("/view/icon/spec-equal", test_icon_spec_equal);
+  g_test_add_func ("/view/rows/token-plan", test_token_plan_rows);
+  g_test_add_func ("/view/rows/not-in-plan", test_not_in_plan_row);
+  g_test_add_func ("/view/rows/legacy-counts", test_legacy_counts);
+  g_test_add_func ("/view/rows/boost", test_boost);
+  g_test_add_func ("/view/rows/ids-stable", test_row_ids_stable);
+  g_test_add_func ("/view/rows/duplicate-names", test_duplicate_model_names);
+  g_test_add_func ("/view/key/none", test_no_key);
+  g_test_add_func ("/view/key/none-hides-old-data", test_no_key_hides_old_data);
+  g_test_add_func ("/view/error/stale", test_error_with_snapshot_is_stale);
+  g_test_add_func ("/view/error/no-snapshot", test_error_without_snapshot);
+  g_test_add_func ("/view/error/wording", test_error_wording);
+  g_test_add_func ("/view/status/first-fetch", test_waiting_for_first_answer);
+  g_test_add_func ("/view/status/busy", test_busy_with_data);
+
+  return g_test_run ();
+}
