@@ -1,0 +1,522 @@
+/* mq-alert-tracker.c: which quota alerts are due, once per crossing */
+#include "config.h"
+
+#include <string.h>
+
+#include "mq-alert-tracker.h"
+
+typedef struct {
+  MqAlertLevel level;         /* announced; never NONE in the table */
+  gint64       resets_at_ms;  /* of the window that level belongs to */
+} WindowState;
+
+struct _MqAlertTracker {
+  GHashTable *windows;        /* key -> WindowState */
+  GHashTable *muted;          /* key -> gint64 until_ms */
+};
+
+static const MqSlot all_slots[] = { MQ_SLOT_INTERVAL, MQ_SLOT_WEEKLY };
+
+void
+mq_alert_free (MqAlert *alert)
+{
+  if (alert == NULL)
+    return;
+
+  g_free (alert->model_name);
+  g_free (alert->window_key);
+  g_free (alert);
+}
+
+const char *
+mq_alert_kind_to_string (MqAlertKind kind)
+{
+  switch (kind)
+    {
+    case MQ_ALERT_LOW: return "low";
+    case MQ_ALERT_CRITICAL: return "critical";
+    case MQ_ALERT_EXHAUSTED: return "exhausted";
+    case MQ_ALERT_REFILLED: return "refilled";
+    default: return "unknown";
+    }
+}
+
+char *
+mq_alert_window_key (const char *model_name,
+                     MqSlot      slot)
+{
+  g_return_val_if_fail (model_name != NULL, NULL);
+
+  return g_strconcat (model_name, "/", mq_slot_to_string (slot), NULL);
+}
+
+gboolean
+mq_alert_window_key_parse (const char  *window_key,
+                           char       **out_model_name,
+                           MqSlot      *out_slot)
+{
+  const char *slash;
+  MqSlot slot;
+
+  if (window_key == NULL)
+    return FALSE;
+
+  slash = strrchr (window_key, '/');
+  if (slash == NULL || slash == window_key)
+    return FALSE;
+
+  if (g_str_equal (slash + 1, mq_slot_to_string (MQ_SLOT_INTERVAL)))
+    slot = MQ_SLOT_INTERVAL;
+  else if (g_str_equal (slash + 1, mq_slot_to_string (MQ_SLOT_WEEKLY)))
+    slot = MQ_SLOT_WEEKLY;
+  else
+    return FALSE;
+
+  if (out_model_name != NULL)
+    *out_model_name = g_strndup (window_key, slash - window_key);
+  if (out_slot != NULL)
+    *out_slot = slot;
+  return TRUE;
+}
+
+MqAlertTracker *
+mq_alert_tracker_new (void)
+{
+  MqAlertTracker *self = g_new0 (MqAlertTracker, 1);
+
+  self->windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->muted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  return self;
+}
+
+void
+mq_alert_tracker_free (MqAlertTracker *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->windows, g_hash_table_unref);
+  g_clear_pointer (&self->muted, g_hash_table_unref);
+  g_free (self);
+}
+
+/* The level of @window with every threshold raised by @extra points:
+ * 0 gives the level the window is at, MQ_ALERT_HYSTERESIS_POINTS the most
+ * severe level it has not clearly left. Matches mq_state_for_window(). */
+static MqAlertLevel
+level_for_window (const MqWindow     *window,
+                  const MqThresholds *thresholds,
+                  double              extra)
+{
+  double pct = window->remaining_percent;
+
+  if (window->exhausted || pct <= extra)
+    return MQ_ALERT_LEVEL_EXHAUSTED;
+  if (pct <= thresholds->critical + extra)
+    return MQ_ALERT_LEVEL_CRITICAL;
+  if (pct <= thresholds->low + extra)
+    return MQ_ALERT_LEVEL_LOW;
+  return MQ_ALERT_LEVEL_NONE;
+}
+
+static MqAlertKind
+kind_for_level (MqAlertLevel level)
+{
+  switch (level)
+    {
+    case MQ_ALERT_LEVEL_CRITICAL:
+      return MQ_ALERT_CRITICAL;
+    case MQ_ALERT_LEVEL_EXHAUSTED:
+      return MQ_ALERT_EXHAUSTED;
+    case MQ_ALERT_LEVEL_LOW:
+    case MQ_ALERT_LEVEL_NONE:
+    default:
+      return MQ_ALERT_LOW;
+    }
+}
+
+/* A window with a percentage to compare against the thresholds. */
+static gboolean
+window_is_trackable (const MqModel  *model,
+                     const MqWindow *window)
+{
+  return model->usable && model->in_plan &&
+         window->known && !window->unlimited &&
+         (window->exhausted || window->remaining_percent >= 0);
+}
+
+/* Whether state kept for @key still has a window to belong to: the model
+ * is there, in the plan, and the window is limited. A row that is merely
+ * unreadable this time keeps its state, so that it does not alert again
+ * when it reads well next time. */
+static gboolean
+key_still_exists (MqSnapshot *snapshot,
+                  const char *key)
+{
+  g_autofree char *name = NULL;
+  const MqModel *model;
+  MqSlot slot;
+
+  if (!mq_alert_window_key_parse (key, &name, &slot))
+    return FALSE;
+
+  model = mq_snapshot_find_model (snapshot, name);
+  if (model == NULL || !model->in_plan)
+    return FALSE;
+
+  return !mq_model_get_window (model, slot)->unlimited;
+}
+
+static void
+prune_missing (GHashTable *table,
+               MqSnapshot *snapshot)
+{
+  GHashTableIter iter;
+  const char *key;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    if (!key_still_exists (snapshot, key))
+      g_hash_table_iter_remove (&iter);
+}
+
+static void
+prune_expired_mutes (MqAlertTracker *self,
+                     gint64          now_ms)
+{
+  GHashTableIter iter;
+  gint64 *until_ms;
+
+  g_hash_table_iter_init (&iter, self->muted);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &until_ms))
+    if (*until_ms <= now_ms)
+      g_hash_table_iter_remove (&iter);
+}
+
+static gboolean
+is_new_window (const WindowState *state,
+               const MqWindow    *window)
+{
+  gint64 diff;
+
+  if (state == NULL || state->resets_at_ms == 0 || window->resets_at_ms == 0)
+    return FALSE;
+
+  diff = window->resets_at_ms - state->resets_at_ms;
+  return diff > MQ_ALERT_RESET_TOLERANCE_MS || diff < -MQ_ALERT_RESET_TOLERANCE_MS;
+}
+
+static MqAlert *
+alert_new (MqAlertKind     kind,
+           const MqModel  *model,
+           MqSlot          slot,
+           const MqWindow *window,
+           const char     *key)
+{
+  MqAlert *alert = g_new0 (MqAlert, 1);
+
+  alert->kind = kind;
+  alert->model_name = g_strdup (model->name);
+  alert->slot = slot;
+  alert->period = window->period;
+  alert->percent = window->exhausted ? 0.0 : CLAMP (window->remaining_percent, 0.0, 100.0);
+  alert->resets_at_ms = window->resets_at_ms;
+  alert->window_key = g_strdup (key);
+
+  return alert;
+}
+
+static void
+evaluate_window (MqAlertTracker     *self,
+                 const MqModel      *model,
+                 MqSlot              slot,
+                 const MqThresholds *thresholds,
+                 gint64              now_ms,
+                 GPtrArray          *alerts)
+{
+  const MqWindow *window = mq_model_get_window (model, slot);
+  g_autofree char *key = mq_alert_window_key (model->name, slot);
+  WindowState *state;
+  MqAlertLevel announced, current;
+  gboolean refilled = FALSE;
+  MqAlert *alert = NULL;
+
+  if (!window_is_trackable (model, window))
+    return;
+
+  state = g_hash_table_lookup (self->windows, key);
+  announced = state != NULL ? state->level : MQ_ALERT_LEVEL_NONE;
+  current = level_for_window (window, thresholds, 0.0);
+
+  if (is_new_window (state, window))
+    {
+      /* A new window re-arms every level, and ends a mute "until reset". */
+      refilled = current == MQ_ALERT_LEVEL_NONE;
+      announced = MQ_ALERT_LEVEL_NONE;
+      g_hash_table_remove (self->muted, key);
+    }
+  else
+    {
+      /* Re-arm the levels the window has clearly left (hysteresis). */
+      MqAlertLevel held = level_for_window (window, thresholds, MQ_ALERT_HYSTERESIS_POINTS);
+
+      if (held < announced)
+        {
+          refilled = held == MQ_ALERT_LEVEL_NONE;
+          announced = held;
+        }
+    }
+
+  if (current > announced)
+    {
+      alert = alert_new (kind_for_level (current), model, slot, window, key);
+      announced = current;
+    }
+  else if (refilled)
+    alert = alert_new (MQ_ALERT_REFILLED, model, slot, window, key);
+
+  if (announced == MQ_ALERT_LEVEL_NONE)
+    g_hash_table_remove (self->windows, key);
+  else
+    {
+      if (state == NULL)
+        {
+          state = g_new0 (WindowState, 1);
+          g_hash_table_insert (self->windows, g_strdup (key), state);
+        }
+      state->level = announced;
+      if (window->resets_at_ms != 0)
+        state->resets_at_ms = window->resets_at_ms;
+    }
+
+  if (alert == NULL)
+    return;
+
+  if (mq_alert_tracker_is_muted (self, key, now_ms))
+    mq_alert_free (alert);
+  else
+    g_ptr_array_add (alerts, alert);
+}
+
+GPtrArray *
+mq_alert_tracker_evaluate (MqAlertTracker     *self,
+                           MqSnapshot         *snapshot,
+                           const MqThresholds *thresholds,
+                           gint64              now_ms)
+{
+  GPtrArray *alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_alert_free);
+  MqThresholds defaults = { MQ_THRESHOLD_LOW_DEFAULT, MQ_THRESHOLD_CRITICAL_DEFAULT };
+
+  g_return_val_if_fail (self != NULL, alerts);
+  g_return_val_if_fail (snapshot != NULL, alerts);
+
+  if (thresholds == NULL)
+    thresholds = &defaults;
+
+  if (now_ms - mq_snapshot_get_fetched_at_ms (snapshot) > MQ_ALERT_STALE_MS)
+    return alerts;
+
+  prune_expired_mutes (self, now_ms);
+
+  for (guint i = 0; i < mq_snapshot_get_n_models (snapshot); i++)
+    {
+      const MqModel *model = mq_snapshot_get_model (snapshot, i);
+
+      /* A name listed twice: only its first row counts (as everywhere). */
+      if (mq_snapshot_find_model (snapshot, model->name) != model)
+        continue;
+
+      for (guint s = 0; s < G_N_ELEMENTS (all_slots); s++)
+        evaluate_window (self, model, all_slots[s], thresholds, now_ms, alerts);
+    }
+
+  prune_missing (self->windows, snapshot);
+  prune_missing (self->muted, snapshot);
+
+  return alerts;
+}
+
+MqAlertLevel
+mq_alert_tracker_get_level (MqAlertTracker *self,
+                            const char     *window_key)
+{
+  WindowState *state;
+
+  g_return_val_if_fail (self != NULL, MQ_ALERT_LEVEL_NONE);
+  g_return_val_if_fail (window_key != NULL, MQ_ALERT_LEVEL_NONE);
+
+  state = g_hash_table_lookup (self->windows, window_key);
+  return state != NULL ? state->level : MQ_ALERT_LEVEL_NONE;
+}
+
+gint64
+mq_alert_tracker_get_resets_at (MqAlertTracker *self,
+                                const char     *window_key)
+{
+  WindowState *state;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (window_key != NULL, 0);
+
+  state = g_hash_table_lookup (self->windows, window_key);
+  return state != NULL ? state->resets_at_ms : 0;
+}
+
+void
+mq_alert_tracker_mute (MqAlertTracker *self,
+                       const char     *window_key,
+                       gint64          until_ms)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (window_key != NULL);
+
+  if (until_ms <= 0)
+    {
+      g_hash_table_remove (self->muted, window_key);
+      return;
+    }
+
+  g_hash_table_insert (self->muted, g_strdup (window_key), g_memdup2 (&until_ms, sizeof until_ms));
+}
+
+gboolean
+mq_alert_tracker_is_muted (MqAlertTracker *self,
+                           const char     *window_key,
+                           gint64          now_ms)
+{
+  const gint64 *until_ms;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (window_key != NULL, FALSE);
+
+  until_ms = g_hash_table_lookup (self->muted, window_key);
+  return until_ms != NULL && *until_ms > now_ms;
+}
+
+void
+mq_alert_tracker_load_state (MqAlertTracker *self,
+                             GVariant       *alert_state)
+{
+  GVariantIter iter;
+  const char *key;
+  guint32 level;
+  gint64 resets_at_ms;
+
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_remove_all (self->windows);
+
+  if (alert_state == NULL || !g_variant_is_of_type (alert_state, G_VARIANT_TYPE ("a{s(ux)}")))
+    return;
+
+  g_variant_iter_init (&iter, alert_state);
+  while (g_variant_iter_next (&iter, "{&s(ux)}", &key, &level, &resets_at_ms))
+    {
+      WindowState *state;
+
+      if (level < MQ_ALERT_LEVEL_LOW || level > MQ_ALERT_LEVEL_EXHAUSTED ||
+          resets_at_ms < 0 || !mq_alert_window_key_parse (key, NULL, NULL))
+        continue;
+
+      state = g_new0 (WindowState, 1);
+      state->level = (MqAlertLevel) level;
+      state->resets_at_ms = resets_at_ms;
+      g_hash_table_insert (self->windows, g_strdup (key), state);
+    }
+}
+
+void
+mq_alert_tracker_load_muted (MqAlertTracker *self,
+                             GVariant       *muted_until)
+{
+  GVariantIter iter;
+  const char *key;
+  gint64 until_ms;
+
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_remove_all (self->muted);
+
+  if (muted_until == NULL || !g_variant_is_of_type (muted_until, G_VARIANT_TYPE ("a{sx}")))
+    return;
+
+  g_variant_iter_init (&iter, muted_until);
+  while (g_variant_iter_next (&iter, "{&sx}", &key, &until_ms))
+    if (until_ms > 0 && mq_alert_window_key_parse (key, NULL, NULL))
+      mq_alert_tracker_mute (self, key, until_ms);
+}
+
+static int
+compare_key_pointers (gconstpointer a,
+                      gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static GPtrArray *
+sorted_keys (GHashTable *table)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+
+  g_ptr_array_sort (keys, compare_key_pointers);
+  return keys;
+}
+
+GVariant *
+mq_alert_tracker_save_state (MqAlertTracker *self,
+                             gint64          now_ms)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(ux)}"));
+  keys = sorted_keys (self->windows);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      const WindowState *state = g_hash_table_lookup (self->windows, key);
+
+      if (state->resets_at_ms != 0 &&
+          state->resets_at_ms < now_ms - MQ_ALERT_KEEP_AFTER_RESET_MS)
+        continue;
+
+      g_variant_builder_add (&builder, "{s(ux)}", key,
+                             (guint32) state->level, state->resets_at_ms);
+    }
+
+  return g_variant_builder_end (&builder);
+}
+
+GVariant *
+mq_alert_tracker_save_muted (MqAlertTracker *self,
+                             gint64          now_ms)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sx}"));
+  keys = sorted_keys (self->muted);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      const gint64 *until_ms = g_hash_table_lookup (self->muted, key);
+
+      if (*until_ms > now_ms)
+        g_variant_builder_add (&builder, "{sx}", key, *until_ms);
+    }
+
+  return g_variant_builder_end (&builder);
+}
