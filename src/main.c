@@ -399,8 +399,15 @@ run_once (const Options *options)
       g_print ("%s", output);
     }
 
-  if (fflush (stdout) != 0)
-    return 3;
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      int saved_errno = errno;
+      g_autofree char *message =
+        g_strdup_printf (_("Could not write the report: %s"), g_strerror (saved_errno));
+
+      print_error_line (message);
+      return 3;
+    }
 
   return 0;
 }

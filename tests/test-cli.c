@@ -966,6 +966,46 @@ test_exec_applet (Fixture       *f,
   g_assert_cmpuint (total_hits (f), ==, 0);
 }
 
+/* A report that cannot be written is a failure, not a silent success. */
+static void
+test_write_error (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY));
+  g_auto(GStrv) argv = make_argv (cli_path, ARGS ("--once", "--region=global",
+                                                  "--base-url", f->base_url));
+  g_autofree char *err = NULL;
+  GAsyncResult *slot = NULL;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_async_done, &slot);
+  result = iterate_until (&slot);
+  g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 3);
+  g_assert_true (g_str_has_prefix (err, "minimax-quota: Could not write the report"));
+  assert_no_key (err);
+}
+
 /* Not a pass/fail check: how long one --once --json takes on loopback. */
 static void
 test_timing (Fixture       *f,
@@ -1023,6 +1063,7 @@ main (int    argc,
   ADD ("color", test_color);
   ADD ("version-and-help", test_version_and_help);
   ADD ("exec-applet", test_exec_applet);
+  ADD ("write-error", test_write_error);
   ADD ("timing", test_timing);
 
 #undef ADD
