@@ -469,7 +469,7 @@ interpret_window (const MqRawWindow *raw,
   /* Rule 2, old count-based format: a weekly total of 0 beside a real
    * interval total means there is no weekly limit, not "0% left". */
   if (!row_has_status && slot == MQ_SLOT_WEEKLY && !raw->has_percent &&
-      (!raw->has_total || raw->total == 0) &&
+      raw->has_total && raw->total == 0 &&
       !raw->has_remaining_alias && !raw->has_used_alias &&
       other->has_total && other->total > 0)
     {

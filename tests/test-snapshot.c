@@ -594,6 +594,19 @@ test_zero_percent_is_exhausted (void)
 }
 
 static void
+test_legacy_weekly_absent_is_unknown (void)
+{
+  /* No weekly fields at all: nothing is known about a weekly limit. */
+  g_autoptr(MqSnapshot) snapshot = parse_row (
+      "\"current_interval_total_count\":100,\"current_interval_usage_count\":40");
+  const MqModel *model = only_model (snapshot);
+
+  g_assert_cmpint (model->interval.remaining, ==, 40);
+  g_assert_false (model->weekly.unlimited);
+  g_assert_false (model->weekly.known);
+}
+
+static void
 test_legacy_weekly_zero_is_unlimited_only_beside_interval (void)
 {
   /* Both totals 0 and no statuses: nothing is known, not "unlimited". */
@@ -947,6 +960,7 @@ main (int   argc,
   g_test_add_func ("/snapshot/rules/status-2-exhausted", test_status_2_is_exhausted);
   g_test_add_func ("/snapshot/rules/zero-exhausted", test_zero_percent_is_exhausted);
   g_test_add_func ("/snapshot/rules/legacy-weekly-zero", test_legacy_weekly_zero_is_unlimited_only_beside_interval);
+  g_test_add_func ("/snapshot/rules/legacy-weekly-absent", test_legacy_weekly_absent_is_unknown);
   g_test_add_func ("/snapshot/rules/boost-spellings", test_boost_spellings);
   g_test_add_func ("/snapshot/rules/reset-from-remains", test_reset_from_remains_time);
   g_test_add_func ("/snapshot/rules/period-name-fallback", test_period_from_name_fallback);
