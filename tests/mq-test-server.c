@@ -89,6 +89,15 @@ content_type_for_filename (const char *filename)
   return "text/plain; charset=UTF-8";
 }
 
+static const char *
+reason_phrase (guint status)
+{
+  /* libsoup 3.2 has no phrase for 429. */
+  if (status == 429)
+    return "Too Many Requests";
+  return soup_status_get_phrase (status);
+}
+
 static void
 raw_write_free (RawWrite *raw)
 {
@@ -136,8 +145,7 @@ send_truncated (SoupServerMessage *msg,
   gsize body_len = body != NULL ? g_bytes_get_size (body) : 0;
   RawWrite *write;
 
-  g_string_append_printf (raw, "HTTP/1.1 %u %s\r\n", status,
-                          soup_status_get_phrase (status));
+  g_string_append_printf (raw, "HTTP/1.1 %u %s\r\n", status, reason_phrase (status));
   if (content_type != NULL)
     g_string_append_printf (raw, "Content-Type: %s\r\n", content_type);
   g_hash_table_iter_init (&iter, headers);
@@ -225,7 +233,7 @@ answer (MqTestServer      *self,
       return FALSE;
     }
 
-  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_status (msg, status, reason_phrase (status));
   response_headers = soup_server_message_get_response_headers (msg);
 
   if (route != NULL)
