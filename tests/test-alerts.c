@@ -1,0 +1,570 @@
+/* test-alerts.c: notifications and their saved state, end to end in-process
+ *
+ * A private D-Bus session bus (GTestDBus) with a small org.gtk.Notifications
+ * server (the interface GNOME Shell implements; GIO prefers it whenever its
+ * name is owned) on its own connection; a registered GApplication whose
+ * notifications GIO serialises there; GSettings from the schema compiled in
+ * the build directory, with the memory backend. The server records every
+ * notification and presses buttons the way GNOME Shell does, with
+ * org.freedesktop.Application.ActivateAction on the application.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "mq-alerts.h"
+#include "mq-format.h"
+
+#define MINUTE_MS G_GINT64_CONSTANT (60000)
+#define HOUR_MS   (60 * MINUTE_MS)
+#define APP_PATH  "/io/github/minimaxquota/MiniMaxQuota"
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+typedef struct {
+  char     *app_id;
+  char     *id;
+  char     *title;
+  char     *body;
+  char     *priority;
+  GIcon    *icon;
+  GVariant *buttons;   /* aa{sv}: label, action, target */
+  gboolean  has_default_action;
+} Shown;
+
+static struct {
+  GTestDBus       *bus;
+  GDBusConnection *server;      /* the notification server's connection */
+  guint            object_id;
+  guint            name_id;
+  gboolean         name_owned;
+  GPtrArray       *shown;       /* of Shown, in order */
+  guint            removed;
+  char            *removed_id;
+
+  GApplication    *app;
+  guint            opened_dashboard;
+  MqAlerts        *alerts;      /* the one the app's actions talk to */
+  GSettings       *settings;
+  gint64           now_ms;
+  gint64           end_ms;      /* reset of the 5-hour window */
+} t;
+
+static void
+shown_free (gpointer data)
+{
+  Shown *shown = data;
+
+  g_free (shown->app_id);
+  g_free (shown->id);
+  g_free (shown->title);
+  g_free (shown->body);
+  g_free (shown->priority);
+  g_clear_object (&shown->icon);
+  g_clear_pointer (&shown->buttons, g_variant_unref);
+  g_free (shown);
+}
+
+/* ---------------- the notification server ---------------- */
+
+static void
+server_method_call (GDBusConnection       *connection,
+                    const char            *sender,
+                    const char            *object_path,
+                    const char            *interface_name,
+                    const char            *method_name,
+                    GVariant              *parameters,
+                    GDBusMethodInvocation *invocation,
+                    gpointer               user_data)
+{
+  if (g_str_equal (method_name, "AddNotification"))
+    {
+      Shown *shown = g_new0 (Shown, 1);
+      g_autoptr(GVariant) notification = NULL;
+      g_autoptr(GVariant) icon = NULL;
+
+      g_variant_get (parameters, "(ss@a{sv})", &shown->app_id, &shown->id, &notification);
+      g_variant_lookup (notification, "title", "s", &shown->title);
+      g_variant_lookup (notification, "body", "s", &shown->body);
+      g_variant_lookup (notification, "priority", "s", &shown->priority);
+      icon = g_variant_lookup_value (notification, "icon", NULL);
+      if (icon != NULL)
+        shown->icon = g_icon_deserialize (icon);
+      shown->buttons = g_variant_lookup_value (notification, "buttons", G_VARIANT_TYPE ("aa{sv}"));
+      shown->has_default_action = g_variant_lookup (notification, "default-action", "&s", NULL);
+      g_ptr_array_add (t.shown, shown);
+    }
+  else if (g_str_equal (method_name, "RemoveNotification"))
+    {
+      g_clear_pointer (&t.removed_id, g_free);
+      g_variant_get (parameters, "(ss)", NULL, &t.removed_id);
+      t.removed++;
+    }
+
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable server_vtable = { server_method_call, NULL, NULL, { 0 } };
+
+static void
+on_name_acquired (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  t.name_owned = TRUE;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@count reaches @wanted (10 s at most). */
+static void
+iterate_until (const guint *count,
+               guint        wanted)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (10, on_timeout, &timed_out);
+
+  while (*count < wanted && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_assert_false (timed_out);
+}
+
+static void
+wait_for_shown (guint wanted)
+{
+  iterate_until (&t.shown->len, wanted);
+  g_assert_cmpuint (t.shown->len, ==, wanted);
+}
+
+static const Shown *
+last_shown (void)
+{
+  g_assert_cmpuint (t.shown->len, >, 0);
+  return g_ptr_array_index (t.shown, t.shown->len - 1);
+}
+
+/* The buttons as "label=action(target)" lines, for exact comparisons. */
+static char *
+describe_buttons (const Shown *shown)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (shown->buttons == NULL)
+    return g_string_free (g_steal_pointer (&out), FALSE);
+
+  for (gsize i = 0; i < g_variant_n_children (shown->buttons); i++)
+    {
+      g_autoptr(GVariant) button = g_variant_get_child_value (shown->buttons, i);
+      g_autoptr(GVariant) target = g_variant_lookup_value (button, "target", NULL);
+      g_autofree char *target_text = target != NULL ? g_variant_print (target, FALSE) : g_strdup ("");
+      const char *label = "", *action = "";
+
+      g_variant_lookup (button, "label", "&s", &label);
+      g_variant_lookup (button, "action", "&s", &action);
+      g_string_append_printf (out, "%s=%s(%s)\n", label, action, target_text);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Presses a button the way GNOME Shell does: ActivateAction on the
+ * application's own bus name. */
+static void
+press_button (const char *action,
+              GVariant   *target)
+{
+  GVariantBuilder parameter;
+
+  g_variant_builder_init (&parameter, G_VARIANT_TYPE ("av"));
+  if (target != NULL)
+    g_variant_builder_add (&parameter, "v", target);
+
+  g_dbus_connection_call (t.server, APP_ID, APP_PATH, "org.freedesktop.Application",
+                          "ActivateAction",
+                          g_variant_new ("(sava{sv})", action, &parameter, NULL),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+}
+
+/* ---------------- the application side ---------------- */
+
+static void
+action_open_dashboard (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  t.opened_dashboard++;
+}
+
+static void
+action_mute_until_reset (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  mq_alerts_mute_until_reset (t.alerts, g_variant_get_string (parameter, NULL));
+}
+
+static const GActionEntry app_actions[] = {
+  { "open-dashboard", action_open_dashboard, NULL, NULL, NULL, { 0 } },
+  { "mute-until-reset", action_mute_until_reset, "s", NULL, NULL, { 0 } },
+};
+
+/* The remains body: "general" with @interval left in a 5-hour window ending
+ * at t.end_ms, and @weekly left in its weekly window ("unlimited": status 3). */
+static MqSnapshot *
+snapshot (const char *interval,
+          const char *weekly,
+          gint64      fetched_at_ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *weekly_fields = NULL;
+  g_autofree char *json = NULL;
+  MqSnapshot *result;
+
+  if (g_str_equal (weekly, "unlimited"))
+    weekly_fields = g_strdup ("\"current_weekly_status\":3");
+  else
+    weekly_fields = g_strdup_printf ("\"current_weekly_status\":1,"
+                                     "\"current_weekly_remaining_percent\":%s", weekly);
+
+  json = g_strdup_printf ("{\"model_remains\":[{\"model_name\":\"general\","
+                          "\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT ","
+                          "\"current_interval_status\":1,\"current_interval_remaining_percent\":%s,"
+                          "\"weekly_start_time\":%" G_GINT64_FORMAT ",\"weekly_end_time\":%" G_GINT64_FORMAT ","
+                          "%s}],\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}",
+                          t.end_ms - 5 * HOUR_MS, t.end_ms, interval,
+                          t.end_ms - 48 * HOUR_MS, t.end_ms + 120 * HOUR_MS, weekly_fields);
+
+  result = mq_snapshot_parse (json, strlen (json), fetched_at_ms, MQ_REGION_GLOBAL, &error);
+  g_assert_no_error (error);
+  return result;
+}
+
+static void
+process (const char *interval,
+         const char *weekly)
+{
+  g_autoptr(MqSnapshot) fresh = snapshot (interval, weekly, t.now_ms);
+
+  mq_alerts_process (t.alerts, fresh, t.now_ms);
+  t.now_ms += 3 * MINUTE_MS;
+}
+
+static void
+set_up (void)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_ptr_array_set_size (t.shown, 0);
+  t.removed = 0;
+  g_clear_pointer (&t.removed_id, g_free);
+  t.opened_dashboard = 0;
+
+  /* The memory backend lives as long as the process: start clean. */
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, FALSE);
+  g_assert_nonnull (schema);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (t.settings, keys[i]);
+
+  /* Real time: "mute until reset" reads the clock. */
+  t.now_ms = g_get_real_time () / 1000;
+  t.end_ms = t.now_ms + 2 * HOUR_MS + 30 * MINUTE_MS;
+  t.alerts = mq_alerts_new (t.app, t.settings);
+}
+
+static void
+tear_down (void)
+{
+  g_clear_object (&t.alerts);
+}
+
+/* ---------------- the tests ---------------- */
+
+static void
+test_low_then_critical (void)
+{
+  g_autofree char *resets = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *buttons = NULL;
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(GIcon) app_icon = g_themed_icon_new (APP_ID);
+  const Shown *low, *critical;
+  guint32 level = 0;
+  gint64 resets_at_ms = 0;
+
+  set_up ();
+
+  process ("25", "unlimited");
+  resets = mq_format_reset (t.end_ms, t.now_ms);
+  process ("18", "unlimited");
+  wait_for_shown (1);
+
+  low = last_shown ();
+  body = g_strdup_printf ("of the 5-hour window · %s", resets);
+  g_assert_cmpstr (low->app_id, ==, APP_ID);
+  g_assert_cmpstr (low->id, ==, "quota-general/interval");
+  g_assert_cmpstr (low->title, ==, "Text models: 18% left");
+  g_assert_cmpstr (low->body, ==, body);
+  g_assert_cmpstr (low->priority, ==, "normal");
+  g_assert_nonnull (low->icon);
+  g_assert_true (g_icon_equal (low->icon, app_icon));
+  g_assert_false (low->has_default_action);
+  buttons = describe_buttons (low);
+  g_assert_cmpstr (buttons, ==,
+                   "Open dashboard=app.open-dashboard()\n"
+                   "Mute until reset=app.mute-until-reset('general/interval')\n");
+
+  /* Saved right away, in the schema's type. */
+  state = g_settings_get_value (t.settings, "alert-state");
+  g_assert_true (g_variant_lookup (state, "general/interval", "(ux)", &level, &resets_at_ms));
+  g_assert_cmpuint (level, ==, MQ_ALERT_LEVEL_LOW);
+  g_assert_cmpint (resets_at_ms, ==, t.end_ms);
+
+  process ("17", "unlimited");
+  process ("4", "unlimited");
+  wait_for_shown (2);
+  critical = last_shown ();
+  g_assert_cmpstr (critical->title, ==, "Text models: 4% left");
+  g_assert_cmpstr (critical->priority, ==, "high");
+  /* One notification per window: the same id, so the newer replaces it. */
+  g_assert_cmpstr (critical->id, ==, low->id);
+
+  tear_down ();
+}
+
+static void
+test_restart_does_not_repeat (void)
+{
+  set_up ();
+  process ("18", "unlimited");
+  wait_for_shown (1);
+
+  /* The applet restarts: a new MqAlerts on the same settings. */
+  g_clear_object (&t.alerts);
+  t.alerts = mq_alerts_new (t.app, t.settings);
+  process ("18", "unlimited");
+  process ("16", "unlimited");
+  /* The next crossing is the first thing shown after the restart (calls
+   * on one connection arrive in order). */
+  process ("3", "unlimited");
+  wait_for_shown (2);
+  g_assert_cmpstr (last_shown ()->title, ==, "Text models: 3% left");
+
+  tear_down ();
+}
+
+static void
+test_setting_turns_off (void)
+{
+  g_autoptr(GVariant) state = NULL;
+
+  set_up ();
+  g_settings_set_boolean (t.settings, "notifications-enabled", FALSE);
+  process ("25", "unlimited");
+  process ("18", "unlimited");
+
+  /* Nothing shown, but the crossing is remembered: turning notifications
+   * back on does not bring a backlog. */
+  state = g_settings_get_value (t.settings, "alert-state");
+  g_assert_cmpuint (g_variant_n_children (state), ==, 1);
+
+  g_settings_set_boolean (t.settings, "notifications-enabled", TRUE);
+  process ("17", "unlimited");
+  process ("4", "unlimited");
+  wait_for_shown (1);
+  g_assert_cmpstr (last_shown ()->title, ==, "Text models: 4% left");
+
+  tear_down ();
+}
+
+static void
+test_buttons (void)
+{
+  g_autoptr(GVariant) muted = NULL;
+  g_autofree char *buttons = NULL;
+  gint64 until_ms = 0;
+  const Shown *shown;
+
+  set_up ();
+  process ("18", "unlimited");
+  wait_for_shown (1);
+
+  press_button ("open-dashboard", NULL);
+  iterate_until (&t.opened_dashboard, 1);
+
+  press_button ("mute-until-reset", g_variant_new_string ("general/interval"));
+  iterate_until (&t.removed, 1);
+  g_assert_cmpstr (t.removed_id, ==, "quota-general/interval");
+  muted = g_settings_get_value (t.settings, "muted-until");
+  g_assert_true (g_variant_lookup (muted, "general/interval", "x", &until_ms));
+  g_assert_cmpint (until_ms, ==, t.end_ms);
+
+  /* Muted: the 5-hour window's crossings stay silent; the weekly one not. */
+  process ("4", "30");
+  process ("0", "15");
+  wait_for_shown (2);
+  shown = last_shown ();
+  g_assert_cmpstr (shown->id, ==, "quota-general/weekly");
+  g_assert_cmpstr (shown->title, ==, "Text models: 15% left");
+  g_assert_true (g_str_has_prefix (shown->body, "of the weekly quota · resets in "));
+  buttons = describe_buttons (shown);
+  g_assert_cmpstr (buttons, ==,
+                   "Open dashboard=app.open-dashboard()\n"
+                   "Mute until reset=app.mute-until-reset('general/weekly')\n");
+
+  /* A key that is no quota window is refused. */
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*not a quota window*");
+  mq_alerts_mute_until_reset (t.alerts, "general");
+  g_test_assert_expected_messages ();
+
+  tear_down ();
+}
+
+static void
+test_exhausted_and_refilled (void)
+{
+  g_autofree char *clock = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *buttons = NULL;
+  g_autoptr(GVariant) state = NULL;
+  const Shown *shown;
+
+  set_up ();
+  clock = mq_format_clock (t.end_ms, t.now_ms);
+  process ("0", "unlimited");
+  wait_for_shown (1);
+  shown = last_shown ();
+  body = g_strdup_printf ("5-hour window · resets at %s", clock);
+  g_assert_cmpstr (shown->title, ==, "Text models: used up");
+  g_assert_cmpstr (shown->body, ==, body);
+  g_assert_cmpstr (shown->priority, ==, "high");
+
+  /* The next window. */
+  t.end_ms += 5 * HOUR_MS;
+  process ("100", "unlimited");
+  wait_for_shown (2);
+  shown = last_shown ();
+  g_assert_cmpstr (shown->id, ==, "quota-general/interval");
+  g_assert_cmpstr (shown->title, ==, "Text models: available again");
+  g_assert_cmpstr (shown->body, ==, "100% of the 5-hour window left");
+  g_assert_cmpstr (shown->priority, ==, "normal");
+  buttons = describe_buttons (shown);
+  g_assert_cmpstr (buttons, ==, "Open dashboard=app.open-dashboard()\n");
+
+  state = g_settings_get_value (t.settings, "alert-state");
+  g_assert_cmpuint (g_variant_n_children (state), ==, 0);
+
+  tear_down ();
+}
+
+static void
+test_stale_and_thresholds_from_settings (void)
+{
+  g_autoptr(MqSnapshot) old = NULL;
+
+  set_up ();
+  g_settings_set_uint (t.settings, "low-threshold", 40);
+  g_settings_set_uint (t.settings, "critical-threshold", 10);
+
+  /* Fetched 20 minutes ago: never alerts. */
+  old = snapshot ("3", "unlimited", t.now_ms - 20 * MINUTE_MS);
+  mq_alerts_process (t.alerts, old, t.now_ms);
+
+  process ("50", "unlimited");
+  process ("35", "unlimited");
+  wait_for_shown (1);
+  g_assert_cmpstr (last_shown ()->title, ==, "Text models: 35% left");
+  process ("12", "unlimited");
+  process ("9", "unlimited");
+  wait_for_shown (2);
+  g_assert_cmpstr (last_shown ()->title, ==, "Text models: 9% left");
+
+  tear_down ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GDBusNodeInfo) node = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GSETTINGS_SCHEMA_DIR", MQ_SCHEMA_DIR, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  t.bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (t.bus);
+
+  /* The notification server, on its own connection to the test bus. */
+  t.server = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (t.bus),
+                                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  node = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_assert_no_error (error);
+  t.object_id = g_dbus_connection_register_object (t.server, "/org/gtk/Notifications",
+                                                   node->interfaces[0], &server_vtable,
+                                                   NULL, NULL, &error);
+  g_assert_no_error (error);
+  t.name_id = g_bus_own_name_on_connection (t.server, "org.gtk.Notifications",
+                                            G_BUS_NAME_OWNER_FLAGS_NONE,
+                                            on_name_acquired, NULL, NULL, NULL);
+  while (!t.name_owned)
+    g_main_context_iteration (NULL, TRUE);
+  t.shown = g_ptr_array_new_with_free_func (shown_free);
+
+  /* The application, owning its name as the applet does. */
+  t.app = g_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
+  g_action_map_add_action_entries (G_ACTION_MAP (t.app), app_actions, G_N_ELEMENTS (app_actions), NULL);
+  g_assert_true (g_application_register (t.app, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_application_get_is_remote (t.app));
+  t.settings = g_settings_new (APP_ID);
+
+  g_test_add_func ("/alerts/low-then-critical", test_low_then_critical);
+  g_test_add_func ("/alerts/restart-does-not-repeat", test_restart_does_not_repeat);
+  g_test_add_func ("/alerts/setting-turns-off", test_setting_turns_off);
+  g_test_add_func ("/alerts/buttons", test_buttons);
+  g_test_add_func ("/alerts/exhausted-and-refilled", test_exhausted_and_refilled);
+  g_test_add_func ("/alerts/stale-and-thresholds-from-settings", test_stale_and_thresholds_from_settings);
+
+  status = g_test_run ();
+
+  g_clear_object (&t.settings);
+  g_clear_object (&t.app);
+  g_bus_unown_name (t.name_id);
+  g_dbus_connection_unregister_object (t.server, t.object_id);
+  g_dbus_connection_close_sync (t.server, NULL, NULL);
+  g_clear_object (&t.server);
+  g_clear_pointer (&t.shown, g_ptr_array_unref);
+  g_clear_pointer (&t.removed_id, g_free);
+  g_test_dbus_down (t.bus);
+  g_clear_object (&t.bus);
+
+  return status;
+}
