@@ -183,6 +183,8 @@ schedule (MqPoller *self)
    * waiting keeps the rhythm instead of starting it over. */
   now = now_ms (self);
   remaining_ms = self->last_finish_ms + delay_ms - now;
+  /* The wall clock was set back: never wait longer than the delay itself. */
+  remaining_ms = MIN (remaining_ms, delay_ms);
   if (remaining_ms <= 0)
     {
       begin_fetch (self);

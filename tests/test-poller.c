@@ -657,6 +657,25 @@ test_reset_timing (Fixture       *f,
   g_assert_cmpuint (hits (f), ==, 2);
 }
 
+/* The wall clock set back a day while waiting: the next fetch still comes
+ * after the delay, not a day later (scaled: 30 ms, not 86 s). */
+static void
+test_clock_set_back (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  mq_poller_set_time_scale_for_testing (f->poller, 0.001);
+  mq_poller_set_interval (f->poller, 3600);
+
+  mq_poller_start (f->poller);
+  wait_idle (f);
+  g_assert_cmpint (mq_poller_get_next_delay_ms (f->poller), ==, S (3600));
+
+  f->clock_ms -= S (86400);
+  mq_poller_set_interval (f->poller, 30);
+  wait_updated (f, 2);
+  g_assert_cmpuint (hits (f), ==, 2);
+}
+
 static void
 test_interval_clamped (Fixture       *f,
                        gconstpointer  user_data)
@@ -928,6 +947,7 @@ main (int   argc,
   ADD ("/poller/schedule/exhausted", test_exhausted_cadence);
   ADD ("/poller/schedule/reset-timing", test_reset_timing);
   ADD ("/poller/schedule/interval-clamped", test_interval_clamped);
+  ADD ("/poller/schedule/clock-set-back", test_clock_set_back);
   ADD ("/poller/network/back-after-failure", test_network_back_after_failure);
   ADD ("/poller/network/back-fresh-or-stale", test_network_back_fresh_or_stale);
   ADD ("/poller/network/before-start", test_network_before_start);
