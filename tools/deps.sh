@@ -15,7 +15,7 @@ build_packages=(
 test_packages=(
   xvfb xauth dbus dbus-x11 xfce4-panel dunst imagemagick x11-utils
   python3 python3-gi gir1.2-glib-2.0 flatpak-builder librsvg2-bin
-  clang libclang-rt-14-dev time
+  clang libclang-rt-14-dev time locales
 )
 
 packages=("${build_packages[@]}")
@@ -32,20 +32,39 @@ for p in "${packages[@]}"; do
   esac
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+# The i18n test runs the command line under LANG=zh_CN.UTF-8: generate
+# that locale (package locales) when it is missing.
+need_locale=false
+if [ "${1:-build}" = "test" ] && ! locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8'; then
+  need_locale=true
+fi
+
+if [ ${#missing[@]} -eq 0 ] && [ "$need_locale" = false ]; then
   exit 0
 fi
 
-echo "Installing: ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
   sudo=()
 elif command -v sudo >/dev/null 2>&1; then
   sudo=(sudo -n)
 else
-  echo "deps: need root or sudo to install: ${missing[*]}" >&2
+  echo "deps: need root or sudo to install: ${missing[*]:-(nothing)}; generate zh_CN.UTF-8: $need_locale" >&2
   exit 1
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$need_locale" = true ]; then
+  echo "Generating the zh_CN.UTF-8 locale"
+  if grep -q '^# *zh_CN\.UTF-8 UTF-8' /etc/locale.gen; then
+    "${sudo[@]}" sed -i 's/^# *\(zh_CN\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  elif ! grep -q '^zh_CN\.UTF-8 UTF-8' /etc/locale.gen; then
+    echo 'zh_CN.UTF-8 UTF-8' | "${sudo[@]}" tee -a /etc/locale.gen >/dev/null
+  fi
+  "${sudo[@]}" locale-gen
+fi
