@@ -1,0 +1,574 @@
+/* mq-indicator.c: the tray item (icon, label, title and menu) */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <libayatana-appindicator/app-indicator.h>
+
+#include "mq-icon.h"
+#include "mq-indicator.h"
+
+#define ICON_FILE_PREFIX "mq-"
+#define ROW_ID_KEY       "mq-row-id"
+#define ROW_ACTION_KEY   "mq-row-action"
+
+struct _MqIndicator {
+  GObject       parent_instance;
+
+  GApplication *app;            /* weak */
+  AppIndicator *indicator;
+  GtkWidget    *menu;
+
+  GtkWidget    *header;
+  GtkWidget    *header_detail;
+  GtkWidget    *rows_start;     /* the separator the model rows follow */
+  GtkWidget    *upgrade;
+  GtkWidget    *status;
+  GtkWidget    *set_key;
+
+  GHashTable   *rows;           /* row id -> GtkMenuItem */
+  GPtrArray    *row_order;      /* row ids as shown */
+
+  char         *icon_dir;
+  char         *icon_name;      /* the name set on the indicator */
+  char         *icon_path;      /* its file; NULL for a themed fallback */
+  char         *icon_description;
+  MqIconSpec    icon_spec;
+  gboolean      has_icon_spec;
+  guint         icon_serial;
+  guint         render_count;
+
+  char         *label;
+  char         *label_guide;
+  gboolean      registered_once;
+};
+
+G_DEFINE_FINAL_TYPE (MqIndicator, mq_indicator, G_TYPE_OBJECT)
+
+/* ------------------------------------------------------------------ */
+/* Actions                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+activate_app_action (MqIndicator *self,
+                     const char  *action)
+{
+  if (self->app == NULL || !g_application_get_is_registered (self->app))
+    return;
+
+  if (!g_action_group_has_action (G_ACTION_GROUP (self->app), action))
+    {
+      g_debug ("indicator: the application has no action %s", action);
+      return;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self->app), action, NULL);
+}
+
+static void
+on_item_activate (GtkMenuItem *item,
+                  MqIndicator *self)
+{
+  const char *action = g_object_get_data (G_OBJECT (item), ROW_ACTION_KEY);
+
+  if (action != NULL)
+    activate_app_action (self, action);
+}
+
+/* @action is a static string: an action of the application, "refresh". */
+static GtkWidget *
+new_item (MqIndicator *self,
+          const char  *label,
+          const char  *action)
+{
+  GtkWidget *item = gtk_menu_item_new_with_label (label);
+
+  g_object_set_data (G_OBJECT (item), ROW_ACTION_KEY, (gpointer) action);
+  g_signal_connect_object (item, "activate", G_CALLBACK (on_item_activate), self, 0);
+  gtk_widget_show (item);
+  return item;
+}
+
+static GtkWidget *
+append_item (MqIndicator *self,
+             const char  *label,
+             const char  *action)
+{
+  GtkWidget *item = new_item (self, label, action);
+
+  gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), item);
+  return item;
+}
+
+static GtkWidget *
+append_separator (MqIndicator *self)
+{
+  GtkWidget *item = gtk_separator_menu_item_new ();
+
+  gtk_widget_show (item);
+  gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), item);
+  return item;
+}
+
+/* Sets a label only when it changes: every change travels over D-Bus. */
+static void
+set_item_label (GtkWidget  *item,
+                const char *label)
+{
+  if (g_strcmp0 (gtk_menu_item_get_label (GTK_MENU_ITEM (item)), label) != 0)
+    gtk_menu_item_set_label (GTK_MENU_ITEM (item), label);
+}
+
+static void
+build_menu (MqIndicator *self)
+{
+  self->menu = g_object_ref_sink (gtk_menu_new ());
+
+  self->header = append_item (self, _("MiniMax Quota"), "open-dashboard");
+  self->header_detail = append_item (self, "", "open-dashboard");
+  gtk_widget_hide (self->header_detail);
+  self->rows_start = append_separator (self);
+
+  /* Model rows go here, between rows_start and the upgrade item. */
+  self->upgrade = append_item (self, _("Upgrade plan…"), "upgrade");
+  gtk_widget_hide (self->upgrade);
+
+  append_separator (self);
+  self->status = append_item (self, "", "refresh");
+  append_separator (self);
+
+  self->set_key = append_item (self, _("Set API key…"), "set-key");
+  gtk_widget_hide (self->set_key);
+  append_item (self, _("Refresh now"), "refresh");
+  append_item (self, _("Open usage dashboard"), "open-dashboard");
+  append_item (self, _("Preferences…"), "preferences");
+  append_separator (self);
+  append_item (self, _("Quit"), "quit");
+
+  gtk_widget_show (self->menu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Model rows: updated in place, reordered only when the models change  */
+/* ------------------------------------------------------------------ */
+
+static char *
+row_label (const MqViewRow *row)
+{
+  if (row->level > 0)
+    /* A detail of the model row above, indented */
+    return g_strconcat ("    ", row->text, NULL);
+  return g_strdup (row->text);
+}
+
+static gboolean
+same_row_order (MqIndicator  *self,
+                const MqView *view)
+{
+  guint n = mq_view_get_n_rows (view);
+
+  if (n != self->row_order->len)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!g_str_equal (mq_view_get_row (view, i)->id, g_ptr_array_index (self->row_order, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+child_position (GtkWidget *menu,
+                GtkWidget *child)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+
+  return g_list_index (children, child);
+}
+
+static void
+update_rows (MqIndicator  *self,
+             const MqView *view)
+{
+  guint n = mq_view_get_n_rows (view);
+
+  if (!same_row_order (self, view))
+    {
+      g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+      GHashTableIter iter;
+      gpointer key, value;
+      int first;
+
+      for (guint i = 0; i < n; i++)
+        g_hash_table_add (wanted, mq_view_get_row (view, i)->id);
+
+      /* Drop the rows of models that are gone. */
+      g_hash_table_iter_init (&iter, self->rows);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!g_hash_table_contains (wanted, key))
+          {
+            gtk_widget_destroy (GTK_WIDGET (value));
+            g_hash_table_iter_remove (&iter);
+          }
+
+      /* Create the new ones and put every row in place. */
+      first = child_position (self->menu, self->rows_start) + 1;
+      g_ptr_array_set_size (self->row_order, 0);
+      for (guint i = 0; i < n; i++)
+        {
+          const MqViewRow *row = mq_view_get_row (view, i);
+          GtkWidget *item = g_hash_table_lookup (self->rows, row->id);
+
+          if (item == NULL)
+            {
+              g_autofree char *label = row_label (row);
+
+              item = new_item (self, label, NULL);
+              g_hash_table_insert (self->rows, g_strdup (row->id), item);
+              gtk_menu_shell_insert (GTK_MENU_SHELL (self->menu), item, first + (int) i);
+            }
+          else
+            gtk_menu_reorder_child (GTK_MENU (self->menu), item, first + (int) i);
+
+          g_ptr_array_add (self->row_order, g_strdup (row->id));
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const MqViewRow *row = mq_view_get_row (view, i);
+      GtkWidget *item = g_hash_table_lookup (self->rows, row->id);
+      g_autofree char *label = row_label (row);
+
+      set_item_label (item, label);
+      /* A model the plan lacks leads to the upgrade page, the others to
+       * the usage dashboard. */
+      g_object_set_data (G_OBJECT (item), ROW_ACTION_KEY,
+                         (gpointer) (row->not_in_plan ? "upgrade" : "open-dashboard"));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Icon files                                                           */
+/* ------------------------------------------------------------------ */
+
+/* A themed icon shipped with the applet, for when drawing fails. */
+static char *
+fallback_icon_name (const MqIconSpec *spec)
+{
+  int level;
+
+  switch (spec->kind)
+    {
+    case MQ_ICON_PERCENT:
+      level = (CLAMP (spec->percent, 0, 100) + 5) / 10 * 10;
+      /* Never "empty" while something is left, never "full" unless it is. */
+      if (level == 0 && spec->percent > 0)
+        level = 10;
+      if (level == 100 && spec->percent < 100)
+        level = 90;
+      return g_strdup_printf ("%s-level-%d-symbolic", APP_ID, level);
+    case MQ_ICON_UNLIMITED:
+      return g_strdup_printf ("%s-level-100-symbolic", APP_ID);
+    case MQ_ICON_NO_KEY:
+      return g_strdup_printf ("%s-nokey-symbolic", APP_ID);
+    case MQ_ICON_ERROR:
+      return g_strdup_printf ("%s-error-symbolic", APP_ID);
+    case MQ_ICON_UNKNOWN:
+    default:
+      return g_strdup_printf ("%s-unknown-symbolic", APP_ID);
+    }
+}
+
+static void
+remove_file (const char *path)
+{
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    g_debug ("indicator: cannot remove %s: %s", path, g_strerror (errno));
+}
+
+/* Files of an earlier run that ended without cleaning up. */
+static void
+remove_stale_icon_files (MqIndicator *self)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->icon_dir, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_prefix (name, ICON_FILE_PREFIX) || strstr (name, ".png") == NULL)
+        continue;
+      path = g_build_filename (self->icon_dir, name, NULL);
+      if (g_strcmp0 (path, self->icon_path) != 0)
+        remove_file (path);
+    }
+}
+
+/* Draws @spec into a new file and shows it; the previous file goes once
+ * the new one is set. With @force, draws even an unchanged spec (under a
+ * new name, so hosts that cache by name load it). */
+static void
+set_icon (MqIndicator      *self,
+          const MqIconSpec *spec,
+          const char       *description,
+          gboolean          force)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spec_text = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+
+  if (!force && self->has_icon_spec && mq_icon_spec_equal (spec, &self->icon_spec))
+    {
+      if (g_strcmp0 (description, self->icon_description) != 0)
+        {
+          g_free (self->icon_description);
+          self->icon_description = g_strdup (description);
+          app_indicator_set_icon_full (self->indicator, self->icon_name, description);
+        }
+      return;
+    }
+
+  spec_text = mq_icon_spec_to_string (spec);
+  name = g_strdup_printf (ICON_FILE_PREFIX "%u-%s", ++self->icon_serial, spec_text);
+  file_name = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (self->icon_dir, file_name, NULL);
+
+  if (mq_icon_write_png (spec, MQ_INDICATOR_ICON_SIZE, path, &error))
+    {
+      self->render_count++;
+      /* The XEmbed fallback looks names up through GTK's icon theme, which
+       * only notices new files when asked to. */
+      gtk_icon_theme_rescan_if_needed (gtk_icon_theme_get_default ());
+    }
+  else
+    {
+      g_warning ("Cannot draw the tray icon, using a themed one: %s", error->message);
+      g_clear_pointer (&path, g_free);
+      g_free (name);
+      name = fallback_icon_name (spec);
+    }
+
+  app_indicator_set_icon_full (self->indicator, name, description);
+
+  if (self->icon_path != NULL)
+    remove_file (self->icon_path);
+
+  g_free (self->icon_name);
+  self->icon_name = g_steal_pointer (&name);
+  g_free (self->icon_path);
+  self->icon_path = g_steal_pointer (&path);
+  g_free (self->icon_description);
+  self->icon_description = g_strdup (description);
+  self->icon_spec = *spec;
+  self->has_icon_spec = TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The tray host coming and going                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+on_connection_changed (AppIndicator *indicator,
+                       gboolean      connected,
+                       MqIndicator  *self)
+{
+  g_debug ("indicator: StatusNotifierWatcher %s", connected ? "connected" : "gone");
+
+  if (!connected)
+    return;
+
+  /* The first registration shows what is set. A watcher that comes back
+   * (a panel restarted) gets the current state again: a freshly named
+   * icon and the label re-sent. */
+  if (self->registered_once && self->has_icon_spec)
+    {
+      MqIconSpec spec = self->icon_spec;
+      g_autofree char *description = g_strdup (self->icon_description);
+
+      set_icon (self, &spec, description, TRUE);
+      app_indicator_set_label (self->indicator, NULL, NULL);
+      app_indicator_set_label (self->indicator, self->label, self->label_guide);
+    }
+  self->registered_once = TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public                                                               */
+/* ------------------------------------------------------------------ */
+
+void
+mq_indicator_update (MqIndicator  *self,
+                     const MqView *view)
+{
+  const char *detail;
+
+  g_return_if_fail (MQ_IS_INDICATOR (self));
+  g_return_if_fail (view != NULL);
+
+  set_icon (self, mq_view_get_icon (view), mq_view_get_icon_description (view), FALSE);
+
+  if (g_strcmp0 (self->label, mq_view_get_label (view)) != 0 ||
+      g_strcmp0 (self->label_guide, mq_view_get_label_guide (view)) != 0)
+    {
+      g_free (self->label);
+      self->label = g_strdup (mq_view_get_label (view));
+      g_free (self->label_guide);
+      self->label_guide = g_strdup (mq_view_get_label_guide (view));
+      app_indicator_set_label (self->indicator, self->label, self->label_guide);
+    }
+  /* SNI hosts show the title as the tooltip; ayatana has no tooltip call. */
+  app_indicator_set_title (self->indicator, mq_view_get_title (view));
+
+  set_item_label (self->header, mq_view_get_header (view));
+  detail = mq_view_get_header_detail (view);
+  if (detail != NULL)
+    set_item_label (self->header_detail, detail);
+  gtk_widget_set_visible (self->header_detail, detail != NULL);
+
+  update_rows (self, view);
+
+  gtk_widget_set_visible (self->upgrade, mq_view_get_show_upgrade (view));
+  set_item_label (self->status, mq_view_get_status (view));
+  gtk_widget_set_visible (self->set_key, mq_view_get_show_set_key (view));
+}
+
+guint
+mq_indicator_get_render_count (MqIndicator *self)
+{
+  g_return_val_if_fail (MQ_IS_INDICATOR (self), 0);
+  return self->render_count;
+}
+
+const char *
+mq_indicator_get_icon_name (MqIndicator *self)
+{
+  g_return_val_if_fail (MQ_IS_INDICATOR (self), NULL);
+  return self->icon_name;
+}
+
+const char *
+mq_indicator_get_icon_dir (MqIndicator *self)
+{
+  g_return_val_if_fail (MQ_IS_INDICATOR (self), NULL);
+  return self->icon_dir;
+}
+
+GtkWidget *
+mq_indicator_get_menu (MqIndicator *self)
+{
+  g_return_val_if_fail (MQ_IS_INDICATOR (self), NULL);
+  return self->menu;
+}
+
+static void
+mq_indicator_dispose (GObject *object)
+{
+  MqIndicator *self = MQ_INDICATOR (object);
+
+  if (self->indicator != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->indicator, self);
+      /* Takes the item off the panel before it goes. */
+      app_indicator_set_status (self->indicator, APP_INDICATOR_STATUS_PASSIVE);
+      g_clear_object (&self->indicator);
+    }
+
+  if (self->menu != NULL)
+    {
+      gtk_widget_destroy (self->menu);
+      g_clear_object (&self->menu);
+    }
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+
+  if (self->icon_path != NULL)
+    remove_file (self->icon_path);
+  g_clear_pointer (&self->icon_path, g_free);
+  if (self->icon_dir != NULL)
+    {
+      remove_stale_icon_files (self);
+      /* Only when empty; the folder may hold other files of the app. */
+      g_rmdir (self->icon_dir);
+    }
+
+  if (self->app != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->app), (gpointer *) &self->app);
+      self->app = NULL;
+    }
+
+  G_OBJECT_CLASS (mq_indicator_parent_class)->dispose (object);
+}
+
+static void
+mq_indicator_finalize (GObject *object)
+{
+  MqIndicator *self = MQ_INDICATOR (object);
+
+  g_clear_pointer (&self->row_order, g_ptr_array_unref);
+  g_free (self->icon_dir);
+  g_free (self->icon_name);
+  g_free (self->icon_description);
+  g_free (self->label);
+  g_free (self->label_guide);
+
+  G_OBJECT_CLASS (mq_indicator_parent_class)->finalize (object);
+}
+
+static void
+mq_indicator_class_init (MqIndicatorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = mq_indicator_dispose;
+  object_class->finalize = mq_indicator_finalize;
+}
+
+static void
+mq_indicator_init (MqIndicator *self)
+{
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->row_order = g_ptr_array_new_with_free_func (g_free);
+}
+
+MqIndicator *
+mq_indicator_new (GApplication *app)
+{
+  MqIndicator *self;
+  MqIconSpec unknown = { MQ_ICON_UNKNOWN, 0, MQ_STATE_UNKNOWN, FALSE };
+  g_autofree char *initial = NULL;
+
+  g_return_val_if_fail (G_IS_APPLICATION (app), NULL);
+
+  self = g_object_new (MQ_TYPE_INDICATOR, NULL);
+  self->app = app;
+  g_object_add_weak_pointer (G_OBJECT (app), (gpointer *) &self->app);
+
+  self->icon_dir = g_build_filename (g_get_user_runtime_dir (), "app", APP_ID, NULL);
+  if (g_mkdir_with_parents (self->icon_dir, 0700) != 0)
+    g_warning ("Cannot create %s: %s", self->icon_dir, g_strerror (errno));
+  remove_stale_icon_files (self);
+
+  build_menu (self);
+
+  /* Registration needs an id, an icon and a menu; the icon comes from
+   * the directory set as the theme path, once. */
+  initial = fallback_icon_name (&unknown);
+  self->indicator = app_indicator_new (APP_ID, initial, APP_INDICATOR_CATEGORY_APPLICATION_STATUS);
+  app_indicator_set_icon_theme_path (self->indicator, self->icon_dir);
+  app_indicator_set_title (self->indicator, _("MiniMax Quota"));
+  set_icon (self, &unknown, _("Quota not known"), FALSE);
+  g_signal_connect_object (self->indicator, "connection-changed",
+                           G_CALLBACK (on_connection_changed), self, 0);
+  app_indicator_set_menu (self->indicator, GTK_MENU (self->menu));
+  app_indicator_set_status (self->indicator, APP_INDICATOR_STATUS_ACTIVE);
+
+  return self;
+}

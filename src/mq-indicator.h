@@ -1,0 +1,40 @@
+/* mq-indicator.h: the tray item (icon, label, title and menu)
+ *
+ * The only part of the applet that talks to libayatana-appindicator. It
+ * copies an MqView into the tray: the icon is drawn by mq-icon into a new
+ * file for every change, the menu is built once and updated in place, and
+ * menu items activate the application's actions (app.refresh, ...).
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "mq-view.h"
+
+G_BEGIN_DECLS
+
+/* Pixel size of the icon files: hosts scale it to their panel. */
+#define MQ_INDICATOR_ICON_SIZE 44
+
+#define MQ_TYPE_INDICATOR (mq_indicator_get_type ())
+G_DECLARE_FINAL_TYPE (MqIndicator, mq_indicator, MQ, INDICATOR, GObject)
+
+MqIndicator *mq_indicator_new              (GApplication *app);
+
+void         mq_indicator_update           (MqIndicator  *self,
+                                            const MqView *view);
+
+/* How many icon files were drawn: unchanged views draw nothing. */
+guint        mq_indicator_get_render_count (MqIndicator  *self);
+
+/* The icon name currently set (a file in the icon directory, or a
+ * themed fallback icon when drawing failed). */
+const char  *mq_indicator_get_icon_name    (MqIndicator  *self);
+
+/* $XDG_RUNTIME_DIR/app/<app id>: where the icon files go. */
+const char  *mq_indicator_get_icon_dir     (MqIndicator  *self);
+
+/* The GtkMenu shown by the tray (owned by the indicator). */
+GtkWidget   *mq_indicator_get_menu         (MqIndicator  *self);
+
+G_END_DECLS
