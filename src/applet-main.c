@@ -1,0 +1,31 @@
+/* applet-main.c: the tray applet (minimax-quota-applet) */
+#include "config.h"
+
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
+#include "mq-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(MqApplication) app = NULL;
+
+  /* The applet draws with cairo into image surfaces and has no OpenGL
+   * widget. Without this GDK probes GLX at start-up to choose visuals,
+   * which maps the Mesa driver (with llvmpipe, libLLVM: about 50 MiB of
+   * RSS) for nothing. A user's own GDK_GL setting wins. */
+  g_setenv ("GDK_GL", "disable", FALSE);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_application_name (_("MiniMax Quota"));
+
+  app = mq_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,13 @@
+/* mq-application.h: the tray applet's GtkApplication: options, actions, wiring */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define MQ_TYPE_APPLICATION (mq_application_get_type ())
+G_DECLARE_FINAL_TYPE (MqApplication, mq_application, MQ, APPLICATION, GtkApplication)
+
+MqApplication *mq_application_new (void);
+
+G_END_DECLS
