@@ -1,0 +1,670 @@
+#!/usr/bin/python3
+"""check-tray.py: the checks of the e2e test, run by session.sh.
+
+Runs inside the private session that run-e2e.sh and session.sh set up
+(session bus, Xvfb, xfce4-panel's status tray, dunst). Starts the fake
+MiniMax server on 127.0.0.1 and the applet pointed at it, then checks over
+D-Bus what a person would see:
+
+  - the applet's StatusNotifierItem registers with the panel's watcher;
+  - its label, title and icon carry the headline percentage, the icon is a
+    PNG in the icon theme path, and the panel draws it (screenshot);
+  - the menu (com.canonical.dbusmenu) lists every model, says "not in your
+    plan" for such a model and shows no percentage on that row;
+  - clicking "Refresh now" fetches again;
+  - crossing the low threshold shows exactly one notification (dunst), even
+    after further refreshes;
+  - an API failure keeps the last numbers, marks them stale and adds an
+    error line to the menu;
+  - the API key appears nowhere.
+
+Prints TAP-like lines and ends with "N passed, M failed".
+"""
+
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import gi
+
+gi.require_version("Gio", "2.0")
+gi.require_version("GLib", "2.0")
+from gi.repository import Gio, GLib  # noqa: E402
+
+APP_ID = "io.github.minimaxquota.MiniMaxQuota"
+# A made-up key in the shape of a Token Plan key; it must never be shown.
+API_KEY = "sk-cp-E2E-TEST-KEY-0123456789abcdef"
+PATH_CURRENT = "/v1/token_plan/remains"
+WATCHER = "org.kde.StatusNotifierWatcher"
+ITEM_IFACE = "org.kde.StatusNotifierItem"
+MENU_IFACE = "com.canonical.dbusmenu"
+PROPS_IFACE = "org.freedesktop.DBus.Properties"
+
+GOOD_FIXTURE = "token-plan-plus-video-not-in-plan.json"  # text lane 63%
+LOW_FIXTURE = "e2e-low.json"                             # text lane 15%
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+TMP = os.environ["E2E_TMP"]
+OUT_DIR = os.environ["E2E_OUT_DIR"]
+SRC_DIR = os.environ["E2E_SRC_DIR"]           # tests/e2e in the source tree
+DATA_DIR = os.path.join(os.path.dirname(SRC_DIR), "data")
+TOP_SRC_DIR = os.path.dirname(os.path.dirname(SRC_DIR))
+
+
+# --------------------------------------------------------------------------
+# Reporting
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, condition, description, detail=None):
+        number = self.passed + self.failed + 1
+        if condition:
+            self.passed += 1
+            print(f"ok {number} - {description}", flush=True)
+        else:
+            self.failed += 1
+            print(f"not ok {number} - {description}", flush=True)
+            if detail is not None:
+                for line in str(detail).splitlines() or [""]:
+                    print(f"#   {line}", flush=True)
+        return bool(condition)
+
+    def note(self, text):
+        for line in str(text).splitlines():
+            print(f"# {line}", flush=True)
+
+
+report = Report()
+
+
+class Abort(Exception):
+    """A check failed that every later check depends on."""
+
+
+def require(condition, description, detail=None):
+    if not report.check(condition, description, detail):
+        raise Abort(description)
+
+
+def wait_for(predicate, timeout, interval=0.2):
+    """Polls predicate() until it returns something true or timeout seconds
+    pass; returns the last value. Exceptions count as false."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = predicate()
+        except (GLib.Error, OSError, ValueError, KeyError) as error:
+            value = None
+            last_error = error  # noqa: F841 (kept for debugging)
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+def stays(predicate, duration, interval=0.2):
+    """True if predicate() holds on every poll for duration seconds."""
+    deadline = time.monotonic() + duration
+    while time.monotonic() < deadline:
+        if not predicate():
+            return False
+        time.sleep(interval)
+    return bool(predicate())
+
+
+# --------------------------------------------------------------------------
+# Fixtures: the window times are moved to now, so the applet sees a current
+# 5-hour window (reset in the future) whatever day the test runs.
+
+
+def rebased_fixture(name, delta_ms, now_ms):
+    with open(os.path.join(DATA_DIR, name), encoding="utf-8") as f:
+        data = json.load(f)
+    for row in data["model_remains"]:
+        for key in ("start_time", "end_time", "weekly_start_time", "weekly_end_time"):
+            if key in row:
+                row[key] += delta_ms
+        if "end_time" in row and "remains_time" in row:
+            row["remains_time"] = row["end_time"] - now_ms
+        if "weekly_end_time" in row and "weekly_remains_time" in row:
+            row["weekly_remains_time"] = row["weekly_end_time"] - now_ms
+    return data
+
+
+def write_fixtures():
+    now_ms = int(time.time() * 1000)
+    with open(os.path.join(DATA_DIR, GOOD_FIXTURE), encoding="utf-8") as f:
+        start = json.load(f)["model_remains"][0]["start_time"]
+    # One hour into the current 5-hour window.
+    delta_ms = now_ms - 3600 * 1000 - start
+    paths = {}
+    for name in (GOOD_FIXTURE, LOW_FIXTURE):
+        path = os.path.join(TMP, "served-" + name)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(rebased_fixture(name, delta_ms, now_ms), f)
+        paths[name] = path
+    return paths
+
+
+# --------------------------------------------------------------------------
+# Processes started here
+
+
+class Process:
+    def __init__(self, name, argv, env=None):
+        self.name = name
+        self.log_path = os.path.join(OUT_DIR, name + ".log")
+        self.log = open(self.log_path, "w", encoding="utf-8")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=env)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def log_text(self):
+        if not self.log.closed:
+            self.log.flush()
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
+class FakeServer(Process):
+    """tests/mq-fake-server with its control port (see its --help)."""
+
+    def __init__(self, executable, fixture_path):
+        self.url_file = os.path.join(TMP, "server-url")
+        self.control_file = os.path.join(TMP, "control-url")
+        super().__init__("fake-server", [
+            executable,
+            "--port-file", self.url_file,
+            "--control-port-file", self.control_file,
+            "--route", f"{PATH_CURRENT}=200:@{fixture_path}",
+        ])
+        # Loopback only: never through a proxy from the environment.
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        if not wait_for(lambda: os.path.getsize(self.url_file) > 0, 10):
+            self.stop()
+            raise Abort("the fake server did not start:\n" + self.log_text())
+        with open(self.url_file, encoding="utf-8") as f:
+            self.url = f.read().strip()
+        with open(self.control_file, encoding="utf-8") as f:
+            self.control = f.read().strip()
+
+    def _request(self, path, method="GET"):
+        request = urllib.request.Request(self.control + path, method=method)
+        with self.opener.open(request, timeout=5) as response:
+            return response.read().decode("utf-8")
+
+    def hits(self, path=PATH_CURRENT):
+        for line in self._request("/hits").splitlines():
+            name, _, count = line.rpartition(" ")
+            if name == path:
+                return int(count)
+        return 0
+
+    def answer(self, spec):
+        """spec as for --route: STATUS:@FILE or STATUS: (empty body)."""
+        query = urllib.parse.urlencode({"path": PATH_CURRENT, "answer": spec})
+        self._request("/route?" + query, method="POST")
+
+
+# --------------------------------------------------------------------------
+# D-Bus: the watcher, the item and its menu
+
+
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+
+
+def call(name, path, interface, method, args, reply_type):
+    reply = bus.call_sync(name, path, interface, method, args,
+                          GLib.VariantType.new(reply_type) if reply_type else None,
+                          Gio.DBusCallFlags.NO_AUTO_START, 5000, None)
+    return reply.unpack() if reply is not None else None
+
+
+def name_has_owner(name):
+    return call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                "NameHasOwner", GLib.Variant("(s)", (name,)), "(b)")[0]
+
+
+def pid_of(name):
+    return call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                "GetConnectionUnixProcessID", GLib.Variant("(s)", (name,)), "(u)")[0]
+
+
+def registered_items():
+    return call(WATCHER, "/StatusNotifierWatcher", PROPS_IFACE, "Get",
+                GLib.Variant("(ss)", (WATCHER, "RegisteredStatusNotifierItems")),
+                "(v)")[0]
+
+
+def split_item(entry):
+    """"BUS/OBJECT/PATH" (or a bare bus name) -> (bus, path)."""
+    if "/" in entry:
+        index = entry.index("/")
+        return entry[:index], entry[index:]
+    return entry, "/StatusNotifierItem"
+
+
+def item_props(item):
+    return call(item[0], item[1], PROPS_IFACE, "GetAll",
+                GLib.Variant("(s)", (ITEM_IFACE,)), "(a{sv})")[0]
+
+
+def find_item(pid):
+    """The registered item whose Id is ours and whose owner is process pid."""
+    for entry in registered_items():
+        item = split_item(entry)
+        try:
+            if item_props(item).get("Id") == APP_ID and pid_of(item[0]) == pid:
+                return item
+        except GLib.Error:
+            continue
+    return None
+
+
+def clean_label(label):
+    # dbusmenu labels use "_" for mnemonics and "__" for a literal "_".
+    return label.replace("__", "\0").replace("_", "").replace("\0", "_")
+
+
+def menu_rows(item, props):
+    """The visible, labelled entries of the menu, in order, as dicts."""
+    _, layout = call(item[0], props["Menu"], MENU_IFACE, "GetLayout",
+                     GLib.Variant("(iias)", (0, -1, [])), "(u(ia{sv}av))")
+    rows = []
+
+    def walk(node, depth):
+        ident, properties, children = node
+        if depth > 0:
+            if not properties.get("visible", True):
+                return
+            if properties.get("type", "standard") != "separator":
+                rows.append({
+                    "id": ident,
+                    "label": clean_label(properties.get("label", "")),
+                    "enabled": properties.get("enabled", True),
+                    "depth": depth,
+                })
+        for child in children:
+            walk(child, depth + 1)
+
+    walk(layout, 0)
+    return rows
+
+
+def click(item, props, ident):
+    call(item[0], props["Menu"], MENU_IFACE, "Event",
+         GLib.Variant("(isvu)", (ident, "clicked", GLib.Variant("i", 0), 0)), None)
+
+
+def describe(props, rows=None):
+    keys = ("Id", "Status", "IconName", "IconThemePath", "XAyatanaLabel", "Title",
+            "IconAccessibleDesc", "ToolTip", "Menu")
+    lines = [f"{k}: {props.get(k)!r}" for k in keys if k in props]
+    if rows is not None:
+        lines += [f"menu {r['id']}: {r['label']!r}" for r in rows]
+    return "\n".join(lines)
+
+
+def icon_file(props):
+    return os.path.join(props.get("IconThemePath", ""), props.get("IconName", "") + ".png")
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if len(head) < 24 or head[:8] != PNG_MAGIC or head[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+# --------------------------------------------------------------------------
+# Notifications: every Notify call on the bus (a monitor connection), and
+# what dunst shows. Both count: a notification sent again under the same id
+# replaces the first on screen, so dunst alone would not see a repeat.
+
+
+class NotifyMonitor:
+    def __init__(self):
+        self.calls = []
+        address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
+        self.connection = Gio.DBusConnection.new_for_address_sync(
+            address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+            | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        self.connection.add_filter(self._filter, None)
+        rule = ("type='method_call',interface='org.freedesktop.Notifications',"
+                "member='Notify'")
+        self.connection.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                  GLib.Variant("(asu)", ([rule], 0)), None,
+                                  Gio.DBusCallFlags.NONE, 5000, None)
+
+    def _filter(self, connection, message, incoming, user_data):
+        # Runs in GDBus's worker thread; list.append is atomic.
+        if not incoming:
+            return message  # the BecomeMonitor call itself
+        kind = message.get_message_type()
+        if kind in (Gio.DBusMessageType.METHOD_RETURN, Gio.DBusMessageType.ERROR):
+            return message  # the reply to BecomeMonitor
+        if kind == Gio.DBusMessageType.METHOD_CALL and message.get_member() == "Notify":
+            body = message.get_body()
+            self.calls.append(body.unpack()[:5] if body is not None else ())
+        return None  # a monitor never answers what it sees
+
+    def count(self):
+        return len(self.calls)
+
+    def close(self):
+        self.connection.close_sync(None)
+
+
+# --------------------------------------------------------------------------
+# dunst
+
+
+def dunst_count():
+    total = 0
+    for which in ("displayed", "waiting", "history"):
+        out = subprocess.run(["dunstctl", "count", which], capture_output=True,
+                             text=True, timeout=10, check=True).stdout
+        total += int(out.strip() or 0)
+    return total
+
+
+def dunst_notifications():
+    """Closes what is shown (so it moves to the history) and returns every
+    notification of the session as (appname, summary, body)."""
+    subprocess.run(["dunstctl", "close-all"], timeout=10, check=True)
+    out = subprocess.run(["dunstctl", "history"], capture_output=True, text=True,
+                         timeout=10, check=True).stdout
+    history = json.loads(out)
+    result = []
+    for group in history.get("data", []):
+        for entry in group:
+            result.append(tuple(entry.get(k, {}).get("data", "")
+                                for k in ("appname", "summary", "body")))
+    return result
+
+
+# --------------------------------------------------------------------------
+# The screen
+
+
+def screenshot(path):
+    subprocess.run(["import", "-window", "root", path], timeout=30, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def changed_pixels(a, b):
+    """How many pixels differ between two screenshots of the same size."""
+    result = subprocess.run(["compare", "-metric", "AE", a, b, "null:"],
+                            capture_output=True, text=True, timeout=30)
+    # compare prints the count on stderr and exits 1 when images differ.
+    text = result.stderr.strip().split()[0] if result.stderr.strip() else "0"
+    return int(float(text))
+
+
+def panel_strip(path, out):
+    """The top 48 px of the screen: the panel."""
+    subprocess.run(["convert", path, "-crop", "x48+0+0", "+repage", out],
+                   timeout=30, check=True)
+    return out
+
+
+# --------------------------------------------------------------------------
+# The test
+
+
+def run(applet_path, fake_server_path):
+    fixtures = write_fixtures()
+    served = os.path.join(TMP, "served.json")
+    shutil.copyfile(fixtures[GOOD_FIXTURE], served)
+
+    require(name_has_owner(WATCHER), "xfce4-panel provides org.kde.StatusNotifierWatcher")
+    require(name_has_owner("org.freedesktop.Notifications"),
+            "dunst provides org.freedesktop.Notifications")
+
+    # The panel before the applet: the baseline of the screenshot checks.
+    empty_shot = os.path.join(OUT_DIR, "panel-empty.png")
+    screenshot(empty_shot)
+
+    monitor = NotifyMonitor()
+    server = FakeServer(fake_server_path, served)
+    processes = [server]
+    report.note(f"fake server {server.url}, control {server.control}")
+
+    env = dict(os.environ)
+    env["MINIMAX_API_KEY"] = API_KEY
+    applet = Process("applet", [applet_path, "--base-url", server.url,
+                                # One scheduled fetch at start; every later
+                                # fetch in this test comes from a click.
+                                "--interval", "3600"], env=env)
+    processes.append(applet)
+
+    try:
+        checks(server, applet, monitor, empty_shot, fixtures)
+    finally:
+        monitor.close()
+        applet_alive = applet.alive()
+        for process in reversed(processes):
+            process.stop()
+        report.check(applet_alive, "the applet is still running at the end")
+        logs = applet.log_text() + server.log_text()
+        report.check(API_KEY not in logs and API_KEY[6:] not in logs,
+                     "the API key appears in no log")
+        if report.failed:
+            report.note("--- applet.log ---\n" + applet.log_text()[-4000:])
+
+
+def checks(server, applet, monitor, empty_shot, fixtures):
+    # ---- registration ---------------------------------------------------
+    item = wait_for(lambda: find_item(applet.pid) if applet.alive() else None, 20)
+    require(item is not None,
+            f"the applet's item ({APP_ID}) registers with the watcher",
+            f"registered: {wait_for(registered_items, 1)}\napplet alive: {applet.alive()}")
+
+    props = item_props(item)
+    report.check(props.get("Status") == "Active", "the item is active", describe(props))
+
+    props = wait_for(lambda: (lambda p: p if p.get("XAyatanaLabel") == "63%" else None)(
+        item_props(item)), 20) or item_props(item)
+    require(props.get("XAyatanaLabel") == "63%", "the label shows 63%", describe(props))
+    report.check("63%" in props.get("Title", ""), "the title (tooltip) carries 63%",
+                 describe(props))
+    report.check("63%" in props.get("IconAccessibleDesc", ""),
+                 "the icon's accessible description carries 63%", describe(props))
+    if "ToolTip" in props:
+        report.check("63%" in json.dumps(props["ToolTip"], ensure_ascii=False),
+                     "the ToolTip carries 63%", describe(props))
+
+    good_icon = icon_file(props)
+    size = png_size(good_icon) if os.path.isfile(good_icon) else None
+    report.check(size is not None and min(size) >= 16,
+                 "IconName is a PNG of at least 16 px in IconThemePath",
+                 f"{good_icon}: {size}\n{describe(props)}")
+    good_icon_bytes = read_bytes(good_icon) if size else b""
+
+    # ---- the panel shows it ----------------------------------------------
+    shot = os.path.join(OUT_DIR, "panel.png")
+    strip_empty = panel_strip(empty_shot, os.path.join(TMP, "strip-empty.png"))
+
+    def panel_drew_icon():
+        screenshot(shot)
+        return changed_pixels(strip_empty, panel_strip(shot, os.path.join(TMP, "strip.png"))) > 200
+    drawn = wait_for(panel_drew_icon, 15, interval=0.5)
+    report.check(drawn, "the panel draws the icon (screenshot differs from the empty panel)",
+                 f"see {shot}")
+    report.note(f"screenshot: {shot}")
+    if os.environ.get("E2E_UPDATE_SCREENSHOT") == "1" and drawn:
+        target = os.path.join(TOP_SRC_DIR, "data", "screenshots", "panel.png")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(shot, target)
+        report.note(f"updated {target}")
+
+    # ---- the menu ----------------------------------------------------------
+    rows = menu_rows(item, props)
+    labels = [r["label"] for r in rows]
+    text_rows = [r for r in rows if r["label"].startswith("Text models")]
+    video_rows = [r for r in rows if r["label"].startswith("Video")]
+    report.check(text_rows and "63%" in text_rows[0]["label"],
+                 "the menu has a row for the text models with 63%", describe(props, rows))
+    report.check(len(video_rows) == 1, "the menu has a row for the video model",
+                 describe(props, rows))
+    if video_rows:
+        video = video_rows[0]["label"]
+        report.check(re.search(r"not in your plan", video),
+                     "the video row says \"not in your plan\"", video)
+        report.check("%" not in video, "the video row shows no percentage", video)
+    # Every model of the response has a row naming it.
+    with open(fixtures[GOOD_FIXTURE], encoding="utf-8") as f:
+        n_models = len(json.load(f)["model_remains"])
+    report.check(len(text_rows) + len(video_rows) == n_models,
+                 f"the menu lists every model of the response ({n_models})",
+                 "\n".join(labels))
+
+    refresh = [r for r in rows if re.match(r"refresh", r["label"], re.I)]
+    require(len(refresh) == 1 and refresh[0]["enabled"],
+            "the menu has an enabled \"Refresh now\" item", "\n".join(labels))
+    refresh_id = refresh[0]["id"]
+
+    # ---- Refresh now fetches again --------------------------------------------
+    def click_refresh(description):
+        before = server.hits()
+        current = item_props(item)
+        click(item, current, refresh_id)
+        return report.check(wait_for(lambda: server.hits() > before, 10),
+                            description, f"hits before {before}, now {server.hits()}")
+
+    report.check(server.hits() == 1, "the applet fetched once at start",
+                 f"hits: {server.hits()}")
+    click_refresh("clicking \"Refresh now\" fetches again")
+
+    # ---- crossing the low threshold: exactly one notification -----------------
+    report.check(monitor.count() == 0 and dunst_count() == 0,
+                 "no notification before the threshold is crossed",
+                 f"{monitor.calls}\n{dunst_notifications()}")
+    server.answer("200:@" + fixtures[LOW_FIXTURE])
+    click_refresh("a refresh after the quota fell fetches again")
+    props = wait_for(lambda: (lambda p: p if p.get("XAyatanaLabel") == "15%" else None)(
+        item_props(item)), 10) or item_props(item)
+    report.check(props.get("XAyatanaLabel") == "15%", "the label follows to 15%",
+                 describe(props))
+    report.check("15%" in props.get("Title", ""), "the title follows to 15%", describe(props))
+    low_icon = icon_file(props)
+    low_size = png_size(low_icon) if os.path.isfile(low_icon) else None
+    report.check(low_size is not None and low_icon != good_icon
+                 and read_bytes(low_icon) != good_icon_bytes,
+                 "the icon is a new PNG file with new pixels",
+                 f"before {good_icon}, now {low_icon} ({low_size})")
+    pngs = [f for f in os.listdir(props.get("IconThemePath", TMP)) if f.endswith(".png")]
+    report.check(len(pngs) <= 3, "old icon files are cleaned up", "\n".join(sorted(pngs)))
+
+    low_shot = os.path.join(OUT_DIR, "panel-low.png")
+    strip_good = panel_strip(shot, os.path.join(TMP, "strip-good.png"))
+
+    def panel_followed():
+        screenshot(low_shot)
+        return changed_pixels(strip_good, panel_strip(low_shot, os.path.join(TMP, "strip.png"))) > 50
+    report.check(wait_for(panel_followed, 15, interval=0.5),
+                 "the panel follows the new icon", f"see {low_shot}")
+
+    report.check(wait_for(lambda: monitor.count() >= 1 and dunst_count() >= 1, 10),
+                 "crossing the low threshold shows a notification",
+                 f"Notify calls: {monitor.calls}")
+    click_refresh("a second refresh at 15% fetches again")
+    click_refresh("a third refresh at 15% fetches again")
+    report.check(stays(lambda: monitor.count() == 1 and dunst_count() == 1, 3),
+                 "still exactly one notification after further refreshes",
+                 f"Notify calls: {monitor.calls}\ndunst: {dunst_notifications()}")
+    shown = dunst_notifications()
+    report.check(len(shown) == 1 and any("15%" in s or "15%" in b for _, s, b in shown),
+                 "the notification tells the 15% left", shown)
+    report.check(len(shown) == 1 and shown[0][0] == "MiniMax Quota",
+                 "the notification comes from MiniMax Quota", shown)
+
+    # ---- an API failure: stale numbers and an error line ---------------------
+    before_title = props.get("Title", "")
+    server.answer("500:")
+    click_refresh("a refresh while the server fails fetches again")
+
+    def error_shown():
+        p = item_props(item)
+        r = menu_rows(item, p)
+        if any("showing data from" in row["label"] for row in r):
+            return p, r
+        return None
+    shown_error = wait_for(error_shown, 10)
+    props = item_props(item)
+    rows = menu_rows(item, props)
+    report.check(shown_error, "the menu has an error line (\"… showing data from …\")",
+                 describe(props, rows))
+    error_rows = [r["label"] for r in rows if "showing data from" in r["label"]]
+    report.check(error_rows and "server error" in error_rows[0].lower(),
+                 "the error line names the cause (server error)", "\n".join(error_rows))
+    report.check(props.get("XAyatanaLabel") == "15%", "the label keeps the last value (15%)",
+                 describe(props))
+    title = props.get("Title", "")
+    report.check(title != before_title and "15%" in title and "showing data from" in title,
+                 "the title keeps 15% and marks it stale", f"before: {before_title}\nnow: {title}")
+    stale_icon = icon_file(props)
+    report.check(stale_icon != low_icon and png_size(stale_icon) is not None,
+                 "the icon changes to its stale form", f"before {low_icon}, now {stale_icon}")
+    rows_text = "\n".join(r["label"] for r in rows)
+    report.check(any(r["label"].startswith("Text models") and "15%" in r["label"] for r in rows),
+                 "the menu keeps the last model rows", rows_text)
+    report.check(stays(lambda: monitor.count() == 1 and dunst_count() == 1, 1),
+                 "the failure adds no notification",
+                 f"Notify calls: {monitor.calls}\ndunst: {dunst_notifications()}")
+    everything_shown = describe(props, rows) + json.dumps(dunst_notifications())
+    report.check(API_KEY not in everything_shown and API_KEY[6:] not in everything_shown,
+                 "the API key is shown nowhere (item, menu, notifications)")
+
+
+def main():
+    applet_path = os.environ["E2E_APPLET"]
+    fake_server_path = os.environ["E2E_FAKE_SERVER"]
+    try:
+        run(applet_path, fake_server_path)
+    except Abort as error:
+        report.note(f"stopped early: {error}")
+    except Exception as error:  # report, then fail: never pass by accident
+        report.check(False, f"the test ran to the end ({type(error).__name__})", repr(error))
+    print(f"{report.passed} passed, {report.failed} failed", flush=True)
+    return 1 if report.failed or report.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
