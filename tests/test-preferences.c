@@ -1,0 +1,754 @@
+/* test-preferences.c: the preferences window with real settings, a real
+ * keyring and a real HTTP server
+ *
+ * Needs a display (the e2e harness runs it under Xvfb); without one every
+ * case is skipped. Settings use the memory backend and the schema compiled
+ * in the build directory; the keyring is libsecret's file backend in a
+ * temporary directory; XDG_CONFIG_HOME is temporary too, so the "Start on
+ * login" switch never touches the real autostart folder. Keys are checked
+ * against an in-process loopback server (tests/mq-test-server.h).
+ *
+ * MQ_TEST_HOLD_MS=<ms> keeps the window on screen that long at the
+ * interesting moments, for screenshots.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "mq-autostart.h"
+#include "mq-preferences.h"
+#include "mq-secret.h"
+#include "mq-snapshot.h"
+#include "mq-test-server.h"
+
+#define TEST_KEY  "sk-cp-TESTKEY-prefs-0123456789abcdef"
+#define ENV_KEY   "sk-cp-ENVKEY-never-shown-fedcba9876"
+#define REMAINS   "/v1/token_plan/remains"
+#define WAIT_MS   15000
+
+static gboolean have_display;
+static char *tmp_dir;
+static char *keyring_path;
+
+typedef struct {
+  GSettings     *settings;
+  MqTestServer  *server;
+  char          *base_url;
+  MqPreferences *prefs;
+  guint          n_key_changed;
+  gboolean       last_key_was_null;
+  gboolean       last_key_matched;
+} Fixture;
+
+static void
+on_key_changed (MqPreferences *prefs,
+                const char    *key,
+                Fixture       *fixture)
+{
+  fixture->n_key_changed++;
+  fixture->last_key_was_null = key == NULL;
+  fixture->last_key_matched = g_strcmp0 (key, TEST_KEY) == 0;
+}
+
+static const char * const reset_keys[] = {
+  "region", "last-region", "refresh-interval", "low-threshold",
+  "critical-threshold", "notifications-enabled", "icon-model",
+  "start-on-login", "portal-autostart-granted",
+};
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  if (!have_display)
+    return;
+
+  fixture->settings = g_settings_new (APP_ID);
+  for (gsize i = 0; i < G_N_ELEMENTS (reset_keys); i++)
+    g_settings_reset (fixture->settings, reset_keys[i]);
+
+  fixture->server = mq_test_server_new ();
+  fixture->base_url = mq_test_server_get_base_url (fixture->server);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  if (!have_display)
+    return;
+
+  if (fixture->prefs != NULL)
+    g_signal_handlers_disconnect_by_data (fixture->prefs, fixture);
+  g_clear_object (&fixture->prefs);
+  g_clear_pointer (&fixture->server, mq_test_server_free);
+  g_clear_pointer (&fixture->base_url, g_free);
+  g_clear_object (&fixture->settings);
+  g_unlink (keyring_path);
+}
+
+static void
+make_prefs (Fixture    *fixture,
+            const char *base_url)
+{
+  fixture->prefs = mq_preferences_new (NULL, fixture->settings, base_url);
+  g_signal_connect (fixture->prefs, "key-changed",
+                    G_CALLBACK (on_key_changed), fixture);
+}
+
+static GObject *
+object (Fixture    *fixture,
+        const char *name)
+{
+  GObject *result = mq_preferences_get_object (fixture->prefs, name);
+
+  g_assert_nonnull (result);
+  return result;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+/* Runs the main loop until @condition holds; fails the test after
+ * WAIT_MS. */
+static void
+wait_for (Fixture   *fixture,
+          Condition  condition,
+          const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, on_timeout, &timed_out);
+
+  while (!condition (fixture) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, on_timeout, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+maybe_hold (void)
+{
+  const char *hold = g_getenv ("MQ_TEST_HOLD_MS");
+
+  if (hold != NULL)
+    run_for (atoi (hold));
+}
+
+static const char *
+label_text (Fixture    *fixture,
+            const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (object (fixture, name)));
+}
+
+static gboolean
+widget_visible (Fixture    *fixture,
+                const char *name)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (object (fixture, name)));
+}
+
+static gboolean
+widget_sensitive (Fixture    *fixture,
+                  const char *name)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (object (fixture, name)));
+}
+
+static gboolean
+lookup_done (Fixture *fixture)
+{
+  return !g_str_equal (label_text (fixture, "key_status_label"), "Checking the keyring…");
+}
+
+static gboolean
+key_changed (Fixture *fixture)
+{
+  return fixture->n_key_changed > 0;
+}
+
+static gboolean
+error_shown (Fixture *fixture)
+{
+  return widget_visible (fixture, "key_error_label");
+}
+
+static char *
+stored_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *key = mq_secret_lookup_sync (NULL, &error);
+
+  g_assert_no_error (error);
+  return key;
+}
+
+static void
+assert_setting_string (Fixture    *fixture,
+                       const char *key,
+                       const char *expected)
+{
+  g_autofree char *value = g_settings_get_string (fixture->settings, key);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static void
+assert_active_text (GtkComboBox *combo,
+                    const char  *expected)
+{
+  g_autofree char *text = gtk_combo_box_text_get_active_text (GTK_COMBO_BOX_TEXT (combo));
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static gboolean
+skip_without_display (void)
+{
+  if (!have_display)
+    g_test_skip ("no display (run under xvfb-run)");
+
+  return !have_display;
+}
+
+static void
+test_widgets_bound (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  static const char * const ids[] = {
+    "window", "key_entry", "save_key_button", "remove_key_button", "key_spinner",
+    "key_error_label", "key_success_label", "key_status_label", "region_combo",
+    "refresh_combo", "low_spin", "critical_spin", "notifications_switch",
+    "icon_model_combo", "autostart_switch",
+  };
+  GtkSpinButton *low_spin, *critical_spin;
+  GtkComboBox *region_combo, *refresh_combo, *icon_combo;
+  GtkSwitch *notifications;
+  GtkEntry *entry;
+
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_assert_nonnull (mq_preferences_get_object (fixture->prefs, ids[i]));
+
+  /* The key entry hides what is typed. */
+  entry = GTK_ENTRY (object (fixture, "key_entry"));
+  g_assert_false (gtk_entry_get_visibility (entry));
+  g_assert_cmpint (gtk_entry_get_input_purpose (entry), ==, GTK_INPUT_PURPOSE_PASSWORD);
+  g_assert_false (widget_sensitive (fixture, "save_key_button"));
+  gtk_entry_set_text (entry, "  ");
+  g_assert_false (widget_sensitive (fixture, "save_key_button"));
+  gtk_entry_set_text (entry, "sk-cp-x");
+  g_assert_true (widget_sensitive (fixture, "save_key_button"));
+  gtk_entry_set_text (entry, "");
+
+  /* Thresholds, both ways. */
+  low_spin = GTK_SPIN_BUTTON (object (fixture, "low_spin"));
+  critical_spin = GTK_SPIN_BUTTON (object (fixture, "critical_spin"));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (low_spin), ==, 20);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (critical_spin), ==, 5);
+  gtk_spin_button_set_value (low_spin, 30);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "low-threshold"), ==, 30);
+  g_settings_set_uint (fixture->settings, "low-threshold", 25);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (low_spin), ==, 25);
+  gtk_spin_button_set_value (critical_spin, 10);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "critical-threshold"), ==, 10);
+  /* Critical stays below low. */
+  gtk_spin_button_set_value (low_spin, 8);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "low-threshold"), ==, 8);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "critical-threshold"), ==, 7);
+  gtk_spin_button_set_value (critical_spin, 50);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "critical-threshold"), ==, 7);
+
+  /* Notifications. */
+  notifications = GTK_SWITCH (object (fixture, "notifications_switch"));
+  g_assert_true (gtk_switch_get_active (notifications));
+  gtk_switch_set_active (notifications, FALSE);
+  g_assert_false (g_settings_get_boolean (fixture->settings, "notifications-enabled"));
+
+  /* Region. */
+  region_combo = GTK_COMBO_BOX (object (fixture, "region_combo"));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (region_combo), ==, "auto");
+  gtk_combo_box_set_active_id (region_combo, "cn");
+  g_assert_cmpint (g_settings_get_enum (fixture->settings, "region"), ==, MQ_REGION_CN);
+  g_settings_set_enum (fixture->settings, "region", MQ_REGION_GLOBAL);
+  g_assert_cmpstr (gtk_combo_box_get_active_id (region_combo), ==, "global");
+
+  /* Refresh interval: presets, and a value set elsewhere. */
+  refresh_combo = GTK_COMBO_BOX (object (fixture, "refresh_combo"));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (refresh_combo), ==, "180");
+  gtk_combo_box_set_active_id (refresh_combo, "600");
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "refresh-interval"), ==, 600);
+  g_settings_set_uint (fixture->settings, "refresh-interval", 240);
+  g_assert_cmpstr (gtk_combo_box_get_active_id (refresh_combo), ==, "240");
+  assert_active_text (refresh_combo, "4 minutes");
+
+  /* The model in the icon: default, video, one from a snapshot. */
+  icon_combo = GTK_COMBO_BOX (object (fixture, "icon_model_combo"));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (icon_combo), ==, "");
+  gtk_combo_box_set_active_id (icon_combo, "video");
+  assert_setting_string (fixture, "icon-model", "video");
+  g_settings_set_string (fixture->settings, "icon-model", "music-cover");
+  g_assert_cmpstr (gtk_combo_box_get_active_id (icon_combo), ==, "music-cover");
+  gtk_combo_box_set_active_id (icon_combo, "");
+  assert_setting_string (fixture, "icon-model", "");
+}
+
+static void
+test_snapshot_models (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = NULL;
+  GtkComboBox *icon_combo;
+  gsize length;
+
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  icon_combo = GTK_COMBO_BOX (object (fixture, "icon_model_combo"));
+
+  path = g_test_build_filename (G_TEST_DIST, "data", "legacy-counts-cn.json", NULL);
+  g_file_get_contents (path, &body, &length, &error);
+  g_assert_no_error (error);
+  snapshot = mq_snapshot_parse (body, length, g_get_real_time () / 1000, MQ_REGION_CN, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (gtk_combo_box_set_active_id (icon_combo, "speech-hd"));
+  mq_preferences_set_snapshot (fixture->prefs, snapshot);
+  mq_preferences_set_snapshot (fixture->prefs, snapshot);
+  g_assert_true (gtk_combo_box_set_active_id (icon_combo, "speech-hd"));
+  assert_setting_string (fixture, "icon-model", "speech-hd");
+  assert_active_text (icon_combo, "Speech (speech-hd)");
+  /* The text lane is the default entry, not a second one. */
+  g_assert_false (gtk_combo_box_set_active_id (icon_combo, "MiniMax-M*"));
+  /* Each model once. */
+  g_assert_cmpint (gtk_tree_model_iter_n_children (gtk_combo_box_get_model (icon_combo), NULL),
+                   ==, 2 + 4);
+}
+
+static gboolean
+window_visible (Fixture *fixture)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (mq_preferences_get_window (fixture->prefs)));
+}
+
+static gboolean
+window_hidden (Fixture *fixture)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (mq_preferences_get_window (fixture->prefs)));
+}
+
+static void
+send_key (GtkWidget *widget,
+          guint      keyval)
+{
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (widget));
+  GdkEvent *event = gdk_event_new (GDK_KEY_PRESS);
+
+  event->key.window = g_object_ref (gtk_widget_get_window (widget));
+  event->key.keyval = keyval;
+  event->key.send_event = TRUE;
+  event->key.time = GDK_CURRENT_TIME;
+  gdk_event_set_device (event, gdk_seat_get_keyboard (seat));
+  gtk_widget_event (widget, event);
+  gdk_event_free (event);
+}
+
+static void
+test_present_and_close (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  GtkWindow *window;
+  GtkWidget *entry;
+
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  window = mq_preferences_get_window (fixture->prefs);
+  entry = GTK_WIDGET (object (fixture, "key_entry"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  mq_preferences_present (fixture->prefs, TRUE);
+  wait_for (fixture, window_visible, "the window to show");
+  g_assert_true (gtk_widget_is_focus (entry));
+  g_assert_cmpstr (gtk_window_get_title (window), !=, NULL);
+
+  /* Closing (a delete event, as from the title bar) hides the window and
+   * keeps it. */
+  gtk_window_close (window);
+  wait_for (fixture, window_hidden, "the window to hide");
+  g_assert_true (mq_preferences_get_window (fixture->prefs) == window);
+
+  mq_preferences_present (fixture->prefs, FALSE);
+  wait_for (fixture, window_visible, "the window to show again");
+
+  /* Escape closes it too. */
+  send_key (GTK_WIDGET (window), GDK_KEY_Escape);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+}
+
+/* Nothing needs scrolling: the window grew to fit what appeared. */
+static gboolean
+content_fits (Fixture *fixture)
+{
+  GtkWidget *scrolled = GTK_WIDGET (object (fixture, "scrolled_window"));
+  GtkWidget *content = GTK_WIDGET (object (fixture, "content_box"));
+  int natural = 0;
+
+  gtk_widget_get_preferred_height_for_width (content, gtk_widget_get_allocated_width (scrolled),
+                                             NULL, &natural);
+  return gtk_widget_get_allocated_height (scrolled) >= natural;
+}
+
+static gboolean
+key_settled (Fixture *fixture)
+{
+  return !widget_visible (fixture, "key_spinner");
+}
+
+static void
+test_save_key (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *auth = NULL;
+  g_autofree char *key = NULL;
+  GtkEntry *entry;
+
+  if (skip_without_display ())
+    return;
+
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "current-percent-plan.json");
+  make_prefs (fixture, fixture->base_url);
+  mq_preferences_present (fixture->prefs, TRUE);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+  g_assert_cmpstr (label_text (fixture, "key_status_label"), ==,
+                   "No key yet: paste your key below.");
+  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+
+  entry = GTK_ENTRY (object (fixture, "key_entry"));
+  /* Pasted with a trailing newline, as it often is. */
+  gtk_entry_set_text (entry, TEST_KEY "\n");
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
+
+  /* Busy while checking. */
+  g_assert_true (widget_visible (fixture, "key_spinner"));
+  g_assert_false (widget_sensitive (fixture, "save_key_button"));
+  g_assert_false (widget_sensitive (fixture, "key_entry"));
+
+  wait_for (fixture, key_changed, "key-changed");
+  g_assert_cmpuint (fixture->n_key_changed, ==, 1);
+  g_assert_true (fixture->last_key_matched);
+
+  /* Checked with a real request carrying the key. */
+  g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 1);
+  auth = mq_test_server_dup_last_header (fixture->server, "Authorization");
+  g_assert_cmpstr (auth, ==, "Bearer " TEST_KEY);
+
+  /* Stored, wiped from the entry, and said so. */
+  key = stored_key ();
+  g_assert_cmpstr (key, ==, TEST_KEY);
+  g_assert_cmpstr (gtk_entry_get_text (entry), ==, "");
+  g_assert_false (widget_visible (fixture, "key_error_label"));
+  g_assert_true (widget_visible (fixture, "key_success_label"));
+  g_assert_cmpstr (label_text (fixture, "key_success_label"), ==, "Key saved — 99% left");
+  g_assert_cmpstr (label_text (fixture, "key_status_label"), ==, "A key is saved in your keyring.");
+  g_assert_false (widget_visible (fixture, "key_spinner"));
+  g_assert_true (widget_sensitive (fixture, "remove_key_button"));
+  g_assert_true (widget_sensitive (fixture, "key_entry"));
+  maybe_hold ();
+
+  /* A new window finds the stored key. */
+  g_signal_handlers_disconnect_by_data (fixture->prefs, fixture);
+  g_clear_object (&fixture->prefs);
+  make_prefs (fixture, fixture->base_url);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+  g_assert_cmpstr (label_text (fixture, "key_status_label"), ==, "A key is saved in your keyring.");
+
+  /* Remove it. */
+  fixture->n_key_changed = 0;
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "remove_key_button")));
+  wait_for (fixture, key_changed, "key-changed (removed)");
+  g_assert_cmpuint (fixture->n_key_changed, ==, 1);
+  g_assert_true (fixture->last_key_was_null);
+  g_clear_pointer (&key, mq_secret_free_key);
+  key = stored_key ();
+  g_assert_null (key);
+  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+  g_assert_cmpstr (label_text (fixture, "key_status_label"), ==,
+                   "No key yet: paste your key below.");
+}
+
+static void
+assert_label_lacks_key (Fixture    *fixture,
+                        const char *name,
+                        const char *key)
+{
+  g_assert_null (strstr (label_text (fixture, name), key));
+}
+
+static void
+test_save_key_rejected (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *key = NULL;
+  GtkEntry *entry;
+
+  if (skip_without_display ())
+    return;
+
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "error-2049-invalid-key.json");
+  make_prefs (fixture, fixture->base_url);
+  mq_preferences_present (fixture->prefs, TRUE);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+
+  entry = GTK_ENTRY (object (fixture, "key_entry"));
+  gtk_entry_set_text (entry, TEST_KEY);
+  g_signal_emit_by_name (entry, "activate");
+
+  wait_for (fixture, error_shown, "the inline error");
+  wait_for (fixture, key_settled, "the check to end");
+  g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), >=, 1);
+
+  /* The error names the code and never the key. */
+  g_assert_nonnull (strstr (label_text (fixture, "key_error_label"), "2049"));
+  assert_label_lacks_key (fixture, "key_error_label", TEST_KEY);
+  assert_label_lacks_key (fixture, "key_status_label", TEST_KEY);
+  g_assert_false (widget_visible (fixture, "key_success_label"));
+
+  /* Nothing stored, nothing announced; the key stays for correcting. */
+  g_assert_cmpuint (fixture->n_key_changed, ==, 0);
+  key = stored_key ();
+  g_assert_null (key);
+  g_assert_cmpstr (gtk_entry_get_text (entry), ==, TEST_KEY);
+  g_assert_true (widget_sensitive (fixture, "save_key_button"));
+  wait_for (fixture, content_fits, "the window to fit the error");
+  maybe_hold ();
+
+  /* Typing again clears the error. */
+  gtk_entry_set_text (entry, TEST_KEY "x");
+  g_assert_false (widget_visible (fixture, "key_error_label"));
+}
+
+static void
+test_pay_as_you_go_key (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "error-1004-no-key.json");
+  make_prefs (fixture, fixture->base_url);
+
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), "sk-api-PAYG-0123456789");
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
+  wait_for (fixture, error_shown, "the inline error");
+
+  g_assert_nonnull (strstr (label_text (fixture, "key_error_label"), "pay-as-you-go"));
+  assert_label_lacks_key (fixture, "key_error_label", "PAYG-0123456789");
+  g_assert_cmpuint (fixture->n_key_changed, ==, 0);
+}
+
+static void
+test_environment_key (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  g_setenv ("MINIMAX_API_KEY", ENV_KEY, TRUE);
+  make_prefs (fixture, NULL);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+
+  g_assert_nonnull (strstr (label_text (fixture, "key_status_label"),
+                            "Using the key from MINIMAX_API_KEY"));
+  assert_label_lacks_key (fixture, "key_status_label", ENV_KEY);
+  /* Nothing in the keyring to remove. */
+  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+
+  /* MINIMAX_CN_API_KEY comes first, except for the global region. */
+  g_setenv ("MINIMAX_CN_API_KEY", ENV_KEY, TRUE);
+  g_settings_set_enum (fixture->settings, "region", MQ_REGION_CN);
+  g_assert_nonnull (strstr (label_text (fixture, "key_status_label"), "MINIMAX_CN_API_KEY"));
+  g_settings_set_enum (fixture->settings, "region", MQ_REGION_GLOBAL);
+  g_assert_nonnull (strstr (label_text (fixture, "key_status_label"), "MINIMAX_API_KEY"));
+  g_assert_null (strstr (label_text (fixture, "key_status_label"), "MINIMAX_CN_API_KEY"));
+
+  g_unsetenv ("MINIMAX_CN_API_KEY");
+  g_unsetenv ("MINIMAX_API_KEY");
+}
+
+static void
+test_dispose_while_checking (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *key = NULL;
+
+  if (skip_without_display ())
+    return;
+
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "current-percent-plan.json");
+  mq_test_server_set_delay_ms (fixture->server, REMAINS, 500);
+  make_prefs (fixture, fixture->base_url);
+
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), TEST_KEY);
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
+
+  /* Gone while the check is in flight: it is cancelled, nothing stored. */
+  g_signal_handlers_disconnect_by_data (fixture->prefs, fixture);
+  g_clear_object (&fixture->prefs);
+  run_for (1000);
+
+  key = stored_key ();
+  g_assert_null (key);
+  g_assert_cmpuint (fixture->n_key_changed, ==, 0);
+}
+
+static gboolean
+autostart_on (Fixture *fixture)
+{
+  GtkSwitch *sw = GTK_SWITCH (object (fixture, "autostart_switch"));
+
+  return gtk_switch_get_state (sw) && widget_sensitive (fixture, "autostart_switch");
+}
+
+static gboolean
+autostart_off (Fixture *fixture)
+{
+  GtkSwitch *sw = GTK_SWITCH (object (fixture, "autostart_switch"));
+
+  return !gtk_switch_get_state (sw) && widget_sensitive (fixture, "autostart_switch");
+}
+
+static void
+test_autostart_switch (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *path = mq_autostart_dup_path ();
+  GtkSwitch *sw;
+
+  if (skip_without_display ())
+    return;
+  if (mq_autostart_in_flatpak ())
+    {
+      g_test_skip ("inside Flatpak the Background portal decides");
+      return;
+    }
+
+  g_assert_true (g_str_has_prefix (path, tmp_dir));
+  make_prefs (fixture, NULL);
+  sw = GTK_SWITCH (object (fixture, "autostart_switch"));
+  g_assert_false (gtk_switch_get_active (sw));
+
+  gtk_switch_set_active (sw, TRUE);
+  wait_for (fixture, autostart_on, "autostart to be on");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_settings_get_boolean (fixture->settings, "start-on-login"));
+  g_assert_false (widget_visible (fixture, "autostart_error_label"));
+
+  gtk_switch_set_active (sw, FALSE);
+  wait_for (fixture, autostart_off, "autostart to be off");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_settings_get_boolean (fixture->settings, "start-on-login"));
+
+  /* Removed behind the window's back: presenting shows the truth. */
+  gtk_switch_set_active (sw, TRUE);
+  wait_for (fixture, autostart_on, "autostart to be on again");
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  mq_preferences_present (fixture->prefs, FALSE);
+  g_assert_false (gtk_switch_get_active (sw));
+  g_assert_false (g_settings_get_boolean (fixture->settings, "start-on-login"));
+}
+
+static void
+add_test (const char *path,
+          void (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_home = NULL;
+  g_autofree char *config_dirs = NULL;
+  int status;
+
+  /* Before GLib or libsecret first look at them. */
+  tmp_dir = g_dir_make_tmp ("mq-test-preferences-XXXXXX", &error);
+  g_assert_no_error (error);
+  keyring_path = g_build_filename (tmp_dir, "keyring.file", NULL);
+  config_home = g_build_filename (tmp_dir, "config", NULL);
+  config_dirs = g_build_filename (tmp_dir, "xdg", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+  g_setenv ("XDG_CONFIG_DIRS", config_dirs, TRUE);
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", keyring_path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("MINIMAX_API_KEY");
+  g_unsetenv ("MINIMAX_CN_API_KEY");
+  g_unsetenv ("MINIMAX_API_TOKEN");
+  g_unsetenv ("MINIMAX_BASE_URL");
+  g_unsetenv ("MINIMAX_REGION");
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check (NULL, NULL);
+
+  add_test ("/preferences/widgets-bound", test_widgets_bound);
+  add_test ("/preferences/snapshot-models", test_snapshot_models);
+  add_test ("/preferences/present-and-close", test_present_and_close);
+  add_test ("/preferences/save-key", test_save_key);
+  add_test ("/preferences/save-key-rejected", test_save_key_rejected);
+  add_test ("/preferences/pay-as-you-go-key", test_pay_as_you_go_key);
+  add_test ("/preferences/environment-key", test_environment_key);
+  add_test ("/preferences/dispose-while-checking", test_dispose_while_checking);
+  add_test ("/preferences/autostart-switch", test_autostart_switch);
+
+  status = g_test_run ();
+
+  {
+    g_autofree char *autostart_dir = g_build_filename (config_home, "autostart", NULL);
+
+    g_rmdir (autostart_dir);
+  }
+  g_rmdir (config_home);
+  g_unlink (keyring_path);
+  g_rmdir (tmp_dir);
+  g_free (keyring_path);
+  g_free (tmp_dir);
+
+  return status;
+}
