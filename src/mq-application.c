@@ -148,6 +148,10 @@ on_poller_updated (MqPoller      *poller,
     }
 
   mq_alerts_process (self->alerts, snapshot, g_get_real_time () / 1000);
+
+  /* "Icon shows" offers the models this account really has. */
+  if (self->preferences != NULL)
+    mq_preferences_set_snapshot (self->preferences, snapshot);
 }
 
 static void
@@ -279,6 +283,8 @@ ensure_preferences (MqApplication *self)
                                           self->base_url);
   g_signal_connect_object (self->preferences, "key-changed",
                            G_CALLBACK (on_key_changed), self, 0);
+  if (mq_poller_get_snapshot (self->poller) != NULL)
+    mq_preferences_set_snapshot (self->preferences, mq_poller_get_snapshot (self->poller));
 }
 
 static void
