@@ -478,6 +478,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) original_argv = g_strdupv (argv);
   Options options = { 0 };
+  const char *localedir;
   int status;
 
   /* Debug messages (G_MESSAGES_DEBUG) go to stderr, never into the
@@ -485,7 +486,11 @@ main (int    argc,
   g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* MINIMAX_QUOTA_LOCALEDIR: the translations of an uninstalled build
+   * (<builddir>/po), for tests and for trying a translation. */
+  localedir = g_getenv ("MINIMAX_QUOTA_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
