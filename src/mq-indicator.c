@@ -561,6 +561,10 @@ mq_indicator_new (GApplication *app)
   /* Registration needs an id, an icon and a menu; the icon comes from
    * the directory set as the theme path, once. */
   initial = fallback_icon_name (&unknown);
+  /* libayatana-appindicator 0.5.92's XEmbed fallback looks for the theme
+   * path in GTK's search path with a loop that reads past the end of the
+   * array when the path is missing; put it there first. */
+  gtk_icon_theme_append_search_path (gtk_icon_theme_get_default (), self->icon_dir);
   self->indicator = app_indicator_new (APP_ID, initial, APP_INDICATOR_CATEGORY_APPLICATION_STATUS);
   app_indicator_set_icon_theme_path (self->indicator, self->icon_dir);
   app_indicator_set_title (self->indicator, _("MiniMax Quota"));
