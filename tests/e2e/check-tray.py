@@ -21,10 +21,12 @@ D-Bus what a person would see:
 Prints TAP-like lines and ends with "N passed, M failed".
 """
 
+import ctypes
 import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -437,11 +439,110 @@ def changed_pixels(a, b):
     return int(float(text))
 
 
+class Pointer:
+    """Clicks and keys on the display through XTest (libXtst, which x11-utils
+    pulls in), as a person would."""
+
+    def __init__(self):
+        self.x11 = ctypes.CDLL("libX11.so.6")
+        self.xtst = ctypes.CDLL("libXtst.so.6")
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        self.x11.XFlush.argtypes = [ctypes.c_void_p]
+        self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
+        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self.xtst.XTestFakeMotionEvent.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                                                   ctypes.c_int, ctypes.c_ulong]
+        self.xtst.XTestFakeButtonEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                                   ctypes.c_ulong]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                                ctypes.c_ulong]
+        self.display = self.x11.XOpenDisplay(None)
+        if not self.display:
+            raise OSError("cannot open the X display")
+
+    def paint_desktop(self, rgb):
+        """A plain desktop colour instead of Xvfb's black, for screenshots."""
+        self.x11.XDefaultRootWindow.restype = ctypes.c_ulong
+        self.x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        self.x11.XSetWindowBackground.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
+                                                  ctypes.c_ulong]
+        self.x11.XClearWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        root = self.x11.XDefaultRootWindow(self.display)
+        self.x11.XSetWindowBackground(self.display, root, rgb)  # 24-bit TrueColor
+        self.x11.XClearWindow(self.display, root)
+        self._sync()
+
+    def _sync(self):
+        self.x11.XSync(self.display, 0)
+
+    def click(self, x, y, button=1):
+        self.xtst.XTestFakeMotionEvent(self.display, -1, x, y, 0)
+        self._sync()
+        time.sleep(0.1)
+        self.xtst.XTestFakeButtonEvent(self.display, button, 1, 0)
+        self._sync()
+        time.sleep(0.05)
+        self.xtst.XTestFakeButtonEvent(self.display, button, 0, 0)
+        self._sync()
+
+    def move(self, x, y):
+        self.xtst.XTestFakeMotionEvent(self.display, -1, x, y, 0)
+        self._sync()
+
+    def key(self, keysym):
+        code = self.x11.XKeysymToKeycode(self.display, keysym)
+        self.xtst.XTestFakeKeyEvent(self.display, code, 1, 0)
+        self._sync()
+        self.xtst.XTestFakeKeyEvent(self.display, code, 0, 0)
+        self._sync()
+
+    def close(self):
+        self.x11.XCloseDisplay(self.display)
+
+
+XK_ESCAPE = 0xFF1B
+
+
+def changed_box(a, b):
+    """(x, y, width, height) of the pixels that differ, or None."""
+    result = subprocess.run(["convert", a, b, "-compose", "difference", "-composite",
+                             "-threshold", "0", "-trim", "-format", "%w %h %X %Y", "info:"],
+                            capture_output=True, text=True, timeout=30, check=True)
+    w, h, x, y = (int(v) for v in result.stdout.split())
+    if w <= 1 and h <= 1:
+        return None
+    return x, y, w, h
+
+
+def region_changed(a, b, geometry):
+    """Pixels that differ between a and b inside geometry (WxH+X+Y)."""
+    crops = []
+    for index, path in enumerate((a, b)):
+        out = os.path.join(TMP, f"region-{index}.png")
+        subprocess.run(["convert", path, "-crop", geometry, "+repage", out],
+                       timeout=30, check=True)
+        crops.append(out)
+    return changed_pixels(*crops)
+
+
+PANEL_HEIGHT = 48  # tests/e2e/xfce4-panel.xml
+
+
 def panel_strip(path, out):
-    """The top 48 px of the screen: the panel."""
-    subprocess.run(["convert", path, "-crop", "x48+0+0", "+repage", out],
+    """The top of the screen: the panel."""
+    subprocess.run(["convert", path, "-crop", f"x{PANEL_HEIGHT}+0+0", "+repage", out],
                    timeout=30, check=True)
     return out
+
+
+def screen_size(path):
+    result = subprocess.run(["identify", "-format", "%w %h", path], capture_output=True,
+                            text=True, timeout=30, check=True)
+    width, height = (int(v) for v in result.stdout.split())
+    return width, height
 
 
 # --------------------------------------------------------------------------
@@ -456,6 +557,10 @@ def run(applet_path, fake_server_path):
     require(name_has_owner(WATCHER), "xfce4-panel provides org.kde.StatusNotifierWatcher")
     require(name_has_owner("org.freedesktop.Notifications"),
             "dunst provides org.freedesktop.Notifications")
+
+    pointer = Pointer()
+    pointer.paint_desktop(0x2E5E86)
+    pointer.close()
 
     # The panel before the applet: the baseline of the screenshot checks.
     empty_shot = os.path.join(OUT_DIR, "panel-empty.png")
@@ -528,15 +633,47 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     report.check(drawn, "the panel draws the icon (screenshot differs from the empty panel)",
                  f"see {shot}")
     report.note(f"screenshot: {shot}")
-    if os.environ.get("E2E_UPDATE_SCREENSHOT") == "1" and drawn:
+
+    # ---- the host opens the menu on a click -------------------------------
+    menu_shot = os.path.join(OUT_DIR, "panel-menu.png")
+    menu_open = False
+    box = changed_box(strip_empty, os.path.join(TMP, "strip.png")) if drawn else None
+    if report.check(box is not None, "the icon's place on the panel is found", box):
+        width, height = screen_size(shot)
+        below_panel = f"{width}x{height - PANEL_HEIGHT}+0+{PANEL_HEIGHT}"
+        pointer = Pointer()
+        try:
+            pointer.click(box[0] + box[2] // 2, box[1] + box[3] // 2)
+
+            def menu_drawn():
+                screenshot(menu_shot)
+                return region_changed(shot, menu_shot, below_panel) > 5000
+            menu_open = wait_for(menu_drawn, 10, interval=0.5)
+            report.check(menu_open, "clicking the icon opens its menu under the panel",
+                         f"see {menu_shot}")
+            pointer.key(XK_ESCAPE)
+            # Away from the icon, so later screenshots show it without hover.
+            pointer.move(width // 2, height - 1)
+            closed_shot = os.path.join(TMP, "closed.png")
+
+            def menu_gone():
+                screenshot(closed_shot)
+                return region_changed(shot, closed_shot, below_panel) < 50
+            report.check(wait_for(menu_gone, 10, interval=0.5), "Escape closes the menu",
+                         f"see {closed_shot}")
+        finally:
+            pointer.close()
+
+    if os.environ.get("E2E_UPDATE_SCREENSHOT") == "1" and menu_open:
         target = os.path.join(TOP_SRC_DIR, "data", "screenshots", "panel.png")
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(shot, target)
+        shutil.copyfile(menu_shot, target)
         report.note(f"updated {target}")
 
     # ---- the menu ----------------------------------------------------------
     rows = menu_rows(item, props)
     labels = [r["label"] for r in rows]
+    report.note("at 63%:\n" + describe(props, rows))
     text_rows = [r for r in rows if r["label"].startswith("Text models")]
     video_rows = [r for r in rows if r["label"].startswith("Video")]
     report.check(text_rows and "63%" in text_rows[0]["label"],
@@ -597,7 +734,10 @@ def checks(server, applet, monitor, empty_shot, fixtures):
 
     def panel_followed():
         screenshot(low_shot)
-        return changed_pixels(strip_good, panel_strip(low_shot, os.path.join(TMP, "strip.png"))) > 50
+        strip = panel_strip(low_shot, os.path.join(TMP, "strip.png"))
+        if box is None:
+            return changed_pixels(strip_good, strip) > 200
+        return region_changed(strip_good, strip, f"{box[2]}x{box[3]}+{box[0]}+{box[1]}") > 200
     report.check(wait_for(panel_followed, 15, interval=0.5),
                  "the panel follows the new icon", f"see {low_shot}")
 
@@ -610,6 +750,8 @@ def checks(server, applet, monitor, empty_shot, fixtures):
                  "still exactly one notification after further refreshes",
                  f"Notify calls: {monitor.calls}\ndunst: {dunst_notifications()}")
     shown = dunst_notifications()
+    report.note("at 15%:\n" + describe(props, menu_rows(item, props)))
+    report.note(f"notifications: {shown}")
     report.check(len(shown) == 1 and any("15%" in s or "15%" in b for _, s, b in shown),
                  "the notification tells the 15% left", shown)
     report.check(len(shown) == 1 and shown[0][0] == "MiniMax Quota",
@@ -643,6 +785,8 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     report.check(stale_icon != low_icon and png_size(stale_icon) is not None,
                  "the icon changes to its stale form", f"before {low_icon}, now {stale_icon}")
     rows_text = "\n".join(r["label"] for r in rows)
+    report.note("after the failure:\n" + describe(props, rows))
+    screenshot(os.path.join(OUT_DIR, "panel-stale.png"))
     report.check(any(r["label"].startswith("Text models") and "15%" in r["label"] for r in rows),
                  "the menu keeps the last model rows", rows_text)
     report.check(stays(lambda: monitor.count() == 1 and dunst_count() == 1, 1),
@@ -654,6 +798,8 @@ def checks(server, applet, monitor, empty_shot, fixtures):
 
 
 def main():
+    # Stopped from outside (a meson timeout): still stop what was started.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     applet_path = os.environ["E2E_APPLET"]
     fake_server_path = os.environ["E2E_FAKE_SERVER"]
     try:
@@ -662,6 +808,10 @@ def main():
         report.note(f"stopped early: {error}")
     except Exception as error:  # report, then fail: never pass by accident
         report.check(False, f"the test ran to the end ({type(error).__name__})", repr(error))
+    except SystemExit:
+        report.check(False, "the test ran to the end (interrupted)")
+        print(f"{report.passed} passed, {report.failed} failed", flush=True)
+        raise
     print(f"{report.passed} passed, {report.failed} failed", flush=True)
     return 1 if report.failed or report.passed == 0 else 0
 

@@ -76,8 +76,9 @@ file_not_empty () {
 }
 
 # The display: Xvfb picks a free display number and writes it to fd 3.
-# 640x160 leaves room under the 48 px panel for dunst's notifications.
-Xvfb -displayfd 3 -screen 0 640x160x24 -nolisten tcp -noreset \
+# 800x450 leaves room under the 48 px panel for the menu and, at the
+# bottom right, dunst's notifications.
+Xvfb -displayfd 3 -screen 0 800x450x24 -nolisten tcp -noreset \
   3>"$E2E_TMP/display" >"$log_dir/xvfb.log" 2>&1 &
 started $!
 wait_until 20 file_not_empty "$E2E_TMP/display" || fail "Xvfb did not start"
