@@ -590,6 +590,10 @@ def run(applet_path, fake_server_path):
         logs = applet.log_text() + server.log_text()
         report.check(API_KEY not in logs and API_KEY[6:] not in logs,
                      "the API key appears in no log")
+        warnings = [line for line in applet.log_text().splitlines()
+                    if re.search(r"CRITICAL|WARNING|ERROR", line)]
+        report.check(not warnings, "the applet logs no warning or critical",
+                     "\n".join(warnings[:20]))
         if report.failed:
             report.note("--- applet.log ---\n" + applet.log_text()[-4000:])
 

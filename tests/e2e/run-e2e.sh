@@ -74,7 +74,8 @@ mkdir -p "$tmp/home" "$tmp/config/xfce4/xfconf/xfce-perchannel-xml" \
          "$tmp/data" "$tmp/cache" "$tmp/secrets"
 mkdir -m 0700 "$tmp/runtime"
 cp "$here/xfce4-panel.xml" "$tmp/config/xfce4/xfconf/xfce-perchannel-xml/xfce4-panel.xml"
-cp "$here/dunstrc" "$tmp/dunstrc"
+sed "s|@APP_ICON_DIR@|$(dirname "$(dirname "$here")")/data/icons/hicolor/scalable/apps|" \
+  "$here/dunstrc" >"$tmp/dunstrc"
 
 export HOME="$tmp/home"
 export XDG_CONFIG_HOME="$tmp/config"

@@ -15,11 +15,9 @@ log_dir="$E2E_OUT_DIR"
 pids=""
 
 stop_all () {
-  # Newest first: the consumers before the display and the bus services.
+  # One by one, newest first: the clients before the display they use.
   for pid in $pids; do
     kill -TERM "$pid" 2>/dev/null
-  done
-  for pid in $pids; do
     n=0
     while kill -0 "$pid" 2>/dev/null && [ $n -lt 25 ]; do
       sleep 0.2
