@@ -409,15 +409,17 @@ transport_failed (GTask  *task,
                 RANK_NETWORK, NEXT_HOST_DEAD);
 }
 
+/* Seconds from Retry-After (delta-seconds or an HTTP date); 0 when it is
+ * absent, unreadable or past. */
 static guint
-parse_retry_after (SoupMessageHeaders *headers)
+parse_retry_after (SoupMessageHeaders *headers,
+                   gint64              now_ms)
 {
   const char *value = soup_message_headers_get_one (headers, "Retry-After");
   g_autofree char *text = NULL;
   g_autoptr(GDateTime) when = NULL;
-  g_autoptr(GDateTime) now = NULL;
   guint64 seconds;
-  GTimeSpan span;
+  gint64 span_ms;
 
   if (value == NULL)
     return 0;
@@ -430,49 +432,222 @@ parse_retry_after (SoupMessageHeaders *headers)
   if (when == NULL)
     return 0;
 
-  now = g_date_time_new_now_utc ();
-  span = g_date_time_difference (when, now);
-  if (span <= 0)
+  /* HTTP dates have whole seconds. */
+  span_ms = g_date_time_to_unix (when) * 1000 - now_ms;
+  if (span_ms <= 0)
     return 0;
 
-  return (guint) MIN ((span + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND, RETRY_AFTER_MAX);
-}
-
-static void
-rate_limited (GTask  *task,
-              GError *error)
-{
-  FetchData *data = g_task_get_task_data (task);
-  MqClient *self = g_task_get_source_object (task);
-
-  self->retry_after = parse_retry_after (soup_message_get_response_headers (data->msg));
-  fail_attempt (task, error, RANK_RATE_LIMITED, STOP);
+  return (guint) MIN ((span_ms + 999) / 1000, RETRY_AFTER_MAX);
 }
 
 static gboolean
 looks_like_html (SoupMessageHeaders *headers,
-                 GByteArray         *body)
+                 GBytes             *body)
 {
   const char *content_type = soup_message_headers_get_content_type (headers, NULL);
-  guint i;
+  gsize size = 0;
+  const guchar *data = g_bytes_get_data (body, &size);
+  gsize i;
 
   if (content_type != NULL &&
       (g_ascii_strcasecmp (content_type, "text/html") == 0 ||
        g_ascii_strcasecmp (content_type, "application/xhtml+xml") == 0))
     return TRUE;
 
-  for (i = 0; i < body->len && g_ascii_isspace (body->data[i]); i++)
+  for (i = 0; i < size && g_ascii_isspace (data[i]); i++)
     ;
 
-  return i < body->len && body->data[i] == '<';
+  return i < size && data[i] == '<';
 }
 
+/* The error of an answer whose body is not read. */
 static GError *
-web_page_error (Host *host)
+status_error (guint               status,
+              SoupMessageHeaders *headers,
+              const char         *host_name,
+              gint64              now_ms,
+              guint              *retry_after_s)
 {
-  return g_error_new (MQ_ERROR, MQ_ERROR_UNREADABLE,
-                      _("%s answered a web page instead of data (often a firewall/Cloudflare page). Try again later, or from another network."),
-                      host->name);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      /* Never followed: the key must not travel to another host. */
+      return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
+                          _("%s answered with an unexpected redirect (HTTP %u). Check the base URL and region."),
+                          host_name, status);
+    }
+
+  if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED)
+    {
+      return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
+                          _("%s offers no quota information (HTTP %u). Check the base URL and region."),
+                          host_name, status);
+    }
+
+  if (status == HTTP_TOO_MANY_REQUESTS)
+    {
+      guint seconds = parse_retry_after (headers, now_ms);
+
+      *retry_after_s = seconds;
+      if (seconds > 0)
+        return g_error_new (MQ_ERROR, MQ_ERROR_RATE_LIMITED,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "MiniMax is limiting requests (HTTP 429). Try again in %u second.",
+                                         "MiniMax is limiting requests (HTTP 429). Try again in %u seconds.",
+                                         seconds),
+                            seconds);
+      return g_error_new_literal (MQ_ERROR, MQ_ERROR_RATE_LIMITED,
+                                  _("MiniMax is limiting requests (HTTP 429). Try again in a few minutes."));
+    }
+
+  if (status == SOUP_STATUS_REQUEST_TIMEOUT || SOUP_STATUS_IS_SERVER_ERROR (status))
+    {
+      return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
+                          _("MiniMax had a problem answering (HTTP %u from %s). Try again later."),
+                          status, host_name);
+    }
+
+  return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
+                      _("%s answered with an unexpected status (HTTP %u). Try again later; if it persists, check the base URL."),
+                      host_name, status);
+}
+
+gboolean
+mq_client_response_needs_body (guint status)
+{
+  return status == SOUP_STATUS_OK ||
+         status == SOUP_STATUS_UNAUTHORIZED ||
+         status == SOUP_STATUS_FORBIDDEN;
+}
+
+MqSnapshot *
+mq_client_interpret_response (guint                status,
+                              SoupMessageHeaders  *headers,
+                              GBytes              *body,
+                              const char          *host_name,
+                              gint64               now_ms,
+                              MqRegion             region,
+                              guint               *retry_after_s,
+                              GError             **error)
+{
+  g_autoptr(GBytes) empty = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint retry_after = 0;
+  const char *data;
+  gsize size = 0;
+  MqSnapshot *snapshot;
+
+  g_return_val_if_fail (headers != NULL, NULL);
+  g_return_val_if_fail (host_name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (retry_after_s == NULL)
+    retry_after_s = &retry_after;
+  *retry_after_s = 0;
+
+  if (!mq_client_response_needs_body (status))
+    {
+      g_propagate_error (error, status_error (status, headers, host_name, now_ms, retry_after_s));
+      return NULL;
+    }
+
+  if (body == NULL)
+    body = empty = g_bytes_new_static ("", 0);
+
+  if (looks_like_html (headers, body))
+    {
+      g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
+                   _("%s answered a web page instead of data (often a firewall/Cloudflare page). Try again later, or from another network."),
+                   host_name);
+      return NULL;
+    }
+
+  if (status != SOUP_STATUS_OK)
+    {
+      g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                   _("The API key was rejected by %s (HTTP %u). Check the key and its region: keys are per region."),
+                   host_name, status);
+      return NULL;
+    }
+
+  data = g_bytes_get_data (body, &size);
+  snapshot = mq_snapshot_parse (data, size, now_ms, region, &local_error);
+  if (snapshot != NULL)
+    return snapshot;
+
+  if (g_error_matches (local_error, MQ_ERROR, MQ_ERROR_RATE_LIMITED))
+    *retry_after_s = parse_retry_after (headers, now_ms);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* Goes on with the plan after @error (taken), what an answer with @status
+ * meant (mq_client_interpret_response()). */
+static void
+answer_failed (GTask  *task,
+               guint   status,
+               GError *error,
+               guint   retry_after_s)
+{
+  FetchData *data = g_task_get_task_data (task);
+  MqClient *self = g_task_get_source_object (task);
+
+  if (error->domain != MQ_ERROR)
+    {
+      fail_attempt (task, error, rank_for_error (error), NEXT_HOST);
+      return;
+    }
+
+  switch ((MqError) error->code)
+    {
+    case MQ_ERROR_KEY_REJECTED:
+      fail_attempt (task, error, RANK_KEY_REJECTED, next_after_key_rejected (data));
+      break;
+    case MQ_ERROR_NO_PLAN:
+      fail_attempt (task, error, RANK_NO_PLAN, STOP);
+      break;
+    case MQ_ERROR_RATE_LIMITED:
+      self->retry_after = retry_after_s;
+      fail_attempt (task, error, RANK_RATE_LIMITED, STOP);
+      break;
+    case MQ_ERROR_UNREADABLE:
+      fail_attempt (task, error, RANK_UNREADABLE, NEXT_HOST_AND_PATH);
+      break;
+    case MQ_ERROR_SERVER:
+      if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED)
+        fail_attempt (task, error, RANK_NOT_FOUND, NEXT_HOST_AND_PATH);
+      else
+        fail_attempt (task, error, RANK_SERVER, NEXT_HOST);
+      break;
+    case MQ_ERROR_NO_KEY:
+    case MQ_ERROR_NETWORK:
+    case MQ_ERROR_TIMEOUT:
+    case MQ_ERROR_INVALID_ARGUMENT:
+    default:
+      fail_attempt (task, error, rank_for_error (error), NEXT_HOST);
+      break;
+    }
+}
+
+/* The answer is in: status and headers, and the body when it was read
+ * (NULL otherwise). */
+static void
+answer_received (GTask  *task,
+                 GBytes *body)
+{
+  FetchData *data = g_task_get_task_data (task);
+  Host *host = current_host (data);
+  guint status = soup_message_get_status (data->msg);
+  g_autoptr(GError) error = NULL;
+  guint retry_after = 0;
+  MqSnapshot *snapshot;
+
+  snapshot = mq_client_interpret_response (status, soup_message_get_response_headers (data->msg),
+                                           body, host->name, g_get_real_time () / 1000,
+                                           host->region, &retry_after, &error);
+  if (snapshot != NULL)
+    finish_success (task, snapshot);
+  else
+    answer_failed (task, status, g_steal_pointer (&error), retry_after);
 }
 
 static GError *
@@ -490,52 +665,13 @@ static void
 body_complete (GTask *task)
 {
   FetchData *data = g_task_get_task_data (task);
-  Host *host = current_host (data);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
-  guint status = soup_message_get_status (data->msg);
-  g_autoptr(GError) error = NULL;
-  MqSnapshot *snapshot;
+  g_autoptr(GBytes) body = NULL;
 
-  g_debug ("%s%s: HTTP %u, %u bytes", host->name, current_path (data), status, data->body->len);
+  g_debug ("%s%s: HTTP %u, %u bytes", current_host (data)->name, current_path (data),
+           soup_message_get_status (data->msg), data->body->len);
 
-  if (looks_like_html (headers, data->body))
-    {
-      fail_attempt (task, web_page_error (host), RANK_UNREADABLE, NEXT_HOST_AND_PATH);
-      return;
-    }
-
-  if (status != SOUP_STATUS_OK)
-    {
-      fail_attempt (task,
-                    g_error_new (MQ_ERROR, MQ_ERROR_KEY_REJECTED,
-                                 _("The API key was rejected by %s (HTTP %u). Check the key and its region: keys are per region."),
-                                 host->name, status),
-                    RANK_KEY_REJECTED, next_after_key_rejected (data));
-      return;
-    }
-
-  snapshot = mq_snapshot_parse ((const char *) data->body->data, data->body->len,
-                                g_get_real_time () / 1000, host->region, &error);
-  if (snapshot != NULL)
-    {
-      finish_success (task, snapshot);
-      return;
-    }
-
-  if (error->domain == MQ_ERROR && error->code == MQ_ERROR_KEY_REJECTED)
-    fail_attempt (task, g_steal_pointer (&error), RANK_KEY_REJECTED, next_after_key_rejected (data));
-  else if (error->domain == MQ_ERROR && error->code == MQ_ERROR_NO_PLAN)
-    fail_attempt (task, g_steal_pointer (&error), RANK_NO_PLAN, STOP);
-  else if (error->domain == MQ_ERROR && error->code == MQ_ERROR_RATE_LIMITED)
-    rate_limited (task, g_steal_pointer (&error));
-  else if (error->domain == MQ_ERROR && error->code == MQ_ERROR_UNREADABLE)
-    fail_attempt (task, g_steal_pointer (&error), RANK_UNREADABLE, NEXT_HOST_AND_PATH);
-  else
-    {
-      Rank rank = rank_for_error (error);
-
-      fail_attempt (task, g_steal_pointer (&error), rank, NEXT_HOST);
-    }
+  body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
+  answer_received (task, body);
 }
 
 static void read_more (GTask *task);
@@ -614,66 +750,6 @@ read_more (GTask *task)
                                    on_read, g_object_ref (task));
 }
 
-/* A status whose body is not needed. */
-static void
-status_failed (GTask *task,
-               guint  status)
-{
-  FetchData *data = g_task_get_task_data (task);
-  Host *host = current_host (data);
-
-  if (SOUP_STATUS_IS_REDIRECTION (status))
-    {
-      /* Never followed: the key must not travel to another host. */
-      fail_attempt (task,
-                    g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                                 _("%s answered with an unexpected redirect (HTTP %u). Check the base URL and region."),
-                                 host->name, status),
-                    RANK_SERVER, NEXT_HOST);
-    }
-  else if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED)
-    {
-      fail_attempt (task,
-                    g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                                 _("%s offers no quota information (HTTP %u). Check the base URL and region."),
-                                 host->name, status),
-                    RANK_NOT_FOUND, NEXT_HOST_AND_PATH);
-    }
-  else if (status == HTTP_TOO_MANY_REQUESTS)
-    {
-      guint seconds = parse_retry_after (soup_message_get_response_headers (data->msg));
-      GError *error;
-
-      if (seconds > 0)
-        error = g_error_new (MQ_ERROR, MQ_ERROR_RATE_LIMITED,
-                             g_dngettext (GETTEXT_PACKAGE,
-                                          "MiniMax is limiting requests (HTTP 429). Try again in %u second.",
-                                          "MiniMax is limiting requests (HTTP 429). Try again in %u seconds.",
-                                          seconds),
-                             seconds);
-      else
-        error = g_error_new_literal (MQ_ERROR, MQ_ERROR_RATE_LIMITED,
-                                     _("MiniMax is limiting requests (HTTP 429). Try again in a few minutes."));
-      rate_limited (task, error);
-    }
-  else if (status == SOUP_STATUS_REQUEST_TIMEOUT || SOUP_STATUS_IS_SERVER_ERROR (status))
-    {
-      fail_attempt (task,
-                    g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                                 _("MiniMax had a problem answering (HTTP %u from %s). Try again later."),
-                                 status, host->name),
-                    RANK_SERVER, NEXT_HOST);
-    }
-  else
-    {
-      fail_attempt (task,
-                    g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                                 _("%s answered with an unexpected status (HTTP %u). Try again later; if it persists, check the base URL."),
-                                 host->name, status),
-                    RANK_SERVER, NEXT_HOST);
-    }
-}
-
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -696,12 +772,10 @@ on_sent (GObject      *source,
   status = soup_message_get_status (data->msg);
   headers = soup_message_get_response_headers (data->msg);
 
-  if (status != SOUP_STATUS_OK &&
-      status != SOUP_STATUS_UNAUTHORIZED &&
-      status != SOUP_STATUS_FORBIDDEN)
+  if (!mq_client_response_needs_body (status))
     {
       g_debug ("%s%s: HTTP %u", current_host (data)->name, current_path (data), status);
-      status_failed (task, status);
+      answer_received (task, NULL);
       return;
     }
 
