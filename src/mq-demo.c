@@ -17,7 +17,7 @@
 
 /* The 5-hour text window drains by this many points per answer. */
 #define DEMO_STEP_POINTS 7
-#define DEMO_START_PERCENT 41
+#define DEMO_START_PERCENT 40
 
 struct _MqDemo {
   GObject     parent_instance;
@@ -40,7 +40,8 @@ char *
 mq_demo_build_body (guint  step,
                     gint64 now_ms)
 {
-  /* 41, 34, 27, 20, 13, 6, 0, then a fresh window at 100 and again. */
+  /* 40, 33, 26, 19 (low), 12, 5 (critical), 0 (used up), then a fresh
+   * window at 100, and again. */
   guint cycle = step % 8;
   int percent = cycle == 7 ? 100 : MAX (DEMO_START_PERCENT - (int) cycle * DEMO_STEP_POINTS, 0);
   gint64 window_start = floor_to (now_ms, 5 * HOUR_MS);
