@@ -80,6 +80,21 @@ read_number (JsonObject *object,
   return FIELD_OK;
 }
 
+/* A number within [min, max]; outside it the value is of the wrong kind. */
+static FieldResult
+read_in_range (JsonObject *object,
+               const char *member,
+               double      min,
+               double      max,
+               double     *out)
+{
+  FieldResult result = read_number (object, member, out);
+
+  if (result == FIELD_OK && (*out < min || *out > max))
+    return FIELD_BAD;
+  return result;
+}
+
 /* Counts: whole, non-negative, below an absurd bound. */
 static FieldResult
 read_count (JsonObject *object,
@@ -88,16 +103,14 @@ read_count (JsonObject *object,
             gint64     *out)
 {
   double value = 0;
-  FieldResult result = read_number (object, member, &value);
+  FieldResult result = read_in_range (object, member, 0, MAX_COUNT, &value);
 
-  if (result != FIELD_OK)
-    return result;
-  if (value < 0 || value > MAX_COUNT)
-    return FIELD_BAD;
-
-  *has = TRUE;
-  *out = (gint64) llround (value);
-  return FIELD_OK;
+  if (result == FIELD_OK)
+    {
+      *has = TRUE;
+      *out = (gint64) llround (value);
+    }
+  return result;
 }
 
 static FieldResult
@@ -107,16 +120,14 @@ read_percent (JsonObject *object,
               double     *out)
 {
   double value = 0;
-  FieldResult result = read_number (object, member, &value);
+  FieldResult result = read_in_range (object, member, 0, 100, &value);
 
-  if (result != FIELD_OK)
-    return result;
-  if (value < 0 || value > 100)
-    return FIELD_BAD;
-
-  *has = TRUE;
-  *out = value;
-  return FIELD_OK;
+  if (result == FIELD_OK)
+    {
+      *has = TRUE;
+      *out = value;
+    }
+  return result;
 }
 
 /* Statuses other than 1, 2, 3 carry no meaning we know: ignored. */
@@ -142,33 +153,16 @@ read_status (JsonObject *object,
 /* Times are tolerated when wrong (rule 6 falls back to remains_time): an
  * out-of-range value is simply absent. */
 static void
-read_epoch_ms (JsonObject *object,
-               const char *member,
-               gboolean   *has,
-               gint64     *out)
+read_time_ms (JsonObject *object,
+              const char *member,
+              double      min,
+              double      max,
+              gboolean   *has,
+              gint64     *out)
 {
   double value = 0;
 
-  if (read_number (object, member, &value) != FIELD_OK)
-    return;
-  if (value < MIN_EPOCH_MS || value > MAX_EPOCH_MS)
-    return;
-
-  *has = TRUE;
-  *out = (gint64) value;
-}
-
-static void
-read_duration_ms (JsonObject *object,
-                  const char *member,
-                  gboolean   *has,
-                  gint64     *out)
-{
-  double value = 0;
-
-  if (read_number (object, member, &value) != FIELD_OK)
-    return;
-  if (value < 0 || value > MAX_DURATION_MS)
+  if (read_in_range (object, member, min, max, &value) != FIELD_OK)
     return;
 
   *has = TRUE;
@@ -255,9 +249,9 @@ read_window (JsonObject         *row,
   ok &= read_status (row, fields->status, &raw->has_status, &raw->status) != FIELD_BAD;
 
   read_boost (row, fields->boost, &raw->has_boost, &raw->boost_permille);
-  read_epoch_ms (row, fields->start, &raw->has_start, &raw->start_ms);
-  read_epoch_ms (row, fields->end, &raw->has_end, &raw->end_ms);
-  read_duration_ms (row, fields->remains, &raw->has_remains, &raw->remains_ms);
+  read_time_ms (row, fields->start, MIN_EPOCH_MS, MAX_EPOCH_MS, &raw->has_start, &raw->start_ms);
+  read_time_ms (row, fields->end, MIN_EPOCH_MS, MAX_EPOCH_MS, &raw->has_end, &raw->end_ms);
+  read_time_ms (row, fields->remains, 0, MAX_DURATION_MS, &raw->has_remains, &raw->remains_ms);
 
   return ok;
 }
