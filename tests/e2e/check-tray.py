@@ -600,7 +600,13 @@ def run(applet_path, fake_server_path):
 
 def checks(server, applet, monitor, empty_shot, fixtures):
     # ---- registration ---------------------------------------------------
-    item = wait_for(lambda: find_item(applet.pid) if applet.alive() else None, 20)
+    def applet_item():
+        if not applet.alive():
+            report.check(False, "the applet keeps running",
+                         f"exit status {applet.proc.returncode}")
+            raise Abort("the applet exited")
+        return find_item(applet.pid)
+    item = wait_for(applet_item, 20)
     require(item is not None,
             f"the applet's item ({APP_ID}) registers with the watcher",
             f"registered: {wait_for(registered_items, 1)}\napplet alive: {applet.alive()}")

@@ -33,8 +33,8 @@ mkdir -p "$4"
 out_dir=$(realpath "$4")
 
 missing=
-for tool in dbus-run-session Xvfb xfce4-panel dunst dunstctl gdbus import \
-            convert xdpyinfo /usr/bin/python3; do
+for tool in dbus-run-session dbus-send Xvfb xfce4-panel dunst dunstctl gdbus import \
+            convert compare identify xdpyinfo /usr/bin/python3; do
   command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
 if ! /usr/bin/python3 -c 'import gi; gi.require_version("Gio", "2.0")' 2>/dev/null; then
@@ -100,7 +100,7 @@ export E2E_FAKE_SERVER="$fake_server"
 export E2E_OUT_DIR="$out_dir"
 export E2E_SRC_DIR="$here"
 # Everything talks to 127.0.0.1: no proxy from the caller's environment.
-unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS SESSION_MANAGER \
+unset DISPLAY XAUTHORITY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS SESSION_MANAGER \
       MINIMAX_API_KEY MINIMAX_REGION http_proxy https_proxy all_proxy \
       no_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY NO_PROXY 2>/dev/null || true
 
