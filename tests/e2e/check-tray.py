@@ -675,9 +675,16 @@ def checks(server, applet, monitor, empty_shot, fixtures):
             pointer.close()
 
     if os.environ.get("E2E_UPDATE_SCREENSHOT") == "1" and menu_open:
+        # The top left corner: the icon on the panel and the open menu, with
+        # a margin of desktop (as the README shows it).
+        menu_box = changed_box(shot, menu_shot)
+        crop = os.path.join(OUT_DIR, "panel-menu-crop.png")
+        subprocess.run(["convert", menu_shot, "-crop",
+                        f"{menu_box[0] + menu_box[2] + 44}x{menu_box[1] + menu_box[3] + 10}+0+0",
+                        "+repage", crop], timeout=30, check=True)
         target = os.path.join(TOP_SRC_DIR, "data", "screenshots", "panel.png")
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(menu_shot, target)
+        shutil.copyfile(crop, target)
         report.note(f"updated {target}")
 
     # ---- the menu ----------------------------------------------------------
