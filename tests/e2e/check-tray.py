@@ -106,9 +106,8 @@ def wait_for(predicate, timeout, interval=0.2):
     while True:
         try:
             value = predicate()
-        except (GLib.Error, OSError, ValueError, KeyError) as error:
+        except (GLib.Error, OSError, ValueError, KeyError):
             value = None
-            last_error = error  # noqa: F841 (kept for debugging)
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)

@@ -19,7 +19,7 @@ stop_all () {
   for pid in $pids; do
     kill -TERM "$pid" 2>/dev/null
     n=0
-    while kill -0 "$pid" 2>/dev/null && [ $n -lt 25 ]; do
+    while kill -0 "$pid" 2>/dev/null && [ "$n" -lt 25 ]; do
       sleep 0.2
       n=$((n + 1))
     done
