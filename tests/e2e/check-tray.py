@@ -725,6 +725,26 @@ def checks(server, applet, monitor, empty_shot, fixtures):
                  f"hits: {server.hits()}")
     click_refresh("clicking \"Refresh now\" fetches again")
 
+    # ---- a second launch refreshes the running applet, opens nothing new -------
+    before = server.hits()
+    items_before = len(registered_items())
+    try:
+        second = subprocess.run(applet.proc.args, stdin=subprocess.DEVNULL,
+                                capture_output=True, timeout=15,
+                                env=dict(os.environ, MINIMAX_API_KEY=API_KEY))
+        second_status = second.returncode
+    except subprocess.TimeoutExpired:
+        second_status = "still running after 15 s"
+    report.check(second_status == 0,
+                 "a second launch hands over to the running applet and exits",
+                 f"exit status: {second_status}")
+    report.check(wait_for(lambda: server.hits() > before, 10),
+                 "a second launch refreshes the running applet",
+                 f"hits before {before}, now {server.hits()}")
+    report.check(len(registered_items()) == items_before,
+                 "a second launch adds no second tray item",
+                 f"items: {registered_items()}")
+
     # ---- crossing the low threshold: exactly one notification -----------------
     report.check(monitor.count() == 0 and dunst_count() == 0,
                  "no notification before the threshold is crossed",
