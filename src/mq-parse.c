@@ -331,7 +331,8 @@ check_api_status (JsonObject  *base_resp,
   if (code == 0)
     return TRUE;
 
-  switch ((gint64) code)
+  /* Known codes are small integers; a huge one must not reach the cast. */
+  switch (fabs (code) < G_MAXINT32 ? (gint64) code : -1)
     {
     case 1004:
       g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
@@ -489,6 +490,7 @@ mq_snapshot_parse (const char  *data,
       JsonNode *row_node = json_array_get_element (rows, i);
       JsonObject *row;
       JsonNode *name_node;
+      g_autofree char *valid_name = NULL;
       MqRawRow raw = { 0 };
       MqModel model;
 
@@ -509,6 +511,9 @@ mq_snapshot_parse (const char  *data,
         }
 
       raw.name = json_node_get_string (name_node);
+      /* The body is valid UTF-8, but a \ud800 escape is not, once decoded. */
+      if (!g_utf8_validate (raw.name, -1, NULL))
+        raw.name = valid_name = g_utf8_make_valid (raw.name, -1);
       if (!read_window (row, &interval_fields, &raw.interval))
         raw.malformed = TRUE;
       if (!read_window (row, &weekly_fields, &raw.weekly))
