@@ -2,7 +2,8 @@
  * benchmarks, built on MqTestServer. Not installed.
  *
  * With --control-port-file it also listens on a second loopback port, for
- * a test script to read the hit counts and change routes while it runs.
+ * a test script to read the hit counts and change routes and faults while
+ * it runs.
  */
 #include "config.h"
 
@@ -211,6 +212,80 @@ on_control_route (SoupServer        *soup_server,
   control_reply (msg, SOUP_STATUS_OK, "ok\n");
 }
 
+/* POST /fault?path=/PATH&mode=SPEC, SPEC as for --fault. */
+static void
+on_control_fault (SoupServer        *soup_server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *argument = NULL;
+  const char *route_path = NULL;
+  const char *mode = NULL;
+  MqTestFault fault;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    {
+      control_reply (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "POST /fault\n");
+      return;
+    }
+
+  if (query != NULL)
+    {
+      route_path = g_hash_table_lookup (query, "path");
+      mode = g_hash_table_lookup (query, "mode");
+    }
+  if (route_path == NULL || route_path[0] != '/' || mode == NULL)
+    {
+      control_reply (msg, SOUP_STATUS_BAD_REQUEST, "want ?path=/PATH&mode=FAULT\n");
+      return;
+    }
+
+  if (!mq_test_fault_parse (mode, &fault, &argument, &error))
+    {
+      g_autofree char *text = g_strconcat (error->message, "\n", NULL);
+
+      control_reply (msg, SOUP_STATUS_BAD_REQUEST, text);
+      return;
+    }
+
+  mq_test_server_set_fault (fake->server, route_path, fault, argument);
+  remember_path (fake->paths, route_path);
+  control_reply (msg, SOUP_STATUS_OK, "ok\n");
+}
+
+/* GET /faults: "held N" (connections a stall holds open), then
+ * "/PATH BYTES" streamed by the huge faults, for every remembered path. */
+static void
+on_control_faults (SoupServer        *soup_server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_GET) != 0)
+    {
+      control_reply (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "GET /faults\n");
+      return;
+    }
+
+  g_string_append_printf (text, "held %u\n", mq_test_server_get_held_connections (fake->server));
+  for (guint i = 0; i < fake->paths->len; i++)
+    {
+      const char *route_path = g_ptr_array_index (fake->paths, i);
+
+      g_string_append_printf (text, "%s %" G_GUINT64_FORMAT "\n", route_path,
+                              mq_test_server_get_bytes_streamed (fake->server, route_path));
+    }
+  control_reply (msg, SOUP_STATUS_OK, text->str);
+}
+
 static SoupServer *
 start_control (FakeServer *fake,
                const char *url_file,
@@ -223,6 +298,8 @@ start_control (FakeServer *fake,
 
   soup_server_add_handler (soup_server, "/hits", on_control_hits, fake, NULL);
   soup_server_add_handler (soup_server, "/route", on_control_route, fake, NULL);
+  soup_server_add_handler (soup_server, "/fault", on_control_fault, fake, NULL);
+  soup_server_add_handler (soup_server, "/faults", on_control_faults, fake, NULL);
   if (!soup_server_listen_local (soup_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
     return NULL;
 
@@ -262,6 +339,7 @@ main (int   argc,
   g_auto(GStrv) drops = NULL;
   g_auto(GStrv) truncates = NULL;
   g_auto(GStrv) chunked = NULL;
+  g_auto(GStrv) faults = NULL;
   g_autofree char *port_file = NULL;
   g_autofree char *hits_file = NULL;
   g_autofree char *control_port_file = NULL;
@@ -298,13 +376,21 @@ main (int   argc,
       "/PATH=BYTES" },
     { "chunked", 0, 0, G_OPTION_ARG_STRING_ARRAY, &chunked,
       "Send /PATH with chunked transfer encoding", "/PATH" },
+    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
+      "Inject a fault on /PATH: stall (headers, then nothing), half-body, "
+      "huge[=BYTES] (50 MB chunked), huge-length[=BYTES] (with Content-Length), "
+      "redirect=URL, invalid-utf8, deep-nesting, rate-limited[=SECONDS] (429), "
+      "alternate (the route's answer, then 500, and so on) or none",
+      "/PATH=FAULT" },
     { "hits-file", 0, 0, G_OPTION_ARG_FILENAME, &hits_file,
       "On exit, write \"* TOTAL\" and then \"/PATH COUNT\" for every path named in the options to FILE",
       "FILE" },
     { "control-port-file", 0, 0, G_OPTION_ARG_FILENAME, &control_port_file,
       "Also listen on another 127.0.0.1 port for control requests and write its base URL "
       "to FILE: GET /hits answers the hit counts as --hits-file writes them; "
-      "POST /route?path=/PATH&answer=STATUS:@FILE (or STATUS:) changes a route",
+      "POST /route?path=/PATH&answer=STATUS:@FILE (or STATUS:) changes a route; "
+      "POST /fault?path=/PATH&mode=FAULT sets a fault as --fault does; "
+      "GET /faults answers \"held N\" and \"/PATH BYTES\" streamed by huge faults",
       "FILE" },
     { NULL }
   };
@@ -443,6 +529,22 @@ main (int   argc,
         }
       mq_test_server_set_chunked (server, chunked[i], TRUE);
       remember_path (paths, chunked[i]);
+    }
+
+  for (guint i = 0; faults != NULL && faults[i] != NULL; i++)
+    {
+      const char *rest;
+      g_autofree char *path = split_path (faults[i], "--fault", &rest, &error);
+      g_autofree char *argument = NULL;
+      MqTestFault fault;
+
+      if (path == NULL || !mq_test_fault_parse (rest, &fault, &argument, &error))
+        {
+          g_printerr ("mq-fake-server: --fault: %s\n", error->message);
+          return 1;
+        }
+      mq_test_server_set_fault (server, path, fault, argument);
+      remember_path (paths, path);
     }
 
   remember_path (paths, MQ_PATH_CURRENT);

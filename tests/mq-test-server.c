@@ -2,12 +2,22 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libsoup/soup.h>
 
 #include "mq-test-server.h"
 
 #define NOT_FOUND_BODY "{\"error\":\"no route for this path\"}"
+
+/* The streamed faults write the body in pieces of this size, and ask the
+ * kernel for a send buffer of about this size, so that what they count as
+ * sent is close to what the client took. */
+#define STREAM_PIECE   (64 * 1024)
+#define STALL_HEAD     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" \
+                       "Content-Length: 4096\r\n\r\n"
+#define HUGE_PREFIX    "{\"model_remains\":["
+#define FAULT_STATUS   "{\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}"
 
 typedef struct {
   guint       status;
@@ -20,6 +30,9 @@ typedef struct {
   gboolean    drop;
   gssize      truncate;        /* -1: off */
   gboolean    chunked;
+  MqTestFault fault;
+  char       *fault_argument;
+  guint       fault_requests;  /* answered since the fault was set */
 } Route;
 
 struct _MqTestServer {
@@ -32,7 +45,31 @@ struct _MqTestServer {
   char               *last_path;
   GList              *pending;      /* Pending, answers waiting for a delay */
   guint               port;
+
+  GCancellable       *cancellable;  /* cancelled when freed: ends every Stream */
+  GList              *streams;      /* Stream, connections written by hand */
+  GHashTable         *streamed;     /* path -> guint64 *, bytes after the head */
+  guint               held;         /* streams holding a stalled connection */
 };
+
+/* A connection taken from libsoup and written by hand: a head, then
+ * either a body streamed piece by piece or nothing at all while the
+ * connection is held open until the peer leaves. */
+typedef struct {
+  MqTestServer  *server;
+  GIOStream     *stream;
+  char          *path;
+  GBytes        *head;
+  guint64        body_size;
+  guint64        body_done;      /* body bytes (without framing) handed out */
+  gboolean       chunked;
+  gboolean       hold;
+  gboolean       held;
+  gboolean       ending;         /* the final chunk was written */
+  char           chunk_head[32];
+  GOutputVector  vectors[3];
+  guint8         read_buffer[256];
+} Stream;
 
 typedef struct {
   MqTestServer      *server;
@@ -57,6 +94,7 @@ route_free (gpointer data)
   g_clear_pointer (&route->body, g_bytes_unref);
   g_free (route->filename);
   g_hash_table_unref (route->headers);
+  g_free (route->fault_argument);
   g_free (route);
 }
 
@@ -170,6 +208,354 @@ send_truncated (SoupServerMessage *msg,
                                    raw_write_done, write);
 }
 
+/* ---- Connections written by hand, piece by piece ----------------------- */
+
+static const char *
+filler_piece (gboolean first)
+{
+  static char first_piece[STREAM_PIECE];
+  static char piece[STREAM_PIECE];
+  static gsize made = 0;
+
+  /* Spaces are valid JSON between tokens: the body reads as the start of
+   * an answer that never ends. */
+  if (g_once_init_enter (&made))
+    {
+      memset (piece, ' ', STREAM_PIECE);
+      memset (first_piece, ' ', STREAM_PIECE);
+      memcpy (first_piece, HUGE_PREFIX, strlen (HUGE_PREFIX));
+      g_once_init_leave (&made, 1);
+    }
+
+  return first ? first_piece : piece;
+}
+
+static void
+stream_free (Stream *stream)
+{
+  if (stream->server != NULL)
+    {
+      stream->server->streams = g_list_remove (stream->server->streams, stream);
+      if (stream->held)
+        stream->server->held--;
+    }
+  if (stream->stream != NULL)
+    g_io_stream_close (stream->stream, NULL, NULL);
+  g_clear_object (&stream->stream);
+  g_clear_pointer (&stream->head, g_bytes_unref);
+  g_free (stream->path);
+  g_free (stream);
+}
+
+static void
+stream_count (Stream *stream,
+              gsize   bytes)
+{
+  guint64 *total;
+
+  if (stream->server == NULL || bytes == 0)
+    return;
+
+  total = g_hash_table_lookup (stream->server->streamed, stream->path);
+  if (total == NULL)
+    {
+      total = g_new0 (guint64, 1);
+      g_hash_table_insert (stream->server->streamed, g_strdup (stream->path), total);
+    }
+  *total += bytes;
+}
+
+static void stream_write_piece (Stream *stream);
+
+static void
+on_peer_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Stream *stream = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  /* Anything the client sends on a stalled connection is ignored; end of
+   * stream, an error or the server going away ends the hold. */
+  if (n > 0 && stream->server != NULL)
+    {
+      g_input_stream_read_async (g_io_stream_get_input_stream (stream->stream),
+                                 stream->read_buffer, sizeof stream->read_buffer,
+                                 G_PRIORITY_DEFAULT, stream->server->cancellable,
+                                 on_peer_read, stream);
+      return;
+    }
+
+  stream_free (stream);
+}
+
+static void
+on_piece_written (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Stream *stream = user_data;
+  gsize written = 0;
+  gboolean ok;
+
+  ok = g_output_stream_writev_all_finish (G_OUTPUT_STREAM (source), result, &written, NULL);
+  stream_count (stream, written);
+
+  /* Stopped by the client closing (a broken pipe or a reset), or by the
+   * server going away. */
+  if (!ok || stream->server == NULL || stream->ending)
+    {
+      stream_free (stream);
+      return;
+    }
+
+  stream_write_piece (stream);
+}
+
+static void
+stream_write_piece (Stream *stream)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (stream->stream);
+  gsize size = (gsize) MIN (stream->body_size - stream->body_done, STREAM_PIECE);
+  guint n = 0;
+
+  if (size == 0 && !stream->chunked)
+    {
+      stream_free (stream);
+      return;
+    }
+
+  if (size == 0)
+    {
+      stream->ending = TRUE;
+      stream->vectors[n].buffer = "0\r\n\r\n";
+      stream->vectors[n++].size = 5;
+    }
+  else
+    {
+      if (stream->chunked)
+        {
+          g_snprintf (stream->chunk_head, sizeof stream->chunk_head, "%" G_GSIZE_MODIFIER "x\r\n", size);
+          stream->vectors[n].buffer = stream->chunk_head;
+          stream->vectors[n++].size = strlen (stream->chunk_head);
+        }
+      stream->vectors[n].buffer = filler_piece (stream->body_done == 0);
+      stream->vectors[n++].size = size;
+      if (stream->chunked)
+        {
+          stream->vectors[n].buffer = "\r\n";
+          stream->vectors[n++].size = 2;
+        }
+      stream->body_done += size;
+    }
+
+  g_output_stream_writev_all_async (output, stream->vectors, n, G_PRIORITY_DEFAULT,
+                                    stream->server->cancellable, on_piece_written, stream);
+}
+
+static void
+on_head_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Stream *stream = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL) ||
+      stream->server == NULL)
+    {
+      stream_free (stream);
+      return;
+    }
+
+  if (stream->hold)
+    {
+      stream->held = TRUE;
+      stream->server->held++;
+      g_input_stream_read_async (g_io_stream_get_input_stream (stream->stream),
+                                 stream->read_buffer, sizeof stream->read_buffer,
+                                 G_PRIORITY_DEFAULT, stream->server->cancellable,
+                                 on_peer_read, stream);
+      return;
+    }
+
+  stream_write_piece (stream);
+}
+
+/* Takes the connection of @msg from libsoup and writes @head, then the
+ * body or the hold. */
+static void
+stream_start (MqTestServer      *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              const char        *head,
+              guint64            body_size,
+              gboolean           chunked,
+              gboolean           hold)
+{
+  GIOStream *io_stream = soup_server_message_steal_connection (msg);
+  Stream *stream;
+
+  if (io_stream == NULL)
+    return;
+
+  if (G_IS_SOCKET_CONNECTION (io_stream))
+    {
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (io_stream));
+
+      /* Best effort: a small send buffer keeps the count honest. */
+      g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, STREAM_PIECE, NULL);
+    }
+
+  stream = g_new0 (Stream, 1);
+  stream->server = self;
+  stream->stream = io_stream;
+  stream->path = g_strdup (path);
+  stream->head = g_bytes_new (head, strlen (head));
+  stream->body_size = body_size;
+  stream->chunked = chunked;
+  stream->hold = hold;
+  self->streams = g_list_prepend (self->streams, stream);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (io_stream),
+                                   g_bytes_get_data (stream->head, NULL),
+                                   g_bytes_get_size (stream->head),
+                                   G_PRIORITY_DEFAULT, self->cancellable,
+                                   on_head_written, stream);
+}
+
+static guint64
+huge_size (const Route *route)
+{
+  guint64 size;
+
+  if (route->fault_argument != NULL &&
+      g_ascii_string_to_unsigned (route->fault_argument, 10, 0, G_MAXUINT64, &size, NULL))
+    return size;
+
+  return MQ_TEST_FAULT_HUGE_SIZE;
+}
+
+static GBytes *
+invalid_utf8_body (void)
+{
+  /* A quota answer in every other respect: only the encoding is wrong. */
+  static const char body[] =
+    "{\"model_remains\":[{\"model_name\":\"general\xff\xfe\","
+    "\"current_interval_total_count\":1500,\"current_interval_usage_count\":945,"
+    "\"current_interval_remaining_percent\":63}],"
+    "\"base_resp\":{\"status_code\":0,\"status_msg\":\"succ\xc0\xaf" "ess\"}}";
+
+  return g_bytes_new_static (body, sizeof body - 1);
+}
+
+static GBytes *
+deep_nesting_body (void)
+{
+  GString *body = g_string_new ("{\"model_remains\":");
+
+  for (guint i = 0; i < MQ_TEST_FAULT_NESTING_DEPTH; i++)
+    g_string_append_c (body, '[');
+  for (guint i = 0; i < MQ_TEST_FAULT_NESTING_DEPTH; i++)
+    g_string_append_c (body, ']');
+  g_string_append (body, ",\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}");
+
+  return g_string_free_to_bytes (body);
+}
+
+static void
+answer_fixed (SoupServerMessage *msg,
+              guint              status,
+              const char        *content_type,
+              GBytes            *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, status, reason_phrase (status));
+  if (content_type != NULL)
+    soup_message_headers_set_content_type (headers, content_type, NULL);
+  if (body != NULL)
+    soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
+}
+
+/* Answers a fault that does not need the route's own answer. Returns
+ * FALSE when @route's answer is still to be given (HALF_BODY, and the good
+ * turns of ALTERNATE); sets *@taken when the connection was taken away. */
+static gboolean
+answer_fault (MqTestServer      *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              Route             *route,
+              gboolean          *taken)
+{
+  g_autoptr(GBytes) body = NULL;
+  const char *argument = route->fault_argument;
+
+  *taken = FALSE;
+  route->fault_requests++;
+
+  switch (route->fault)
+    {
+    case MQ_TEST_FAULT_STALL:
+      stream_start (self, msg, path, STALL_HEAD, 0, FALSE, TRUE);
+      *taken = TRUE;
+      return TRUE;
+
+    case MQ_TEST_FAULT_HUGE_CHUNKED:
+    case MQ_TEST_FAULT_HUGE_LENGTH:
+      {
+        gboolean chunked = route->fault == MQ_TEST_FAULT_HUGE_CHUNKED;
+        g_autofree char *head = NULL;
+
+        if (chunked)
+          head = g_strdup ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        else
+          head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  "Content-Length: %" G_GUINT64_FORMAT "\r\n"
+                                  "Connection: close\r\n\r\n", huge_size (route));
+        stream_start (self, msg, path, head, huge_size (route), chunked, FALSE);
+        *taken = TRUE;
+        return TRUE;
+      }
+
+    case MQ_TEST_FAULT_REDIRECT:
+      answer_fixed (msg, SOUP_STATUS_FOUND, "text/plain; charset=UTF-8", NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Location", argument != NULL ? argument : "/");
+      return TRUE;
+
+    case MQ_TEST_FAULT_INVALID_UTF8:
+      body = invalid_utf8_body ();
+      answer_fixed (msg, SOUP_STATUS_OK, "application/json", body);
+      return TRUE;
+
+    case MQ_TEST_FAULT_DEEP_NESTING:
+      body = deep_nesting_body ();
+      answer_fixed (msg, SOUP_STATUS_OK, "application/json", body);
+      return TRUE;
+
+    case MQ_TEST_FAULT_RATE_LIMITED:
+      body = g_bytes_new_static (FAULT_STATUS, strlen (FAULT_STATUS));
+      answer_fixed (msg, 429, "application/json", body);
+      if (argument == NULL || *argument != '\0')
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                      "Retry-After",
+                                      argument != NULL ? argument : MQ_TEST_FAULT_RETRY_AFTER);
+      return TRUE;
+
+    case MQ_TEST_FAULT_ALTERNATE:
+      if (route->fault_requests % 2 == 1)
+        return FALSE;
+      answer_fixed (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "text/plain; charset=UTF-8", NULL);
+      return TRUE;
+
+    case MQ_TEST_FAULT_HALF_BODY:
+    case MQ_TEST_FAULT_NONE:
+    default:
+      return FALSE;
+    }
+}
+
 /* Fills in the answer of @path. Returns FALSE when the connection was taken
  * away from the server (dropped or written by hand): @msg may be gone. */
 static gboolean
@@ -189,6 +575,14 @@ answer (MqTestServer      *self,
     {
       drop_connection (msg);
       return FALSE;
+    }
+
+  if (route != NULL && route->fault != MQ_TEST_FAULT_NONE)
+    {
+      gboolean taken = FALSE;
+
+      if (answer_fault (self, msg, path, route, &taken))
+        return !taken;
     }
 
   if (route == NULL || !route->has_answer)
@@ -230,6 +624,13 @@ answer (MqTestServer      *self,
     {
       send_truncated (msg, status, content_type, body, route->headers,
                       (gsize) route->truncate);
+      return FALSE;
+    }
+
+  if (route != NULL && route->fault == MQ_TEST_FAULT_HALF_BODY)
+    {
+      send_truncated (msg, status, content_type, body, route->headers,
+                      body != NULL ? g_bytes_get_size (body) / 2 : 0);
       return FALSE;
     }
 
@@ -362,6 +763,8 @@ mq_test_server_new_on_port (guint    port,
   self->context = g_main_context_ref_thread_default ();
   self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, route_free);
   self->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->streamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->cancellable = g_cancellable_new ();
   self->server = soup_server_new ("server-header", "mq-test-server ", NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
 
@@ -555,6 +958,120 @@ mq_test_server_set_chunked (MqTestServer *self,
   ensure_route (self, path)->chunked = chunked;
 }
 
+static const struct {
+  MqTestFault fault;
+  const char *name;
+} fault_names[] = {
+  { MQ_TEST_FAULT_NONE, "none" },
+  { MQ_TEST_FAULT_STALL, "stall" },
+  { MQ_TEST_FAULT_HALF_BODY, "half-body" },
+  { MQ_TEST_FAULT_HUGE_CHUNKED, "huge" },
+  { MQ_TEST_FAULT_HUGE_LENGTH, "huge-length" },
+  { MQ_TEST_FAULT_REDIRECT, "redirect" },
+  { MQ_TEST_FAULT_INVALID_UTF8, "invalid-utf8" },
+  { MQ_TEST_FAULT_DEEP_NESTING, "deep-nesting" },
+  { MQ_TEST_FAULT_RATE_LIMITED, "rate-limited" },
+  { MQ_TEST_FAULT_ALTERNATE, "alternate" },
+};
+
+const char *
+mq_test_fault_to_string (MqTestFault fault)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fault_names); i++)
+    if (fault_names[i].fault == fault)
+      return fault_names[i].name;
+
+  return NULL;
+}
+
+gboolean
+mq_test_fault_parse (const char   *spec,
+                     MqTestFault  *fault,
+                     char        **argument,
+                     GError      **error)
+{
+  const char *eq;
+  g_autofree char *name = NULL;
+  g_autofree char *arg = NULL;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (fault != NULL, FALSE);
+  g_return_val_if_fail (argument != NULL, FALSE);
+
+  eq = strchr (spec, '=');
+  name = eq != NULL ? g_strndup (spec, eq - spec) : g_strdup (spec);
+  arg = eq != NULL ? g_strdup (eq + 1) : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fault_names); i++)
+    {
+      MqTestFault found = fault_names[i].fault;
+
+      if (!g_str_equal (name, fault_names[i].name))
+        continue;
+
+      if (found == MQ_TEST_FAULT_REDIRECT && (arg == NULL || *arg == '\0'))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "the redirect fault wants redirect=URL, got \"%s\"", spec);
+          return FALSE;
+        }
+      if ((found == MQ_TEST_FAULT_HUGE_CHUNKED || found == MQ_TEST_FAULT_HUGE_LENGTH) &&
+          arg != NULL &&
+          !g_ascii_string_to_unsigned (arg, 10, 0, G_MAXUINT64, NULL, error))
+        return FALSE;
+
+      *fault = found;
+      *argument = g_steal_pointer (&arg);
+      return TRUE;
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "unknown fault \"%s\" (stall, half-body, huge, huge-length, redirect=URL, "
+               "invalid-utf8, deep-nesting, rate-limited[=SECONDS], alternate, none)",
+               name);
+  return FALSE;
+}
+
+void
+mq_test_server_set_fault (MqTestServer *self,
+                          const char   *path,
+                          MqTestFault   fault,
+                          const char   *argument)
+{
+  Route *route;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (mq_test_fault_to_string (fault) != NULL);
+
+  route = ensure_route (self, path);
+  route->fault = fault;
+  g_free (route->fault_argument);
+  route->fault_argument = g_strdup (argument);
+  route->fault_requests = 0;
+}
+
+guint64
+mq_test_server_get_bytes_streamed (MqTestServer *self,
+                                   const char   *path)
+{
+  guint64 *total;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (path != NULL, 0);
+
+  total = g_hash_table_lookup (self->streamed, path);
+  return total != NULL ? *total : 0;
+}
+
+guint
+mq_test_server_get_held_connections (MqTestServer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->held;
+}
+
 guint
 mq_test_server_get_hits (MqTestServer *self,
                          const char   *path)
@@ -605,6 +1122,21 @@ mq_test_server_free (MqTestServer *self)
 
   g_list_free_full (g_steal_pointer (&self->pending), (GDestroyNotify) pending_free);
 
+  /* Streams end in their callbacks: cancel them, forget the server, and
+   * let the context deliver the cancellations. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  for (GList *l = self->streams; l != NULL; l = l->next)
+    ((Stream *) l->data)->server = NULL;
+  while (self->streams != NULL)
+    {
+      Stream *stream = self->streams->data;
+
+      self->streams = g_list_delete_link (self->streams, self->streams);
+      /* Closing makes any pending read or write finish soon. */
+      g_io_stream_close (stream->stream, NULL, NULL);
+    }
+
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);
@@ -613,6 +1145,8 @@ mq_test_server_free (MqTestServer *self)
 
   g_clear_pointer (&self->routes, g_hash_table_unref);
   g_clear_pointer (&self->hits, g_hash_table_unref);
+  g_clear_pointer (&self->streamed, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_free (self->last_path);
   g_clear_pointer (&self->context, g_main_context_unref);

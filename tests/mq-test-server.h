@@ -80,6 +80,65 @@ void          mq_test_server_set_chunked      (MqTestServer  *self,
                                                const char    *path,
                                                gboolean       chunked);
 
+/* Faults injected on a route, for the fault-injection tests: each replaces
+ * the route's answer (keeping its hit count) until set back to NONE. */
+typedef enum {
+  MQ_TEST_FAULT_NONE,
+  /* 200 with the status line and headers (Content-Length: 4096), then no
+   * body at all: the connection stays open until the client leaves. */
+  MQ_TEST_FAULT_STALL,
+  /* The route's answer with its full Content-Length but only the first
+   * half of its body, then the connection closes. */
+  MQ_TEST_FAULT_HALF_BODY,
+  /* 200, application/json, a body of @argument bytes (decimal; NULL:
+   * MQ_TEST_FAULT_HUGE_SIZE) streamed in 64 KiB pieces, never held in
+   * memory, with chunked transfer encoding... */
+  MQ_TEST_FAULT_HUGE_CHUNKED,
+  /* ... or with a Content-Length announcing it. */
+  MQ_TEST_FAULT_HUGE_LENGTH,
+  /* 302 Found with Location: @argument (another host). */
+  MQ_TEST_FAULT_REDIRECT,
+  /* 200, application/json, a quota answer with bytes that are not UTF-8. */
+  MQ_TEST_FAULT_INVALID_UTF8,
+  /* 200, application/json, arrays nested MQ_TEST_FAULT_NESTING_DEPTH deep. */
+  MQ_TEST_FAULT_DEEP_NESTING,
+  /* 429 Too Many Requests with Retry-After: @argument (NULL: "120"). */
+  MQ_TEST_FAULT_RATE_LIMITED,
+  /* The route's own answer on the 1st, 3rd, 5th... request since the fault
+   * was set, 500 Internal Server Error on the 2nd, 4th... */
+  MQ_TEST_FAULT_ALTERNATE,
+} MqTestFault;
+
+#define MQ_TEST_FAULT_HUGE_SIZE     G_GUINT64_CONSTANT (50000000)  /* 50 MB */
+#define MQ_TEST_FAULT_NESTING_DEPTH 10000
+#define MQ_TEST_FAULT_RETRY_AFTER   "120"
+
+/* Sets (NONE: clears) the fault of @path; @argument as the fault says,
+ * copied. Answers already under way finish as they started. */
+void          mq_test_server_set_fault        (MqTestServer  *self,
+                                               const char    *path,
+                                               MqTestFault    fault,
+                                               const char    *argument);
+/* "stall", "half-body", "huge", "huge-length", "redirect", "invalid-utf8",
+ * "deep-nesting", "rate-limited", "alternate", "none". */
+const char   *mq_test_fault_to_string         (MqTestFault    fault);
+/* Reads "NAME" or "NAME=ARGUMENT" (names as above). @argument gets a new
+ * string or NULL. FALSE and @error for an unknown name, a missing
+ * redirect target or a size that is not a number. */
+gboolean      mq_test_fault_parse             (const char    *spec,
+                                               MqTestFault   *fault,
+                                               char         **argument,
+                                               GError       **error);
+
+/* Bytes written after the headers by the streamed faults (HUGE_*, with
+ * any chunk framing) on @path, as the kernel accepted them: what the
+ * client could have received before it closed the connection. */
+guint64       mq_test_server_get_bytes_streamed (MqTestServer *self,
+                                                 const char   *path);
+/* Connections a STALL fault holds open right now (the client has not
+ * closed them yet). */
+guint         mq_test_server_get_held_connections (MqTestServer *self);
+
 /* Requests received on @path (counted on arrival, whatever the answer). */
 guint         mq_test_server_get_hits         (MqTestServer  *self,
                                                const char    *path);
