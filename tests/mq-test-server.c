@@ -45,6 +45,7 @@ struct _MqTestServer {
   char               *last_path;
   GList              *pending;      /* Pending, answers waiting for a delay */
   guint               port;
+  gboolean            https;
 
   GCancellable       *cancellable;  /* cancelled when freed: ends every Stream */
   GList              *streams;      /* Stream, connections written by hand */
@@ -751,24 +752,32 @@ server_callback (SoupServer        *server,
   answer (self, msg, path);
 }
 
-MqTestServer *
-mq_test_server_new_on_port (guint    port,
-                            GError **error)
+static MqTestServer *
+server_new (guint             port,
+            GTlsCertificate  *certificate,
+            GError          **error)
 {
   g_autoptr(MqTestServer) self = g_new0 (MqTestServer, 1);
   g_autoslist(GUri) uris = NULL;
-
-  g_return_val_if_fail (port <= G_MAXUINT16, NULL);
+  SoupServerListenOptions options = SOUP_SERVER_LISTEN_IPV4_ONLY;
 
   self->context = g_main_context_ref_thread_default ();
   self->routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, route_free);
   self->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->streamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->cancellable = g_cancellable_new ();
-  self->server = soup_server_new ("server-header", "mq-test-server ", NULL);
+  self->server = soup_server_new ("server-header", "mq-test-server ",
+                                  "tls-certificate", certificate,
+                                  NULL);
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
 
-  if (!soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  if (certificate != NULL)
+    {
+      self->https = TRUE;
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  if (!soup_server_listen_local (self->server, port, options, error))
     return NULL;
 
   uris = soup_server_get_uris (self->server);
@@ -781,6 +790,32 @@ mq_test_server_new_on_port (guint    port,
   self->port = (guint) g_uri_get_port (uris->data);
 
   return g_steal_pointer (&self);
+}
+
+MqTestServer *
+mq_test_server_new_on_port (guint    port,
+                            GError **error)
+{
+  g_return_val_if_fail (port <= G_MAXUINT16, NULL);
+
+  return server_new (port, NULL, error);
+}
+
+MqTestServer *
+mq_test_server_new_https (const char  *cert_file,
+                          const char  *key_file,
+                          GError     **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+
+  g_return_val_if_fail (cert_file != NULL, NULL);
+  g_return_val_if_fail (key_file != NULL, NULL);
+
+  certificate = g_tls_certificate_new_from_files (cert_file, key_file, error);
+  if (certificate == NULL)
+    return NULL;
+
+  return server_new (0, certificate, error);
 }
 
 MqTestServer *
@@ -800,7 +835,7 @@ mq_test_server_get_base_url (MqTestServer *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u", self->https ? "https" : "http", self->port);
 }
 
 guint

@@ -23,7 +23,15 @@ MqTestServer *mq_test_server_new              (void);
 MqTestServer *mq_test_server_new_on_port      (guint          port,
                                                GError       **error);
 
-/* "http://127.0.0.1:PORT", no trailing slash. */
+/* The same over HTTPS on any free port, with the certificate and key of
+ * the PEM files (for tests that a certificate nobody trusts is refused);
+ * NULL and @error when they cannot be read or the server cannot listen. */
+MqTestServer *mq_test_server_new_https        (const char    *cert_file,
+                                               const char    *key_file,
+                                               GError       **error);
+
+/* "http://127.0.0.1:PORT" ("https://" for an HTTPS server), no trailing
+ * slash. */
 char         *mq_test_server_get_base_url     (MqTestServer  *self);
 guint         mq_test_server_get_port         (MqTestServer  *self);
 
