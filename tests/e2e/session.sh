@@ -98,6 +98,6 @@ wait_until 20 has_owner org.freedesktop.Notifications ||
 
 echo "# session bus $DBUS_SESSION_BUS_ADDRESS, display $DISPLAY"
 
-/usr/bin/python3 "$E2E_SRC_DIR/check-tray.py"
+/usr/bin/python3 "$E2E_SRC_DIR/${E2E_CHECK:-check-tray.py}"
 status=$?
 exit $status

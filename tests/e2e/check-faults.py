@@ -1,0 +1,475 @@
+#!/usr/bin/python3
+"""check-faults.py: the applet through every fault of the fake server, and
+where its secrets and files go (meson test --suite e2e, test e2e-faults).
+
+Runs inside the private desktop session of run-e2e.sh and session.sh
+(session bus, Xvfb, xfce4-panel's status tray, dunst), chosen there with
+E2E_CHECK=check-faults.py. Reuses the pieces of check-tray.py (reporting,
+processes, D-Bus helpers, screenshots).
+
+The real applet, with G_MESSAGES_DEBUG=all, umask 000 and folders of its
+own (HOME, XDG_*), is pointed at mq-fake-server. For each fault (half a
+body, 50 MB chunked and with Content-Length, a redirect to another host,
+invalid UTF-8, 10,000-deep nesting, 429 with Retry-After, a stall after
+the headers, good and bad answers in turn), "Refresh now" is clicked
+through the menu (com.canonical.dbusmenu Event, as the panel does) and:
+
+  - the applet is still running;
+  - the label still shows the last good value (63%);
+  - the title and the menu's status line mark the data stale and name the
+    cause;
+  - the icon turns to its stale form;
+  - after the good answer comes back the stale mark is gone.
+
+Then: the redirect target was never asked; the key is nowhere in the
+applet's debug output, the tray item's properties, the whole menu layout,
+the notifications, or what the screen shows (see screen_text()); every
+file the applet wrote under its runtime folder is 0600 in 0700 folders.
+
+Prints TAP-like lines and ends with "N passed, M failed".
+"""
+
+import importlib.util
+import json
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("check_tray", os.path.join(HERE, "check-tray.py"))
+tray = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tray)
+
+report = tray.report
+require = tray.require
+wait_for = tray.wait_for
+
+APP_ID = tray.APP_ID
+PATH_CURRENT = tray.PATH_CURRENT
+TMP = tray.TMP
+OUT_DIR = tray.OUT_DIR
+
+# A made-up key, different from check-tray's; none of it may show anywhere.
+API_KEY = "sk-cp-FAULTS-E2E-KEY-fedcba9876543210"
+SECRET_PART = API_KEY[6:]
+
+# The fault, the words the menu's status line and the title use for the
+# cause (mq-view.c), and how long the failing fetch may take.
+FAULTS = [
+    ("half-body", "Offline", 10),
+    ("huge", "Unreadable answer", 10),
+    ("huge-length", "Unreadable answer", 10),
+    ("redirect", "MiniMax server error", 10),
+    ("invalid-utf8", "Unreadable answer", 10),
+    ("deep-nesting", "Unreadable answer", 10),
+    ("rate-limited=90", "Rate limited", 10),
+    # The applet's I/O timeout (10 s) ends a stall, before its 30 s total.
+    ("stall", "MiniMax did not answer in time", 20),
+]
+
+
+class FaultServer(tray.FakeServer):
+    """mq-fake-server with its control port, plus the fault routes."""
+
+    def fault(self, mode):
+        query = urllib.parse.urlencode({"path": PATH_CURRENT, "mode": mode})
+        self._request("/fault?" + query, method="POST")
+
+    def held(self):
+        for line in self._request("/faults").splitlines():
+            if line.startswith("held "):
+                return int(line.split()[1])
+        return 0
+
+    def streamed(self):
+        for line in self._request("/faults").splitlines():
+            name, _, count = line.rpartition(" ")
+            if name == PATH_CURRENT:
+                return int(count)
+        return 0
+
+
+class OtherHost(tray.Process):
+    """A second fake server: the redirect target, which must see nothing."""
+
+    def __init__(self, executable):
+        self.url_file = os.path.join(TMP, "other-url")
+        self.hits_file = os.path.join(TMP, "other-hits")
+        super().__init__("other-host", [executable, "--port-file", self.url_file,
+                                        "--hits-file", self.hits_file,
+                                        "--route", f"{PATH_CURRENT}=200:"])
+        if not wait_for(lambda: os.path.getsize(self.url_file) > 0, 10):
+            self.stop()
+            raise tray.Abort("the second fake server did not start:\n" + self.log_text())
+        with open(self.url_file, encoding="utf-8") as f:
+            self.url = f.read().strip()
+
+    def total_hits(self):
+        """After stop(): every request it received."""
+        with open(self.hits_file, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("* "):
+                    return int(line.split()[1])
+        return -1
+
+
+def private_home():
+    """Folders of the applet's own: everything under them was written by
+    the applet (or the libraries it loads), nothing by the panel or dunst."""
+    root = os.path.join(TMP, "applet-home")
+    dirs = {
+        "HOME": os.path.join(root, "home"),
+        "XDG_CONFIG_HOME": os.path.join(root, "config"),
+        "XDG_DATA_HOME": os.path.join(root, "data"),
+        "XDG_CACHE_HOME": os.path.join(root, "cache"),
+        "XDG_STATE_HOME": os.path.join(root, "state"),
+        "XDG_RUNTIME_DIR": os.path.join(root, "runtime"),
+    }
+    for name, path in dirs.items():
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+    return root, dirs
+
+
+def start_applet(applet_path, url, dirs):
+    env = dict(os.environ)
+    env.update(dirs)
+    env["MINIMAX_API_KEY"] = API_KEY
+    env["G_MESSAGES_DEBUG"] = "all"
+    # Files the applet does not make private on purpose would come out
+    # world-readable and writable.
+    old = os.umask(0)
+    try:
+        return tray.Process("applet-faults", [applet_path, "--base-url", url,
+                                              "--interval", "3600"], env=env)
+    finally:
+        os.umask(old)
+
+
+# --------------------------------------------------------------------------
+# What the tray shows
+
+
+def state(item):
+    props = tray.item_props(item)
+    rows = tray.menu_rows(item, props)
+    status = [r["label"] for r in rows
+              if "showing data from" in r["label"] or r["label"].startswith("Updated ")]
+    return props, rows, (status[0] if status else "")
+
+
+def full_layout(item, props):
+    """The whole menu as the host gets it: every property of every entry."""
+    return tray.call(item[0], props["Menu"], tray.MENU_IFACE, "GetLayout",
+                     tray.GLib.Variant("(iias)", (0, -1, [])), "(u(ia{sv}av))")
+
+
+def click_refresh(server, item):
+    props = tray.item_props(item)
+    rows = tray.menu_rows(item, props)
+    refresh = [r for r in rows if re.match(r"refresh", r["label"], re.I)]
+    if not refresh:
+        raise tray.Abort("no \"Refresh now\" in the menu:\n" + tray.describe(props, rows))
+    before = server.hits()
+    tray.click(item, props, refresh[0]["id"])
+    return wait_for(lambda: server.hits() > before, 10)
+
+
+# The item's properties and its menu are read with two calls; the applet
+# may update between them, so a wait ends only when both agree.
+
+
+def wait_stale(item, cause, timeout):
+    def shown():
+        props, rows, status = state(item)
+        if (status.startswith(cause + " — showing data from")
+                and cause in props.get("Title", "")
+                and props.get("IconName", "").endswith("-stale")):
+            return props, rows, status
+        return None
+    return wait_for(shown, timeout)
+
+
+def wait_fresh(item, timeout=10):
+    def shown():
+        props, rows, status = state(item)
+        if (status.startswith("Updated ") and "refreshing" not in status
+                and "showing data from" not in props.get("Title", "")
+                and not props.get("IconName", "").endswith("-stale")):
+            return props, rows, status
+        return None
+    return wait_for(shown, timeout)
+
+
+def check_fresh(applet, item, what):
+    fresh = wait_fresh(item)
+    props, rows, status = fresh or state(item)
+    report.check(fresh is not None and applet.alive(),
+                 f"{what}: the good answer clears the stale mark (\"{status}\")",
+                 tray.describe(props, rows))
+    title = props.get("Title", "")
+    report.check(props.get("XAyatanaLabel") == "63%" and "63%" in title
+                 and "showing data from" not in title
+                 and not props.get("IconName", "").endswith("-stale"),
+                 f"{what}: label, title and icon are fresh again", tray.describe(props, rows))
+
+
+def check_stale(applet, item, what, cause, timeout):
+    stale = wait_stale(item, cause, timeout)
+    props, rows, status = stale or state(item)
+    detail = tray.describe(props, rows)
+    report.check(applet.alive(), f"{what}: the applet is still running")
+    report.check(stale is not None,
+                 f"{what}: the menu's status line says \"{cause} — showing data from …\"",
+                 detail)
+    report.check(props.get("XAyatanaLabel") == "63%",
+                 f"{what}: the label keeps the last good value (63%)", detail)
+    title = props.get("Title", "")
+    report.check("63%" in title and cause in title and "showing data from" in title,
+                 f"{what}: the title keeps 63% and names the cause", title)
+    report.check(props.get("IconName", "").endswith("-stale"),
+                 f"{what}: the icon is in its stale form", props.get("IconName"))
+    report.check(any(r["label"].startswith("Text models") and "63%" in r["label"] for r in rows),
+                 f"{what}: the menu keeps the model rows", detail)
+    return props, rows
+
+
+# --------------------------------------------------------------------------
+# Screen, secrets, files
+
+
+def open_menu_screenshot(empty_shot, path):
+    """Clicks the icon on the panel (XTest), takes a screenshot with the
+    menu open, closes it with Escape. True when the menu was seen."""
+    shot = os.path.join(TMP, "faults-panel.png")
+    tray.screenshot(shot)
+    strip_empty = tray.panel_strip(empty_shot, os.path.join(TMP, "faults-strip-empty.png"))
+    strip = tray.panel_strip(shot, os.path.join(TMP, "faults-strip.png"))
+    box = tray.changed_box(strip_empty, strip)
+    if box is None:
+        return False
+    width, height = tray.screen_size(shot)
+    below_panel = f"{width}x{height - tray.PANEL_HEIGHT}+0+{tray.PANEL_HEIGHT}"
+    pointer = tray.Pointer()
+    try:
+        pointer.click(box[0] + box[2] // 2, box[1] + box[3] // 2)
+
+        def menu_drawn():
+            tray.screenshot(path)
+            return tray.region_changed(shot, path, below_panel) > 5000
+        opened = wait_for(menu_drawn, 10, interval=0.5)
+        pointer.key(tray.XK_ESCAPE)
+        pointer.move(width // 2, height - 1)
+        return bool(opened)
+    finally:
+        pointer.close()
+
+
+def screen_text(props, layout, notifications):
+    """What the screenshot can show, as text. No OCR is available here, so
+    instead of reading the pixels this gathers every string the host and
+    dunst are given to draw: the screen shows nothing else of ours. The
+    panel draws the icon (a PNG of a number), the title (the tooltip) and,
+    with the menu open, the dbusmenu labels; dunst draws the notifications'
+    app name, summary and body."""
+    labels = []
+
+    def walk(node):
+        _, properties, children = node
+        labels.append(str(properties.get("label", "")))
+        labels.append(str(properties.get("accessible-desc", "")))
+        for child in children:
+            walk(child)
+    walk(layout[1])
+    texts = labels + [props.get("Title", ""), props.get("IconAccessibleDesc", ""),
+                      props.get("XAyatanaLabel", ""), json.dumps(props.get("ToolTip", ""))]
+    for appname, summary, body in notifications:
+        texts += [appname, summary, body]
+    return "\n".join(texts)
+
+
+def has_key(text):
+    return SECRET_PART in text or API_KEY in text or "Bearer" in text
+
+
+def walk_modes(root):
+    """(path, mode, kind) of everything under root, root included."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in [dirpath] + [os.path.join(dirpath, n) for n in filenames]:
+            st = os.lstat(name)
+            kind = "dir" if stat.S_ISDIR(st.st_mode) else (
+                "file" if stat.S_ISREG(st.st_mode) else "other")
+            found.append((name, stat.S_IMODE(st.st_mode), kind))
+    return found
+
+
+# --------------------------------------------------------------------------
+# The test
+
+
+def run(applet_path, fake_server_path):
+    fixtures = tray.write_fixtures()
+    served = os.path.join(TMP, "faults-served.json")
+    with open(fixtures[tray.GOOD_FIXTURE], encoding="utf-8") as src, \
+            open(served, "w", encoding="utf-8") as dst:
+        dst.write(src.read())
+
+    require(tray.name_has_owner(tray.WATCHER), "xfce4-panel provides the StatusNotifierWatcher")
+    require(tray.name_has_owner("org.freedesktop.Notifications"), "dunst is on the bus")
+
+    pointer = tray.Pointer()
+    pointer.paint_desktop(0x2E5E86)
+    pointer.close()
+    empty_shot = os.path.join(OUT_DIR, "faults-panel-empty.png")
+    tray.screenshot(empty_shot)
+
+    server = FaultServer(fake_server_path, served)
+    processes = [server]
+    other = OtherHost(fake_server_path)
+    processes.append(other)
+    root, dirs = private_home()
+    applet = start_applet(applet_path, server.url, dirs)
+    processes.append(applet)
+    started = time.monotonic()
+
+    try:
+        checks(server, other, applet, empty_shot, fixtures, dirs)
+    finally:
+        applet_alive = applet.alive()
+        for process in reversed(processes):
+            process.stop()
+        report.check(applet_alive, "the applet is still running at the end")
+        report.check(other.total_hits() == 0,
+                     "the redirect target (another host) received no request",
+                     f"hits: {other.total_hits()}")
+        log = applet.log_text()
+        report.check("mq-client-DEBUG" in log and "GLib-GIO-DEBUG" in log,
+                     "the applet's log has the debug output (G_MESSAGES_DEBUG=all)",
+                     log[-2000:])
+        report.check(not has_key(log + server.log_text() + other.log_text()),
+                     "the API key appears in no log, debug output included")
+        warnings = [line for line in log.splitlines()
+                    if re.search(r"(CRITICAL|WARNING) \*\*", line)]
+        report.check(not warnings, "the applet logs no warning or critical",
+                     "\n".join(warnings[:20]))
+        files = walk_modes(dirs["XDG_RUNTIME_DIR"])
+        icon_dir = os.path.join(dirs["XDG_RUNTIME_DIR"], "app", APP_ID)
+        ours = [f for f in files if f[0].startswith(os.path.join(dirs["XDG_RUNTIME_DIR"], "app"))]
+        report.check(any(f[2] == "file" and f[0].startswith(icon_dir) for f in ours),
+                     "the applet wrote its icons under $XDG_RUNTIME_DIR/app/<app id>/",
+                     "\n".join(f[0] for f in files))
+        bad = [f"{path}: {kind} {mode:o}" for path, mode, kind in ours
+               if (kind == "dir" and mode != 0o700) or (kind == "file" and mode != 0o600)
+               or kind == "other"]
+        report.check(not bad, "under umask 000 its files there are 0600 and its folders 0700",
+                     "\n".join(bad))
+        others = [f"{path}: {kind} {mode:o}" for path, mode, kind in walk_modes(root)
+                  if not path.startswith(os.path.join(dirs["XDG_RUNTIME_DIR"], "app"))
+                  and path not in dirs.values() and path != root]
+        loose = [line for line in others if line.endswith(("666", "777", "664", "775"))]
+        report.note("other files in the applet's own folders:\n" + ("\n".join(others) or "(none)"))
+        report.check(not loose, "nothing else it wrote is writable by others", "\n".join(loose))
+        report.note(f"applet run: {time.monotonic() - started:.1f} s")
+        if report.failed:
+            report.note("--- applet-faults.log (last lines) ---\n" + log[-4000:])
+
+
+def checks(server, other, applet, empty_shot, fixtures, dirs):
+    item = wait_for(lambda: tray.find_item(applet.pid) if applet.alive() else None, 20)
+    require(item is not None, f"the applet's item ({APP_ID}) registers with the watcher",
+            f"applet alive: {applet.alive()}")
+    fresh = wait_for(lambda: (lambda p: p if p.get("XAyatanaLabel") == "63%" else None)(
+        tray.item_props(item)), 20)
+    require(fresh is not None, "the label shows 63% from the first fetch",
+            tray.describe(tray.item_props(item)))
+
+    redirect_to = other.url + PATH_CURRENT
+    stale_screen = ""
+    for mode, cause, timeout in FAULTS:
+        what = mode.split("=")[0]
+        server.fault(f"redirect={redirect_to}" if mode == "redirect" else mode)
+        report.check(click_refresh(server, item), f"{what}: \"Refresh now\" fetches again")
+        if what == "stall":
+            report.check(wait_for(lambda: server.held() == 1, 5),
+                         "stall: the server holds the connection after the headers")
+            props, rows, status = state(item)
+            report.check(applet.alive() and props.get("XAyatanaLabel") == "63%"
+                         and "refreshing" in status,
+                         "stall: meanwhile the applet answers, shows 63% and \"refreshing\"",
+                         tray.describe(props, rows))
+        props, rows = check_stale(applet, item, what, cause, timeout)
+        if what == "stall":
+            report.check(wait_for(lambda: server.held() == 0, 5),
+                         "stall: the applet closed the stalled connection")
+        if what == "huge":
+            sent = server.streamed()
+            report.note(f"huge: {sent} bytes streamed before the applet closed")
+            report.check(0 < sent < 50_000_000, "huge: the applet did not take the 50 MB body",
+                         sent)
+        if what == "rate-limited":
+            # The screenshot with the menu open, while an error line shows.
+            menu_shot = os.path.join(OUT_DIR, "faults-menu.png")
+            report.check(open_menu_screenshot(empty_shot, menu_shot),
+                         "clicking the icon opens the menu (screenshot faults-menu.png)")
+            stale_screen = screen_text(props, full_layout(item, props), [])
+            report.note("the menu with an error line:\n" + tray.describe(props, rows))
+        server.fault("none")
+        report.check(click_refresh(server, item), f"{what}: \"Refresh now\" fetches the good answer")
+        check_fresh(applet, item, what)
+
+    # Good and bad in turn (bad: HTTP 500).
+    server.fault("alternate")
+    for turn in range(4):
+        report.check(click_refresh(server, item), f"alternate {turn + 1}: \"Refresh now\" fetches")
+        if turn % 2 == 0:
+            check_fresh(applet, item, f"alternate {turn + 1} (good)")
+        else:
+            check_stale(applet, item, f"alternate {turn + 1} (bad)", "MiniMax server error", 10)
+    server.fault("none")
+
+    # A notification, so that the notifications checked below are not none.
+    server.answer("200:@" + fixtures[tray.LOW_FIXTURE])
+    click_refresh(server, item)
+    report.check(wait_for(lambda: tray.dunst_count() >= 1, 10),
+                 "falling to 15% shows a notification")
+
+    props = tray.item_props(item)
+    layout = full_layout(item, props)
+    notifications = tray.dunst_notifications()
+    report.note(f"notifications: {notifications}")
+    report.check(not has_key(json.dumps(props, default=str)),
+                 "no key in the tray item's properties (GetAll)")
+    report.check(not has_key(str(layout)), "no key in the whole menu layout (GetLayout)")
+    report.check(not has_key(json.dumps(notifications)), "no key in the notifications (dunst)")
+    shown = screen_text(props, layout, notifications)
+    report.check(not has_key(shown + stale_screen) and "15%" in shown
+                 and "showing data from" in stale_screen,
+                 "no key in anything the screen shows (labels, title, notifications)")
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    started = time.monotonic()
+    try:
+        run(os.environ["E2E_APPLET"], os.environ["E2E_FAKE_SERVER"])
+    except tray.Abort as error:
+        report.note(f"stopped early: {error}")
+    except Exception as error:  # report, then fail: never pass by accident
+        report.check(False, f"the test ran to the end ({type(error).__name__})", repr(error))
+    except SystemExit:
+        report.check(False, "the test ran to the end (interrupted)")
+        print(f"{report.passed} passed, {report.failed} failed", flush=True)
+        raise
+    report.note(f"check-faults: {time.monotonic() - started:.1f} s")
+    print(f"{report.passed} passed, {report.failed} failed", flush=True)
+    return 1 if report.failed or report.passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
