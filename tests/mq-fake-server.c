@@ -380,7 +380,8 @@ main (int   argc,
       "Inject a fault on /PATH: stall (headers, then nothing), half-body, "
       "huge[=BYTES] (50 MB chunked), huge-length[=BYTES] (with Content-Length), "
       "redirect=URL, invalid-utf8, deep-nesting, rate-limited[=SECONDS] (429), "
-      "alternate (the route's answer, then 500, and so on) or none",
+      "alternate (the route's answer, then 500, and so on), drip (a byte every 100 ms, "
+      "for ever), huge-headers[=BYTES], gzip-bomb (50 KB inflating to 50 MB) or none",
       "/PATH=FAULT" },
     { "hits-file", 0, 0, G_OPTION_ARG_FILENAME, &hits_file,
       "On exit, write \"* TOTAL\" and then \"/PATH COUNT\" for every path named in the options to FILE",

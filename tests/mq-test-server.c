@@ -17,6 +17,9 @@
 #define STALL_HEAD     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" \
                        "Content-Length: 4096\r\n\r\n"
 #define HUGE_PREFIX    "{\"model_remains\":["
+#define DRIP_MS        100
+/* 64 bytes: a piece is 1,024 of these lines. */
+#define HEADER_LINE    "X-Filler: 0123456789012345678901234567890123456789012345678901\r\n"
 #define FAULT_STATUS   "{\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}"
 
 typedef struct {
@@ -67,6 +70,9 @@ typedef struct {
   gboolean       hold;
   gboolean       held;
   gboolean       ending;         /* the final chunk was written */
+  gboolean       header_lines;   /* the "body" is header lines */
+  gboolean       drip;           /* one byte per DRIP_MS, for ever */
+  GSource       *drip_source;
   char           chunk_head[32];
   GOutputVector  vectors[3];
   guint8         read_buffer[256];
@@ -212,6 +218,24 @@ send_truncated (SoupServerMessage *msg,
 /* ---- Connections written by hand, piece by piece ----------------------- */
 
 static const char *
+header_piece (void)
+{
+  static char piece[STREAM_PIECE];
+  static gsize made = 0;
+
+  G_STATIC_ASSERT (STREAM_PIECE % (sizeof HEADER_LINE - 1) == 0);
+
+  if (g_once_init_enter (&made))
+    {
+      for (gsize i = 0; i < STREAM_PIECE; i += sizeof HEADER_LINE - 1)
+        memcpy (piece + i, HEADER_LINE, sizeof HEADER_LINE - 1);
+      g_once_init_leave (&made, 1);
+    }
+
+  return piece;
+}
+
+static const char *
 filler_piece (gboolean first)
 {
   static char first_piece[STREAM_PIECE];
@@ -240,6 +264,11 @@ stream_free (Stream *stream)
       if (stream->held)
         stream->server->held--;
     }
+  if (stream->drip_source != NULL)
+    {
+      g_source_destroy (stream->drip_source);
+      g_clear_pointer (&stream->drip_source, g_source_unref);
+    }
   if (stream->stream != NULL)
     g_io_stream_close (stream->stream, NULL, NULL);
   g_clear_object (&stream->stream);
@@ -267,6 +296,20 @@ stream_count (Stream *stream,
 }
 
 static void stream_write_piece (Stream *stream);
+
+static gboolean
+on_drip (gpointer user_data)
+{
+  Stream *stream = user_data;
+
+  g_clear_pointer (&stream->drip_source, g_source_unref);
+  if (stream->server == NULL)
+    stream_free (stream);
+  else
+    stream_write_piece (stream);
+
+  return G_SOURCE_REMOVE;
+}
 
 static void
 on_peer_read (GObject      *source,
@@ -310,6 +353,14 @@ on_piece_written (GObject      *source,
       return;
     }
 
+  if (stream->drip)
+    {
+      stream->drip_source = g_timeout_source_new (DRIP_MS);
+      g_source_set_callback (stream->drip_source, on_drip, stream, NULL);
+      g_source_attach (stream->drip_source, stream->server->context);
+      return;
+    }
+
   stream_write_piece (stream);
 }
 
@@ -319,6 +370,15 @@ stream_write_piece (Stream *stream)
   GOutputStream *output = g_io_stream_get_output_stream (stream->stream);
   gsize size = (gsize) MIN (stream->body_size - stream->body_done, STREAM_PIECE);
   guint n = 0;
+
+  if (stream->drip)
+    {
+      stream->vectors[n].buffer = "1\r\n \r\n";
+      stream->vectors[n++].size = 6;
+      g_output_stream_writev_all_async (output, stream->vectors, n, G_PRIORITY_DEFAULT,
+                                        stream->server->cancellable, on_piece_written, stream);
+      return;
+    }
 
   if (size == 0 && !stream->chunked)
     {
@@ -340,7 +400,8 @@ stream_write_piece (Stream *stream)
           stream->vectors[n].buffer = stream->chunk_head;
           stream->vectors[n++].size = strlen (stream->chunk_head);
         }
-      stream->vectors[n].buffer = filler_piece (stream->body_done == 0);
+      stream->vectors[n].buffer = stream->header_lines ? header_piece ()
+                                                       : filler_piece (stream->body_done == 0);
       stream->vectors[n++].size = size;
       if (stream->chunked)
         {
@@ -384,7 +445,7 @@ on_head_written (GObject      *source,
 
 /* Takes the connection of @msg from libsoup and writes @head, then the
  * body or the hold. */
-static void
+static Stream *
 stream_start (MqTestServer      *self,
               SoupServerMessage *msg,
               const char        *path,
@@ -397,7 +458,7 @@ stream_start (MqTestServer      *self,
   Stream *stream;
 
   if (io_stream == NULL)
-    return;
+    return NULL;
 
   if (G_IS_SOCKET_CONNECTION (io_stream))
     {
@@ -422,6 +483,7 @@ stream_start (MqTestServer      *self,
                                    g_bytes_get_size (stream->head),
                                    G_PRIORITY_DEFAULT, self->cancellable,
                                    on_head_written, stream);
+  return stream;
 }
 
 static guint64
@@ -434,6 +496,47 @@ huge_size (const Route *route)
     return size;
 
   return MQ_TEST_FAULT_HUGE_SIZE;
+}
+
+/* MQ_TEST_FAULT_HUGE_SIZE bytes of spaces after HUGE_PREFIX, gzipped once
+ * (about 50 KB) and kept. */
+static GBytes *
+gzip_bomb_body (void)
+{
+  static GBytes *bomb;
+  static gsize made = 0;
+
+  if (g_once_init_enter (&made))
+    {
+      g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+      g_autoptr(GByteArray) out = g_byte_array_new ();
+      guint8 buffer[STREAM_PIECE];
+      guint64 fed = 0;
+      GConverterResult result;
+
+      do
+        {
+          gsize size = (gsize) MIN (MQ_TEST_FAULT_HUGE_SIZE - fed, STREAM_PIECE);
+          gsize bytes_read = 0, bytes_written = 0;
+          g_autoptr(GError) error = NULL;
+
+          result = g_converter_convert (G_CONVERTER (compressor), filler_piece (fed == 0), size,
+                                        buffer, sizeof buffer,
+                                        fed + size == MQ_TEST_FAULT_HUGE_SIZE ? G_CONVERTER_INPUT_AT_END
+                                                                              : G_CONVERTER_NO_FLAGS,
+                                        &bytes_read, &bytes_written, &error);
+          if (result == G_CONVERTER_ERROR)
+            g_error ("mq-test-server: gzip: %s", error->message);
+          fed += bytes_read;
+          g_byte_array_append (out, buffer, bytes_written);
+        }
+      while (result != G_CONVERTER_FINISHED);
+
+      bomb = g_byte_array_free_to_bytes (g_steal_pointer (&out));
+      g_once_init_leave (&made, 1);
+    }
+
+  return g_bytes_ref (bomb);
 }
 
 static GBytes *
@@ -518,6 +621,38 @@ answer_fault (MqTestServer      *self,
         *taken = TRUE;
         return TRUE;
       }
+
+    case MQ_TEST_FAULT_DRIP:
+      {
+        Stream *stream = stream_start (self, msg, path,
+                                       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                       "Transfer-Encoding: chunked\r\n\r\n",
+                                       0, TRUE, FALSE);
+
+        if (stream != NULL)
+          stream->drip = TRUE;
+        *taken = TRUE;
+        return TRUE;
+      }
+
+    case MQ_TEST_FAULT_HUGE_HEADERS:
+      {
+        Stream *stream = stream_start (self, msg, path,
+                                       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+                                       huge_size (route), FALSE, FALSE);
+
+        if (stream != NULL)
+          stream->header_lines = TRUE;
+        *taken = TRUE;
+        return TRUE;
+      }
+
+    case MQ_TEST_FAULT_GZIP_BOMB:
+      body = gzip_bomb_body ();
+      answer_fixed (msg, SOUP_STATUS_OK, "application/json", body);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Content-Encoding", "gzip");
+      return TRUE;
 
     case MQ_TEST_FAULT_REDIRECT:
       answer_fixed (msg, SOUP_STATUS_FOUND, "text/plain; charset=UTF-8", NULL);
@@ -1007,6 +1142,9 @@ static const struct {
   { MQ_TEST_FAULT_DEEP_NESTING, "deep-nesting" },
   { MQ_TEST_FAULT_RATE_LIMITED, "rate-limited" },
   { MQ_TEST_FAULT_ALTERNATE, "alternate" },
+  { MQ_TEST_FAULT_DRIP, "drip" },
+  { MQ_TEST_FAULT_HUGE_HEADERS, "huge-headers" },
+  { MQ_TEST_FAULT_GZIP_BOMB, "gzip-bomb" },
 };
 
 const char *
@@ -1050,7 +1188,8 @@ mq_test_fault_parse (const char   *spec,
                        "the redirect fault wants redirect=URL, got \"%s\"", spec);
           return FALSE;
         }
-      if ((found == MQ_TEST_FAULT_HUGE_CHUNKED || found == MQ_TEST_FAULT_HUGE_LENGTH) &&
+      if ((found == MQ_TEST_FAULT_HUGE_CHUNKED || found == MQ_TEST_FAULT_HUGE_LENGTH ||
+           found == MQ_TEST_FAULT_HUGE_HEADERS) &&
           arg != NULL &&
           !g_ascii_string_to_unsigned (arg, 10, 0, G_MAXUINT64, NULL, error))
         return FALSE;
@@ -1062,7 +1201,8 @@ mq_test_fault_parse (const char   *spec,
 
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                "unknown fault \"%s\" (stall, half-body, huge, huge-length, redirect=URL, "
-               "invalid-utf8, deep-nesting, rate-limited[=SECONDS], alternate, none)",
+               "invalid-utf8, deep-nesting, rate-limited[=SECONDS], alternate, drip, "
+               "huge-headers, gzip-bomb, none)",
                name);
   return FALSE;
 }

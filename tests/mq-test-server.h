@@ -115,6 +115,15 @@ typedef enum {
   /* The route's own answer on the 1st, 3rd, 5th... request since the fault
    * was set, 500 Internal Server Error on the 2nd, 4th... */
   MQ_TEST_FAULT_ALTERNATE,
+  /* 200, chunked, then one byte every 100 ms, for ever: every read
+   * succeeds, only a deadline on the whole answer ends it. */
+  MQ_TEST_FAULT_DRIP,
+  /* 200 and header lines without end, @argument bytes of them (NULL:
+   * MQ_TEST_FAULT_HUGE_SIZE), streamed like HUGE_*. */
+  MQ_TEST_FAULT_HUGE_HEADERS,
+  /* 200, Content-Encoding: gzip, about 50 KB that inflate to
+   * MQ_TEST_FAULT_HUGE_SIZE bytes of JSON whitespace. */
+  MQ_TEST_FAULT_GZIP_BOMB,
 } MqTestFault;
 
 #define MQ_TEST_FAULT_HUGE_SIZE     G_GUINT64_CONSTANT (50000000)  /* 50 MB */
@@ -128,7 +137,8 @@ void          mq_test_server_set_fault        (MqTestServer  *self,
                                                MqTestFault    fault,
                                                const char    *argument);
 /* "stall", "half-body", "huge", "huge-length", "redirect", "invalid-utf8",
- * "deep-nesting", "rate-limited", "alternate", "none". */
+ * "deep-nesting", "rate-limited", "alternate", "drip", "huge-headers",
+ * "gzip-bomb", "none". */
 const char   *mq_test_fault_to_string         (MqTestFault    fault);
 /* Reads "NAME" or "NAME=ARGUMENT" (names as above). @argument gets a new
  * string or NULL. FALSE and @error for an unknown name, a missing
@@ -138,8 +148,8 @@ gboolean      mq_test_fault_parse             (const char    *spec,
                                                char         **argument,
                                                GError       **error);
 
-/* Bytes written after the headers by the streamed faults (HUGE_*, with
- * any chunk framing) on @path, as the kernel accepted them: what the
+/* Bytes written after the status line by the streamed faults (HUGE_*,
+ * DRIP; with any chunk framing) on @path, as the kernel accepted them: what the
  * client could have received before it closed the connection. */
 guint64       mq_test_server_get_bytes_streamed (MqTestServer *self,
                                                  const char   *path);

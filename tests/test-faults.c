@@ -5,7 +5,8 @@
  * injected (mq_test_server_set_fault()): a stall after the headers, half a
  * body, 50 MB with and without Content-Length, a redirect to another host,
  * invalid UTF-8, 10,000-deep nesting, 429 with Retry-After, and good and
- * bad answers in turn. Every case starts from a good fetch and checks that
+ * bad answers in turn; also a body that drips a byte at a time, header
+ * lines without end and a gzip bomb. Every case starts from a good fetch and checks that
  * the last good snapshot is kept, the error code is the right one, the view
  * marks the numbers stale with the right cause, the caps hold, and the
  * next good answer clears it all. GIO only, no GTK.
@@ -295,6 +296,55 @@ test_stall_read_timeout (Fixture       *f,
   g_assert_cmpfloat (seconds, <, 5.0);
 }
 
+/* A byte every 100 ms: every read succeeds, so only the deadline on the
+ * whole fetch can end it. */
+static void
+test_drip (Fixture       *f,
+           gconstpointer  user_data)
+{
+  double seconds;
+
+  mq_client_set_timeouts (f->client, 10, 1);
+
+  seconds = run_fault (f, MQ_TEST_FAULT_DRIP, NULL, MQ_ERROR_TIMEOUT,
+                       "did not answer within 1 second", "MiniMax did not answer in time");
+  g_assert_cmpfloat (seconds, >=, 0.9);
+  g_assert_cmpfloat (seconds, <, 5.0);
+  /* It was dripping, not stalled: bytes went out during that second. */
+  g_assert_cmpuint (mq_test_server_get_bytes_streamed (f->server, MQ_PATH_CURRENT), >=, 5 * 6);
+}
+
+/* Header lines without end: libsoup's own limit on the head refuses them
+ * long before 50 MB, and the memory stays put. */
+static void
+test_huge_headers (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  guint64 sent;
+  double seconds;
+
+  seconds = run_fault (f, MQ_TEST_FAULT_HUGE_HEADERS, NULL, MQ_ERROR_NETWORK,
+                       NULL, "Offline");
+  sent = mq_test_server_get_bytes_streamed (f->server, MQ_PATH_CURRENT);
+  g_test_message ("huge headers: %" G_GUINT64_FORMAT " bytes sent before the client closed, "
+                  "%.3f s", sent, seconds);
+  g_assert_cmpuint (sent, <, MQ_TEST_FAULT_HUGE_SIZE);
+  g_assert_cmpfloat (seconds, <, 5.0);
+}
+
+/* 50 KB of gzip that inflate to 50 MB: the cap counts what the client
+ * reads after decoding, so the Content-Length (small) is no way around it. */
+static void
+test_gzip_bomb (Fixture       *f,
+                gconstpointer  user_data)
+{
+  double seconds;
+
+  seconds = run_fault (f, MQ_TEST_FAULT_GZIP_BOMB, NULL, MQ_ERROR_UNREADABLE,
+                       "too large", "Unreadable answer");
+  g_assert_cmpfloat (seconds, <, 5.0);
+}
+
 static guint held_connections;
 
 static gboolean
@@ -539,6 +589,9 @@ test_all_in_a_row (Fixture       *f,
     { MQ_TEST_FAULT_INVALID_UTF8, MQ_ERROR_UNREADABLE, "Unreadable answer" },
     { MQ_TEST_FAULT_DEEP_NESTING, MQ_ERROR_UNREADABLE, "Unreadable answer" },
     { MQ_TEST_FAULT_RATE_LIMITED, MQ_ERROR_RATE_LIMITED, "Rate limited" },
+    { MQ_TEST_FAULT_DRIP, MQ_ERROR_TIMEOUT, "MiniMax did not answer in time" },
+    { MQ_TEST_FAULT_HUGE_HEADERS, MQ_ERROR_NETWORK, "Offline" },
+    { MQ_TEST_FAULT_GZIP_BOMB, MQ_ERROR_UNREADABLE, "Unreadable answer" },
   };
   MqSnapshot *good;
 
@@ -638,7 +691,7 @@ test_fault_parse (void)
 {
   static const char * const names[] = {
     "none", "stall", "half-body", "huge", "huge-length", "invalid-utf8",
-    "deep-nesting", "rate-limited", "alternate",
+    "deep-nesting", "rate-limited", "alternate", "drip", "huge-headers", "gzip-bomb",
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *argument = NULL;
@@ -700,6 +753,9 @@ main (int   argc,
   ADD ("/faults/stall/read-timeout", test_stall_read_timeout);
   ADD ("/faults/stall/connection-released", test_stall_connection_released);
   ADD ("/faults/half-body", test_half_body);
+  ADD ("/faults/drip", test_drip);
+  ADD ("/faults/huge/headers", test_huge_headers);
+  ADD ("/faults/huge/gzip-bomb", test_gzip_bomb);
   ADD ("/faults/huge/chunked", test_huge_chunked);
   ADD ("/faults/huge/content-length", test_huge_length);
   ADD ("/faults/huge/rss", test_huge_rss);

@@ -328,25 +328,36 @@ test_cli_debug_faults (Fixture       *f,
     { "invalid-utf8", MQ_TEST_FAULT_INVALID_UTF8, 0, NULL, 4, "unreadable" },
     { "deep-nesting", MQ_TEST_FAULT_DEEP_NESTING, 0, NULL, 4, "unreadable" },
     { "rate-limited", MQ_TEST_FAULT_RATE_LIMITED, 0, NULL, 3, "rate-limited" },
+    { "huge-headers", MQ_TEST_FAULT_HUGE_HEADERS, 0, NULL, 3, "network" },
+    { "gzip-bomb", MQ_TEST_FAULT_GZIP_BOMB, 0, NULL, 4, "unreadable" },
     { "http-401", MQ_TEST_FAULT_NONE, 401, NULL, 2, "key-rejected" },
     { "code-1004", MQ_TEST_FAULT_NONE, 200, "error-1004-no-key.json", 2, "key-rejected" },
     { "cloudflare-html", MQ_TEST_FAULT_NONE, 403, "cloudflare-403.html", 4, "unreadable" },
     { "http-500", MQ_TEST_FAULT_NONE, 500, NULL, 3, "server" },
   };
   g_autoptr(MqTestServer) stall = mq_test_server_new ();
+  g_autoptr(MqTestServer) drip = mq_test_server_new ();
   g_autoptr(MqTestServer) other = mq_test_server_new ();
   g_autofree char *stall_url = mq_test_server_get_base_url (stall);
+  g_autofree char *drip_url = mq_test_server_get_base_url (drip);
   g_autofree char *other_url = mq_test_server_get_base_url (other);
   g_autofree char *location = g_strconcat (other_url, MQ_PATH_CURRENT, NULL);
   g_autofree char *dead_url = NULL;
   g_auto(Run) stalled = { 0 };
+  g_auto(Run) dripped = { 0 };
   Started *stalling;
+  Started *dripping;
+  gint64 start = g_get_monotonic_time ();
 
-  /* The stall lasts until the command line's own timeout (seconds): it
-   * runs on its own server while the other cases run. */
+  /* A stall lasts until the command line's read timeout (10 s), a drip
+   * until its total deadline (30 s): each runs on a server of its own
+   * while the other cases run. */
   mq_test_server_set_fault (stall, MQ_PATH_CURRENT, MQ_TEST_FAULT_STALL, NULL);
   stalling = start_program (f, cli_path, NULL,
                             ARGS ("--once", "--json", "--region=global", "--base-url", stall_url));
+  mq_test_server_set_fault (drip, MQ_PATH_CURRENT, MQ_TEST_FAULT_DRIP, NULL);
+  dripping = start_program (f, cli_path, NULL,
+                            ARGS ("--once", "--json", "--region=global", "--base-url", drip_url));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -390,6 +401,13 @@ test_cli_debug_faults (Fixture       *f,
   g_assert_cmpint (stalled.status, ==, 3);
   g_assert_nonnull (strstr (stalled.out, "\"timeout\""));
   g_assert_nonnull (strstr (stalled.err, "mq-client-DEBUG"));
+
+  dripped = finish_program (dripping);
+  g_test_message ("stall and drip ended after %.1f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  g_assert_cmpint (dripped.status, ==, 3);
+  g_assert_nonnull (strstr (dripped.out, "\"timeout\""));
+  g_assert_nonnull (strstr (dripped.out, "30 seconds"));
 }
 
 /* ---- Base URLs ------------------------------------------------------------------ */

@@ -10,8 +10,9 @@ processes, D-Bus helpers, screenshots).
 The real applet, with G_MESSAGES_DEBUG=all, umask 000 and folders of its
 own (HOME, XDG_*), is pointed at mq-fake-server. For each fault (half a
 body, 50 MB chunked and with Content-Length, a redirect to another host,
-invalid UTF-8, 10,000-deep nesting, 429 with Retry-After, a stall after
-the headers, good and bad answers in turn), "Refresh now" is clicked
+invalid UTF-8, 10,000-deep nesting, 429 with Retry-After, header lines
+without end, a gzip bomb, a stall after the headers, good and bad answers
+in turn), "Refresh now" is clicked
 through the menu (com.canonical.dbusmenu Event, as the panel does) and:
 
   - the applet is still running;
@@ -68,6 +69,8 @@ FAULTS = [
     ("invalid-utf8", "Unreadable answer", 10),
     ("deep-nesting", "Unreadable answer", 10),
     ("rate-limited=90", "Rate limited", 10),
+    ("huge-headers", "Offline", 10),
+    ("gzip-bomb", "Unreadable answer", 10),
     # The applet's I/O timeout (10 s) ends a stall, before its 30 s total.
     ("stall", "MiniMax did not answer in time", 20),
 ]
