@@ -2,11 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -459,25 +457,11 @@ mq_icon_render (const MqIconSpec *spec,
 /* ------------------------------------------------------------------ */
 
 static cairo_status_t
-write_to_fd (void                *closure,
-             const unsigned char *data,
-             unsigned int         length)
+append_to_bytes (void                *closure,
+                 const unsigned char *data,
+                 unsigned int         length)
 {
-  int fd = GPOINTER_TO_INT (closure);
-
-  while (length > 0)
-    {
-      gssize written = write (fd, data, length);
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += written;
-      length -= (unsigned int) written;
-    }
+  g_byte_array_append (closure, data, length);
   return CAIRO_STATUS_SUCCESS;
 }
 
@@ -488,10 +472,10 @@ mq_icon_write_png (const MqIconSpec *spec,
                    GError          **error)
 {
   g_autofree char *dir = NULL;
-  g_autofree char *tmp_path = NULL;
+  g_autoptr(GByteArray) png = NULL;
   cairo_surface_t *surface;
   cairo_status_t status;
-  int fd, saved_errno;
+  int saved_errno;
 
   g_return_val_if_fail (spec != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -506,39 +490,23 @@ mq_icon_write_png (const MqIconSpec *spec,
       return FALSE;
     }
 
-  tmp_path = g_strconcat (path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot write the icon %s: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
   surface = mq_icon_render (spec, size_px);
-  status = cairo_surface_write_to_png_stream (surface, write_to_fd, GINT_TO_POINTER (fd));
+  png = g_byte_array_new ();
+  status = cairo_surface_write_to_png_stream (surface, append_to_bytes, png);
   cairo_surface_destroy (surface);
-
-  if (g_close (fd, NULL) == FALSE && status == CAIRO_STATUS_SUCCESS)
-    status = CAIRO_STATUS_WRITE_ERROR;
 
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_unlink (tmp_path);
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
                    _("Cannot write the icon %s: %s"), path, cairo_status_to_string (status));
       return FALSE;
     }
 
-  if (g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot write the icon %s: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
+  /* Written to a temporary file created 0600, then renamed over @path: a
+   * panel reading the icon never sees half a PNG. */
+  if (!g_file_set_contents_full (path, (const char *) png->data, png->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
 
   return TRUE;
 }
