@@ -27,6 +27,19 @@
 #define WATCHDOG_S   30
 #define MIB          (1024 * 1024)
 
+/* AddressSanitizer keeps freed memory in quarantine: the RSS says nothing
+ * about leaks there (LeakSanitizer does that job). */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
 typedef struct {
   MqTestServer *server;
   MqTestServer *other;      /* another host: a redirect target */
@@ -677,7 +690,8 @@ test_huge_rss (Fixture       *f,
                   "of 50 MB (%.2f s); %" G_GUINT64_FORMAT " bytes streamed in all",
                   before, after, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
                   mq_test_server_get_bytes_streamed (f->server, MQ_PATH_CURRENT));
-  g_assert_cmpuint (after, <=, before + 4 * 1024);
+  if (!UNDER_ASAN)
+    g_assert_cmpuint (after, <=, before + 4 * 1024);
 
   mq_test_server_set_fault (f->server, MQ_PATH_CURRENT, MQ_TEST_FAULT_NONE, NULL);
   fetch (f);
