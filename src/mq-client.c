@@ -653,7 +653,7 @@ answer_received (GTask  *task,
 static GError *
 too_large_error (FetchData *data)
 {
-  g_autofree char *size = g_format_size (data->max_body);
+  g_autofree char *size = g_format_size_full (data->max_body, G_FORMAT_SIZE_IEC_UNITS);
 
   return g_error_new (MQ_ERROR, MQ_ERROR_UNREADABLE,
                       _("The response from %s was too large (over %s). Check the base URL, or try again later."),
