@@ -674,7 +674,7 @@ test_body_too_large (Fixture       *f,
 
   message = fetch_fails (f->client, MQ_ERROR_UNREADABLE);
   g_assert_nonnull (strstr (message, "too large"));
-  g_assert_nonnull (strstr (message, "kB"));
+  g_assert_nonnull (strstr (message, "KiB"));
 }
 
 static void
