@@ -1,0 +1,656 @@
+#!/usr/bin/python3
+"""Soaks the tray applet: refreshes at 1 Hz for 10 minutes against a server
+that cycles through good, failing and slow answers, and fails on growth.
+
+Not a CI test: it takes as long as it says. Run inside a display and a
+session bus, e.g.
+
+    xvfb-run -a -s "-screen 0 800x600x24" dbus-run-session -- \\
+        /usr/bin/python3 bench/soak.py --build build-perf --output docs/SOAK.md
+
+What runs (all on this machine, in temporary directories):
+
+- a loopback HTTP server in this script, answering the remains endpoint in
+  one-minute cycles of six 10-second phases: good (63%), HTTP 500, slow
+  (2 s delay, then good), HTTP 429 with Retry-After, a broken answer (in
+  turn an HTML page, a body cut short, a dropped connection, invalid JSON),
+  and good with a new percentage on every answer (crossing the low and
+  critical thresholds, so alerts fire and re-arm);
+- xfce4-panel's status tray (a real StatusNotifierWatcher and host) and
+  dunst (notifications), when installed, so the applet takes the same paths
+  as on a desktop: icon files, dbusmenu updates, GNotifications;
+- the applet, `minimax-quota-applet --base-url URL --interval 3600`,
+  refreshed once a second through org.gtk.Actions.Activate("refresh") on
+  the session bus: the action the menu's "Refresh now" activates, which
+  runs the same MqPoller -> MqClient fetch as the timer (a refresh while a
+  fetch is in flight joins it).
+
+Every 10 seconds it samples the applet's VmRSS, RssAnon, open file
+descriptors, threads, CPU time (utime + stime) and the icon files in its
+runtime directory. It fails (exit 1) when the applet dies, when RSS grows
+more than 2 MiB from the first minute's median to the last minute's, when
+descriptors, threads or icon files grow (the last minute's lowest count
+above the first minute's highest), when the last minute costs more than
+twice the CPU of the first, when the applet logs a GLib critical, or when
+it no longer shows the answer it was given last. It prints a markdown
+report (and writes it to --output).
+"""
+import argparse
+import datetime
+import http.server
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import gi
+
+gi.require_version("Gio", "2.0")
+gi.require_version("GLib", "2.0")
+from gi.repository import Gio, GLib  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+APP_ID = "io.github.minimaxquota.MiniMaxQuota"
+APP_PATH = "/io/github/minimaxquota/MiniMaxQuota"
+KEY = "sk-cp-SOAK-KEY-not-a-real-one-0123456789abcdef"
+PATH_CURRENT = "/v1/token_plan/remains"
+WATCHER = "org.kde.StatusNotifierWatcher"
+ITEM_IFACE = "org.kde.StatusNotifierItem"
+PROPS_IFACE = "org.freedesktop.DBus.Properties"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+PHASES = ["good", "http 500", "slow", "http 429", "broken", "good, changing %"]
+BROKEN_KINDS = ["html page", "body cut short", "dropped connection", "invalid json"]
+SLOW_DELAY_S = 2.0
+RETRY_AFTER_S = 5
+RSS_GROWTH_LIMIT_MIB = 2.0
+
+
+# ---------------------------------------------------------------- server
+
+class Answers:
+    """What the server answers now, and what it has answered so far."""
+
+    def __init__(self, template):
+        self.template = template
+        self.lock = threading.Lock()
+        self.phase = "good"
+        self.broken_kind = BROKEN_KINDS[0]
+        self.fixed_percent = 63
+        self.changing_percent = 63
+        self.last_good_percent = None
+        self.counts = {}
+
+    def body(self, percent):
+        data = json.loads(self.template)
+        row = data["model_remains"][0]
+        row["current_interval_remaining_percent"] = percent
+        # This endpoint's "usage" count is what remains (see API.md).
+        row["current_interval_usage_count"] = \
+            row["current_interval_total_count"] * percent // 100
+        return json.dumps(data).encode()
+
+    def next(self):
+        """(kind, percent) for one request, counted."""
+        with self.lock:
+            phase = self.phase
+            percent = None
+            if phase == "broken":
+                kind = self.broken_kind
+            else:
+                kind = phase
+            if phase in ("good", "slow"):
+                percent = self.fixed_percent
+            elif phase == "good, changing %":
+                # Steps of 9 around 0..100: crosses 20% and 5% both ways.
+                self.changing_percent = (self.changing_percent + 91) % 101
+                percent = self.changing_percent
+            if percent is not None:
+                self.last_good_percent = percent
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            return kind, percent
+
+    def total(self):
+        with self.lock:
+            return sum(self.counts.values())
+
+
+def serve(answers):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def send_body(self, status, content_type, body, extra=()):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in extra:
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if self.path.split("?")[0] != PATH_CURRENT:
+                self.send_body(404, "application/json", b'{"error":"not found"}')
+                return
+            kind, percent = answers.next()
+            if kind == "slow":
+                time.sleep(SLOW_DELAY_S)
+            if percent is not None:
+                self.send_body(200, "application/json", answers.body(percent))
+            elif kind == "http 500":
+                self.send_body(500, "application/json",
+                               b'{"base_resp":{"status_code":1000,"status_msg":"internal"}}')
+            elif kind == "http 429":
+                self.send_body(429, "application/json", b'{"error":"rate limited"}',
+                               [("Retry-After", str(RETRY_AFTER_S))])
+            elif kind == "html page":
+                self.send_body(403, "text/html; charset=UTF-8",
+                               b"<!DOCTYPE html><html><head><title>Just a moment...</title>"
+                               b"</head><body>Checking your browser</body></html>")
+            elif kind == "body cut short":
+                body = answers.body(50)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[:len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+            elif kind == "dropped connection":
+                self.close_connection = True
+            elif kind == "invalid json":
+                self.send_body(200, "application/json", b'{"model_remains":[{"model_name":')
+            else:
+                raise AssertionError(kind)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request, client_address):
+            # The applet closing a kept-alive connection is no news.
+            if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                return
+            super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+# ---------------------------------------------------------------- /proc
+
+def proc_status(pid):
+    values = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            name, _, rest = line.partition(":")
+            values[name] = rest.split()
+    return values
+
+
+def sample(pid, icon_dir):
+    status = proc_status(pid)
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    try:
+        icons = len([n for n in os.listdir(icon_dir) if n.endswith(".png")])
+    except FileNotFoundError:
+        icons = 0
+    return {
+        "rss_kib": int(status["VmRSS"][0]),
+        "anon_kib": int(status["RssAnon"][0]),
+        "hwm_kib": int(status["VmHWM"][0]),
+        "threads": int(status["Threads"][0]),
+        "fds": len(os.listdir(f"/proc/{pid}/fd")),
+        "cpu_ticks": int(fields[11]) + int(fields[12]),
+        "icons": icons,
+    }
+
+
+# ---------------------------------------------------------------- desktop
+
+class Desktop:
+    """xfce4-panel (status tray only) and dunst, started one by one and
+    stopped newest first."""
+
+    def __init__(self, bus, tmp, env, log_dir):
+        self.bus = bus
+        self.tmp = tmp
+        self.env = env
+        self.log_dir = log_dir
+        self.procs = []
+
+    def has_owner(self, name):
+        return self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus", "NameHasOwner",
+                                  GLib.Variant("(s)", (name,)), GLib.VariantType("(b)"),
+                                  Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]
+
+    def start(self, name, argv, bus_name):
+        log = open(os.path.join(self.log_dir, name + ".log"), "w")
+        proc = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.insert(0, proc)
+        wait_for(lambda: self.has_owner(bus_name), 30, f"{name} on the session bus ({bus_name})")
+
+    def start_all(self):
+        conf = os.path.join(self.env["XDG_CONFIG_HOME"], "xfce4", "xfconf",
+                            "xfce-perchannel-xml")
+        os.makedirs(conf)
+        shutil.copy(os.path.join(ROOT, "tests", "e2e", "xfce4-panel.xml"), conf)
+        # xfconfd is started by the bus: give it our configuration directory.
+        activation = {k: self.env[k] for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                                               "XDG_CACHE_HOME")}
+        self.bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                           "org.freedesktop.DBus", "UpdateActivationEnvironment",
+                           GLib.Variant("(a{ss})", (activation,)), None,
+                           Gio.DBusCallFlags.NONE, 5000, None)
+        self.start("panel", ["xfce4-panel", "--disable-wm-check"], WATCHER)
+
+        dunstrc = os.path.join(self.tmp, "dunstrc")
+        with open(dunstrc, "w") as f:
+            f.write("[global]\n    history_length = 100000\n    idle_threshold = 0\n"
+                    "[urgency_low]\n    timeout = 5\n[urgency_normal]\n    timeout = 5\n"
+                    "[urgency_critical]\n    timeout = 5\n")
+        self.start("dunst", ["dunst", "-config", dunstrc], "org.freedesktop.Notifications")
+
+    def notifications(self):
+        """Notifications dunst has received (waiting, shown or in its history)."""
+        try:
+            text = subprocess.run(["dunstctl", "count"], env=self.env, capture_output=True,
+                                  text=True, timeout=10).stdout
+            return sum(int(line.rsplit(":", 1)[1]) for line in text.splitlines()
+                       if ":" in line)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            return None
+
+    def stop_all(self):
+        for proc in self.procs:
+            stop(proc)
+        self.procs = []
+
+
+def stop(proc):
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise SystemExit(f"soak: timed out waiting for {what}")
+
+
+def item_label(bus, applet_pid):
+    """The XAyatanaLabel of the applet's registered StatusNotifierItem."""
+    items = bus.call_sync(WATCHER, "/StatusNotifierWatcher", PROPS_IFACE, "Get",
+                          GLib.Variant("(ss)", (WATCHER, "RegisteredStatusNotifierItems")),
+                          GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, 5000,
+                          None).unpack()[0]
+    for entry in items:
+        name, path = (entry.split("/", 1)[0], "/" + entry.split("/", 1)[1]) \
+            if "/" in entry else (entry, "/StatusNotifierItem")
+        try:
+            pid = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                GLib.Variant("(s)", (name,)), GLib.VariantType("(u)"),
+                                Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]
+            if pid != applet_pid:
+                continue
+            props = bus.call_sync(name, path, PROPS_IFACE, "GetAll",
+                                  GLib.Variant("(s)", (ITEM_IFACE,)),
+                                  GLib.VariantType("(a{sv})"), Gio.DBusCallFlags.NONE,
+                                  5000, None).unpack()[0]
+        except GLib.Error:
+            continue
+        if props.get("Id") == APP_ID:
+            return props.get("XAyatanaLabel")
+    return None
+
+
+# ---------------------------------------------------------------- report
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} × {model}, Linux {platform.release()}"
+
+
+def minute(samples, first):
+    """The samples of the first (or last) minute."""
+    if first:
+        return [s for s in samples if s["t"] <= 60]
+    end = samples[-1]["t"]
+    return [s for s in samples if s["t"] > end - 60]
+
+
+def verdict(samples, applet_alive, criticals, final_check):
+    """[(check, measured, limit, ok)]"""
+    checks = []
+    first, last = minute(samples, True), minute(samples, False)
+    rss_first = statistics.median(s["rss_kib"] for s in first) / 1024.0
+    rss_last = statistics.median(s["rss_kib"] for s in last) / 1024.0
+    growth = rss_last - rss_first
+    checks.append(("RSS, median of the first minute → of the last",
+                   f"{rss_first:.1f} → {rss_last:.1f} MiB ({growth:+.2f} MiB)",
+                   f"growth ≤ {RSS_GROWTH_LIMIT_MIB:.0f} MiB", growth <= RSS_GROWTH_LIMIT_MIB))
+    anon_first = statistics.median(s["anon_kib"] for s in first) / 1024.0
+    anon_last = statistics.median(s["anon_kib"] for s in last) / 1024.0
+    checks.append(("of which anonymous (heap)",
+                   f"{anon_first:.1f} → {anon_last:.1f} MiB ({anon_last - anon_first:+.2f} MiB)",
+                   "(shown, part of the above)", True))
+    for key, label in (("fds", "open file descriptors"), ("threads", "threads"),
+                       ("icons", "icon files in the runtime directory")):
+        lo_first, hi_first = min(s[key] for s in first), max(s[key] for s in first)
+        lo_last, hi_last = min(s[key] for s in last), max(s[key] for s in last)
+        checks.append((f"{label}, range in the first minute → in the last",
+                       f"{lo_first}–{hi_first} → {lo_last}–{hi_last}",
+                       "last minute's lowest ≤ first minute's highest", lo_last <= hi_first))
+    cpu_first = sum(s["cpu_delta"] for s in first) * 1000.0 / CLK_TCK
+    cpu_last = sum(s["cpu_delta"] for s in last) * 1000.0 / CLK_TCK
+    checks.append(("CPU time, first minute → last minute",
+                   f"{cpu_first:.0f} → {cpu_last:.0f} ms",
+                   "last ≤ 2 × first", cpu_last <= 2 * max(cpu_first, 1000.0 / CLK_TCK)))
+    checks.append(("the applet ran to the end", "yes" if applet_alive else "no, it died",
+                   "alive", applet_alive))
+    checks.append(("GLib criticals in the applet's log", str(criticals), "0", criticals == 0))
+    if final_check is not None:
+        expected, shown = final_check
+        checks.append(("label after a last good answer", f"{shown!s} (served {expected})",
+                       "the served percentage", shown == expected))
+    return checks
+
+
+def render(args, samples, checks, answers, started_at, wall_s, desktop, warnings, refreshes,
+           notifications):
+    ok = all(c[3] for c in checks)
+    lines = []
+    out = lines.append
+    out("# Soak test of the tray applet")
+    out("")
+    out("Produced by `bench/soak.py`; do not edit by hand. Reproduce with")
+    out("")
+    out("```")
+    build = os.path.relpath(os.path.abspath(args.build), ROOT)
+    out(f"meson setup {build} && ninja -C {build}")
+    out('xvfb-run -a -s "-screen 0 800x600x24" dbus-run-session -- \\')
+    out(f"    /usr/bin/python3 bench/soak.py --build {build} --output docs/SOAK.md")
+    out("```")
+    out("")
+    out(f"- date: {started_at:%Y-%m-%d %H:%M} UTC; machine: {machine()}")
+    out(f"- {wall_s / 60:.1f} minutes, {refreshes} refreshes asked for (one a second), "
+        f"{answers.total()} requests answered, a sample every {args.sample:.0f} s")
+    out("- the applet: `minimax-quota-applet --base-url http://127.0.0.1:PORT "
+        "--interval 3600` (a default build), its key from `MINIMAX_API_KEY`, "
+        "GSettings in memory")
+    if desktop:
+        out("- tray host: xfce4-panel's status tray (StatusNotifierWatcher); "
+            "notifications: dunst; display: Xvfb")
+    else:
+        out("- no tray host started (--no-desktop: the applet falls back to an XEmbed icon "
+            "with no tray to show it; the bus may still activate a notification service); "
+            "display: Xvfb")
+    out("")
+    out("## How the refreshes are driven")
+    out("")
+    out("The applet's `--interval` accepts 30 to 3600 seconds, and that limit stays. "
+        "Instead of a test-only override in the applet, this script drives it from "
+        "outside: once a second it calls `org.gtk.Actions.Activate(\"refresh\")` on "
+        f"`{APP_PATH}` at `{APP_ID}` on the session bus, the action behind the menu's "
+        "**Refresh now**. That runs `mq_poller_refresh()`, the same MqPoller → MqClient "
+        "fetch, parse, view, icon, menu and alert path as a timed poll; a refresh while a "
+        "fetch is in flight joins it (so the slow phase makes fewer requests), and the "
+        "poller's own backoff timers after failures keep running as they would. The "
+        "applet's interval is one hour, so every request here is one the script asked for "
+        "or a backoff retry.")
+    out("")
+    out("## The server's answers")
+    out("")
+    out("A loopback HTTP/1.1 server (keep-alive) in the script answers the remains "
+        f"endpoint in cycles of six {args.phase:.0f}-second phases, in this order "
+        "(the broken answer changes from one cycle to the next):")
+    out("")
+    out("| phase | answer | requests |")
+    out("| --- | --- | ---: |")
+    cycles = max(1, int(round(args.minutes * 60.0 / (args.phase * len(PHASES)))))
+
+    def broken_in(kind):
+        index = BROKEN_KINDS.index(kind)
+        cycles_of_kind = [str(c + 1) for c in range(cycles) if c % len(BROKEN_KINDS) == index]
+        return "broken (cycle " + ", ".join(cycles_of_kind) + ")" if cycles_of_kind \
+            else "broken (not reached)"
+
+    descriptions = {
+        "good": ("good", "200, the fixture at 63%"),
+        "http 500": ("http 500", "500 with a JSON error body"),
+        "slow": ("slow", f"200 at 63% after {SLOW_DELAY_S:.0f} s (client timeout 30 s)"),
+        "http 429": ("http 429", f"429 with `Retry-After: {RETRY_AFTER_S}`"),
+        "html page": (broken_in("html page"), "403 with an HTML page (a Cloudflare check)"),
+        "body cut short": (broken_in("body cut short"),
+                           "200, full Content-Length, half the body, connection closed"),
+        "dropped connection": (broken_in("dropped connection"), "connection closed without an answer"),
+        "invalid json": (broken_in("invalid json"), "200 with a truncated JSON text"),
+        "good, changing %": ("good, changing %",
+                             "200 with a new percentage on every answer (steps of 9: "
+                             "crosses 20% and 5% both ways, so alerts fire and re-arm)"),
+    }
+    for kind in ["good", "http 500", "slow", "http 429"] + BROKEN_KINDS + ["good, changing %"]:
+        phase, text = descriptions[kind]
+        out(f"| {phase} | {text} | {answers.counts.get(kind, 0)} |")
+    out("")
+    out("## Verdict: " + ("PASS" if ok else "FAIL"))
+    out("")
+    out("| check | measured | limit | |")
+    out("| --- | --- | --- | --- |")
+    for name, measured, limit, good in checks:
+        out(f"| {name} | {measured} | {limit} | {'pass' if good else '**FAIL**'} |")
+    hwm = max(s["hwm_kib"] for s in samples) / 1024.0
+    out("")
+    out(f"Peak RSS over the whole run (VmHWM): {hwm:.1f} MiB. "
+        f"Warnings in the applet's log: {warnings}."
+        + (f" Alert notifications received by dunst: {notifications}."
+           if notifications is not None else ""))
+    out("")
+    out("## Samples")
+    out("")
+    out(f"t: seconds since the first answer was shown; phase: the phase of the "
+        f"{args.sample:.0f} seconds just ended; CPU: user + system time the applet used in "
+        f"those {args.sample:.0f} seconds (the kernel counts it in {1000 // CLK_TCK} ms ticks).")
+    out("")
+    out("| t (s) | phase | requests | RSS (MiB) | anon (MiB) | fds | threads | CPU (ms) "
+        "| icon files |")
+    out("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for s in samples:
+        out(f"| {s['t']:.0f} | {s['phase']} | {s['requests']} | {s['rss_kib'] / 1024.0:.2f} "
+            f"| {s['anon_kib'] / 1024.0:.2f} | {s['fds']} | {s['threads']} "
+            f"| {s['cpu_delta'] * 1000.0 / CLK_TCK:.0f} | {s['icons']} |")
+    out("")
+    return "\n".join(lines), ok
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--phase", type=float, default=10.0,
+                        help="seconds per server phase (six make a cycle)")
+    parser.add_argument("--sample", type=float, default=10.0, help="seconds between samples")
+    parser.add_argument("--rate", type=float, default=1.0, help="refreshes per second")
+    parser.add_argument("--no-desktop", action="store_true",
+                        help="start no xfce4-panel tray host and no dunst")
+    parser.add_argument("--output", help="also write the report to this file")
+    args = parser.parse_args()
+
+    if not os.environ.get("DISPLAY") or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        raise SystemExit("soak: run under a display and a session bus: "
+                         "xvfb-run -a dbus-run-session -- /usr/bin/python3 bench/soak.py")
+    applet_path = os.path.join(args.build, "src", "minimax-quota-applet")
+    if not os.access(applet_path, os.X_OK):
+        raise SystemExit(f"soak: no applet at {applet_path}; build it first")
+    use_desktop = not args.no_desktop and shutil.which("xfce4-panel") and shutil.which("dunst")
+    if not args.no_desktop and not use_desktop:
+        print("soak: xfce4-panel or dunst not installed: running without a tray host",
+              file=sys.stderr)
+
+    tmp = tempfile.mkdtemp(prefix="mq-soak-")
+    runtime = os.path.join(tmp, "runtime")
+    os.mkdir(runtime, 0o700)
+    icon_dir = os.path.join(runtime, "app", APP_ID)
+    env = dict(os.environ,
+               HOME=os.path.join(tmp, "home"),
+               XDG_RUNTIME_DIR=runtime,
+               XDG_CONFIG_HOME=os.path.join(tmp, "config"),
+               XDG_DATA_HOME=os.path.join(tmp, "data"),
+               XDG_CACHE_HOME=os.path.join(tmp, "cache"),
+               XDG_CURRENT_DESKTOP="XFCE",
+               GDK_BACKEND="x11",
+               GSETTINGS_BACKEND="memory",
+               GSETTINGS_SCHEMA_DIR=os.path.join(args.build, "data"),
+               SECRET_BACKEND="file",
+               SECRET_FILE_TEST_PATH=os.path.join(tmp, "keyring"),
+               SECRET_FILE_TEST_PASSWORD="soak",
+               MINIMAX_API_KEY=KEY,
+               GIO_USE_PROXY_RESOLVER="dummy",
+               LC_ALL="C.UTF-8",
+               NO_AT_BRIDGE="1",
+               GTK_A11Y="none")
+    os.mkdir(env["HOME"])
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
+                 "ALL_PROXY", "MINIMAX_BASE_URL", "MINIMAX_REGION"):
+        env.pop(name, None)
+
+    template = open(os.path.join(ROOT, "tests", "data",
+                                 "token-plan-plus-video-not-in-plan.json")).read()
+    answers = Answers(template)
+    server, base = serve(answers)
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    desktop = Desktop(bus, tmp, env, tmp)
+    applet = None
+    applet_log_path = os.path.join(tmp, "applet.log")
+    samples = []
+    refreshes = 0
+    final_check = None
+    notifications = None
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    try:
+        if use_desktop:
+            desktop.start_all()
+
+        with open(applet_log_path, "w") as log:
+            applet = subprocess.Popen([applet_path, "--base-url", base, "--interval", "3600"],
+                                      env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: answers.total() >= 1, 20, "the applet's first fetch")
+        time.sleep(1.0)
+
+        def refresh():
+            bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                          GLib.Variant("(sava{sv})", ("refresh", [], {})),
+                          None, Gio.DBusCallFlags.NONE, 5000, None)
+
+        duration = args.minutes * 60.0
+        ticks = int(round(duration * args.rate))
+        per_phase = int(round(args.phase * args.rate))
+        per_sample = int(round(args.sample * args.rate))
+        last = sample(applet.pid, icon_dir)
+        t0 = time.monotonic()
+        for tick in range(ticks + 1):
+            time.sleep(max(0.0, t0 + tick / args.rate - time.monotonic()))
+            if applet.poll() is not None:
+                break
+            if tick > 0 and tick % per_sample == 0:
+                now = sample(applet.pid, icon_dir)
+                now.update(t=tick / args.rate, phase=answers.phase,
+                           requests=answers.total(),
+                           cpu_delta=now["cpu_ticks"] - last["cpu_ticks"])
+                samples.append(now)
+                last = now
+                print(f"soak: t={now['t']:.0f}s {now['phase']:<18} req={now['requests']:<4} "
+                      f"rss={now['rss_kib'] / 1024.0:.2f}MiB fds={now['fds']} "
+                      f"threads={now['threads']} cpu={now['cpu_delta'] * 1000 // CLK_TCK}ms "
+                      f"icons={now['icons']}", file=sys.stderr, flush=True)
+            if tick == ticks:
+                break
+            if tick % per_phase == 0:
+                index = tick // per_phase
+                with answers.lock:
+                    answers.phase = PHASES[index % len(PHASES)]
+                    answers.broken_kind = BROKEN_KINDS[(index // len(PHASES)) % len(BROKEN_KINDS)]
+            refresh()
+            refreshes += 1
+        wall_s = time.monotonic() - t0
+
+        applet_alive = applet.poll() is None
+        if applet_alive and use_desktop:
+            # After all that, one more good answer must still reach the tray.
+            with answers.lock:
+                answers.phase = "good"
+                answers.fixed_percent = 41 if answers.last_good_percent == 42 else 42
+                expected = f"{answers.fixed_percent}%"
+            refresh()
+            try:
+                shown = wait_for(lambda: (lambda label: label if label == expected else None)(
+                    item_label(bus, applet.pid)), 10, "the last answer on the tray")
+            except SystemExit:
+                shown = item_label(bus, applet.pid)
+            final_check = (expected, shown)
+        if use_desktop:
+            notifications = desktop.notifications()
+    finally:
+        if applet is not None:
+            stop(applet)
+        desktop.stop_all()
+        server.shutdown()
+
+    with open(applet_log_path, errors="replace") as f:
+        log_text = f.read()
+    criticals = log_text.count("-CRITICAL **")
+    warnings = log_text.count("-WARNING **")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+    if len(samples) < 2 * 60 / args.sample:
+        print(log_text[-4000:], file=sys.stderr)
+        raise SystemExit(f"soak: the applet stopped after {len(samples)} samples")
+
+    checks = verdict(samples, applet_alive, criticals, final_check)
+    report, ok = render(args, samples, checks, answers, started_at, wall_s, use_desktop,
+                        warnings, refreshes, notifications)
+    print(report)
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(report)
+    if criticals or warnings:
+        print("soak: the applet's log:\n" + log_text[-4000:], file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
