@@ -402,6 +402,19 @@ transport_failed (GTask  *task,
       return;
     }
 
+  /* The server answered, but not in HTTP that libsoup can read (garbage,
+   * endless header lines, a broken encoding): the network is fine. */
+  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
+      g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
+    {
+      fail_attempt (task,
+                    g_error_new (MQ_ERROR, MQ_ERROR_UNREADABLE,
+                                 _("%s answered with something that is not a readable HTTP response. Check the base URL, or try again later."),
+                                 host->name),
+                    RANK_UNREADABLE, NEXT_HOST_AND_PATH);
+      return;
+    }
+
   fail_attempt (task,
                 g_error_new (MQ_ERROR, MQ_ERROR_NETWORK,
                              _("Could not reach %s: %s. Check your network connection."),

@@ -1087,6 +1087,52 @@ add_fixture_tests (GPtrArray *names)
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
 
+/* A server that answers with something that is not HTTP at all: the
+ * network works, the answer is unreadable. */
+static gboolean
+on_incoming_garbage (GSocketService    *service,
+                     GSocketConnection *connection,
+                     GObject           *source,
+                     gpointer           user_data)
+{
+  static const char garbage[] = "SSH-2.0-OpenSSH_9.2 not an HTTP server\r\n\r\n";
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_output_stream_write_all (out, garbage, sizeof garbage - 1, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+test_not_http (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(MqClient) client = mq_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *message = NULL;
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming_garbage), NULL);
+  g_socket_service_start (service);
+
+  base_url = g_strdup_printf ("http://127.0.0.1:%u",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  mq_client_set_api_key (client, TEST_KEY);
+  mq_client_set_timeouts (client, 5, 10);
+  g_assert_true (mq_client_set_base_url (client, base_url, &error));
+
+  message = fetch_fails (client, MQ_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (message, "not a readable HTTP response"));
+  g_socket_service_stop (service);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1106,6 +1152,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   add_fixture_tests (names);
+  g_test_add_func ("/client/errors/not-http", test_not_http);
   ADD ("/client/fixture/region-passed-to-parse", test_region_passed_to_parse, NULL);
   ADD ("/client/paths/legacy-fallback", test_legacy_fallback, NULL);
   ADD ("/client/paths/legacy-fallback-second", test_legacy_fallback_second, NULL);
