@@ -1,4 +1,4 @@
-/* fuzz-common.c: what every fuzz target checks about a parsed answer */
+/* fuzz-common.c: one input of each fuzz target, and what is checked */
 #include "config.h"
 
 #include <math.h>
