@@ -12,6 +12,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(MqApplication) app = NULL;
+  const char *localedir;
 
   /* The applet draws with cairo into image surfaces and has no OpenGL
    * widget. Without this GDK probes GLX at start-up to choose visuals,
@@ -20,7 +21,11 @@ main (int   argc,
   g_setenv ("GDK_GL", "disable", FALSE);
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* MINIMAX_QUOTA_LOCALEDIR: the translations of an uninstalled build
+   * (<builddir>/po), as for the command line. */
+  localedir = g_getenv ("MINIMAX_QUOTA_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE,
+                  localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
