@@ -24,6 +24,8 @@ targets=(fuzz-parse fuzz-response)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:malloc_context_size=30:intercept_tls_get_addr=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0
+# GSlice's magazines would hide leaked JSON nodes, lists and hash tables.
+export G_SLICE=always-malloc G_DEBUG=gc-friendly
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
