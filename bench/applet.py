@@ -98,6 +98,8 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--idle", type=int, default=60, help="seconds of idle measurement")
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write the figures to FILE (for bench/report.py)")
     args = parser.parse_args()
 
     if not os.environ.get("DISPLAY") or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
@@ -213,6 +215,13 @@ def main():
     idle_switches, ended = switches_between(switches_before, switches_after)
     print(f"| context switches, idle {args.idle} s | {idle_switches}"
           f"{f' ({ended} threads ended)' if ended else ''} | < 10 |")
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"cycles": args.cycles, "idle_s": args.idle, "elapsed_s": elapsed,
+                       "rss_start_mib": rss_start / 1024.0, "rss_end_mib": rss_end / 1024.0,
+                       "rss_growth_mib": growth, "cpu_ms_per_cycle": cpu_ms,
+                       "idle_switches": idle_switches, "threads_ended": ended}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ programs run alternately in one loop (ours, mmx-cli, the bare libsoup
 floor), so machine noise falls on all of them alike. Prints the median wall
 time and the peak RSS of each, and the ratios.
 
-    python3 bench/cli_vs_mmx.py --build build [--runs 40]
+    python3 bench/cli_vs_mmx.py --build build [--runs 40] [--json FILE]
 
 mmx-cli@1.0.27 is installed from the npm registry into bench/node_modules
 on first use (MiniMax's CLI: `mmx quota show --output json`).
@@ -88,6 +88,8 @@ def main():
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--fixture", default=os.path.join(ROOT, "tests", "data",
                                                            "token-plan-plus-video-not-in-plan.json"))
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write every run's figures to FILE (for bench/report.py)")
     args = parser.parse_args()
 
     server, base = serve(args.fixture)
@@ -136,6 +138,16 @@ def main():
           f"{mem[mmx_name] / mem[ours_name]:.1f}x the memory")
     print(f"minimax-quota / bare fetch: {med[ours_name] / med[bare_name]:.2f}x the time, "
           f"{mem[ours_name] / mem[bare_name]:.2f}x the memory")
+
+    if args.json:
+        keys = {ours_name: "ours", mmx_name: "mmx", bare_name: "bare"}
+        with open(args.json, "w") as f:
+            json.dump({"runs": args.runs, "fixture": os.path.basename(args.fixture),
+                       "mmx_version": MMX_VERSION,
+                       "programs": {keys[n]: {"name": n, "median_ms": med[n],
+                                              "median_rss_mib": mem[n],
+                                              "wall_ms": times[n], "peak_rss_mib": rss[n]}
+                                    for n in contenders}}, f, indent=1)
 
 
 if __name__ == "__main__":
