@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mq-error.h"
+#include "mq-json-text.h"
 #include "mq-region.h"
 #include "mq-snapshot-private.h"
 
@@ -302,72 +303,6 @@ nesting_within (const char *data,
   return TRUE;
 }
 
-/* json-glib 1.6 reads "{...}{...}" or "5 {...}" as its first value and
- * leaks the object or array that follows. Such a body is not JSON: refuse
- * it before json-glib sees it. Only an object or array after the end of a
- * first top-level value counts (a BOM, or a comment json-glib would skip,
- * starts no value). */
-static gboolean
-has_second_value (const char *data,
-                  gsize       length)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-  gboolean ended = FALSE;   /* a top-level value was read whole */
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            {
-              in_string = FALSE;
-              ended = ended || depth == 0;
-            }
-          continue;
-        }
-
-      if (depth == 0 && c == '/' && i + 1 < length && data[i + 1] == '*')
-        {
-          const char *close = g_strstr_len (data + i + 2, length - i - 2, "*/");
-
-          if (close == NULL)
-            return FALSE;
-          i = close - data + 1;
-          continue;
-        }
-
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '{':
-        case '[':
-          if (depth == 0 && ended)
-            return TRUE;
-          depth++;
-          break;
-        case '}':
-        case ']':
-          if (depth > 0 && --depth == 0)
-            ended = TRUE;
-          break;
-        default:
-          /* The first character of a number, true, false or null. */
-          if (depth == 0 && (g_ascii_isdigit (c) || c == '-' || c == 't' || c == 'f' || c == 'n'))
-            ended = TRUE;
-          break;
-        }
-    }
-
-  return FALSE;
-}
-
 static gboolean
 looks_like_html (const char *data,
                  gsize       length)
@@ -500,7 +435,10 @@ mq_snapshot_parse (const char  *data,
       return NULL;
     }
 
-  if (has_second_value (data, length))
+  /* json-glib 1.6 is lenient (single quotes, comments, several values)
+   * and leaks memory on some of what it accepts or refuses: it only ever
+   * sees one JSON text. */
+  if (!mq_json_text_is_valid (data, length))
     {
       unreadable (error, _("MiniMax sent data that is not valid JSON. Try again later; if it persists, update MiniMax Quota."));
       return NULL;
