@@ -14,159 +14,42 @@
 
 #include "mq-alerts.h"
 #include "mq-format.h"
+#include "mq-test-notifications.h"
+#include "mq-test-util.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 #define HOUR_MS   (60 * MINUTE_MS)
 #define APP_PATH  "/io/github/minimaxquota/MiniMaxQuota"
 
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.gtk.Notifications'>"
-  "    <method name='AddNotification'>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/>"
-  "    </method>"
-  "    <method name='RemoveNotification'>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
-typedef struct {
-  char     *app_id;
-  char     *id;
-  char     *title;
-  char     *body;
-  char     *priority;
-  GIcon    *icon;
-  GVariant *buttons;   /* aa{sv}: label, action, target */
-  gboolean  has_default_action;
-} Shown;
-
 static struct {
-  GTestDBus       *bus;
-  GDBusConnection *server;      /* the notification server's connection */
-  guint            object_id;
-  guint            name_id;
-  gboolean         name_owned;
-  GPtrArray       *shown;       /* of Shown, in order */
-  guint            removed;
-  char            *removed_id;
+  GTestDBus           *bus;
+  MqTestNotifications *server;            /* records what is shown and removed */
 
-  GApplication    *app;
-  guint            opened_dashboard;
-  MqAlerts        *alerts;      /* the one the app's actions talk to */
-  GSettings       *settings;
-  gint64           now_ms;
-  gint64           end_ms;      /* reset of the 5-hour window */
+  GApplication        *app;
+  guint                opened_dashboard;
+  MqAlerts            *alerts;            /* the one the app's actions talk to */
+  GSettings           *settings;
+  gint64               now_ms;
+  gint64               end_ms;            /* reset of the 5-hour window */
 } t;
-
-static void
-shown_free (gpointer data)
-{
-  Shown *shown = data;
-
-  g_free (shown->app_id);
-  g_free (shown->id);
-  g_free (shown->title);
-  g_free (shown->body);
-  g_free (shown->priority);
-  g_clear_object (&shown->icon);
-  g_clear_pointer (&shown->buttons, g_variant_unref);
-  g_free (shown);
-}
-
-/* ---------------- the notification server ---------------- */
-
-static void
-server_method_call (GDBusConnection       *connection,
-                    const char            *sender,
-                    const char            *object_path,
-                    const char            *interface_name,
-                    const char            *method_name,
-                    GVariant              *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer               user_data)
-{
-  if (g_str_equal (method_name, "AddNotification"))
-    {
-      Shown *shown = g_new0 (Shown, 1);
-      g_autoptr(GVariant) notification = NULL;
-      g_autoptr(GVariant) icon = NULL;
-
-      g_variant_get (parameters, "(ss@a{sv})", &shown->app_id, &shown->id, &notification);
-      g_variant_lookup (notification, "title", "s", &shown->title);
-      g_variant_lookup (notification, "body", "s", &shown->body);
-      g_variant_lookup (notification, "priority", "s", &shown->priority);
-      icon = g_variant_lookup_value (notification, "icon", NULL);
-      if (icon != NULL)
-        shown->icon = g_icon_deserialize (icon);
-      shown->buttons = g_variant_lookup_value (notification, "buttons", G_VARIANT_TYPE ("aa{sv}"));
-      shown->has_default_action = g_variant_lookup (notification, "default-action", "&s", NULL);
-      g_ptr_array_add (t.shown, shown);
-    }
-  else if (g_str_equal (method_name, "RemoveNotification"))
-    {
-      g_clear_pointer (&t.removed_id, g_free);
-      g_variant_get (parameters, "(ss)", NULL, &t.removed_id);
-      t.removed++;
-    }
-
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static const GDBusInterfaceVTable server_vtable = { server_method_call, NULL, NULL, { 0 } };
-
-static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  t.name_owned = TRUE;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until *@count reaches @wanted (10 s at most). */
-static void
-iterate_until (const guint *count,
-               guint        wanted)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (10, on_timeout, &timed_out);
-
-  while (*count < wanted && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  g_assert_false (timed_out);
-}
 
 static void
 wait_for_shown (guint wanted)
 {
-  iterate_until (&t.shown->len, wanted);
-  g_assert_cmpuint (t.shown->len, ==, wanted);
+  mq_test_wait_count (&t.server->shown->len, wanted, 10, "the notifications");
+  g_assert_cmpuint (t.server->shown->len, ==, wanted);
 }
 
-static const Shown *
+static const MqTestNotification *
 last_shown (void)
 {
-  g_assert_cmpuint (t.shown->len, >, 0);
-  return g_ptr_array_index (t.shown, t.shown->len - 1);
+  g_assert_cmpuint (t.server->shown->len, >, 0);
+  return g_ptr_array_index (t.server->shown, t.server->shown->len - 1);
 }
 
 /* The buttons as "label=action(target)" lines, for exact comparisons. */
 static char *
-describe_buttons (const Shown *shown)
+describe_buttons (const MqTestNotification *shown)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 
@@ -200,7 +83,7 @@ press_button (const char *action,
   if (target != NULL)
     g_variant_builder_add (&parameter, "v", target);
 
-  g_dbus_connection_call (t.server, APP_ID, APP_PATH, "org.freedesktop.Application",
+  g_dbus_connection_call (t.server->connection, APP_ID, APP_PATH, "org.freedesktop.Application",
                           "ActivateAction",
                           g_variant_new ("(sava{sv})", action, &parameter, NULL),
                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
@@ -276,9 +159,7 @@ set_up (void)
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
 
-  g_ptr_array_set_size (t.shown, 0);
-  t.removed = 0;
-  g_clear_pointer (&t.removed_id, g_free);
+  mq_test_notifications_reset (t.server);
   t.opened_dashboard = 0;
 
   /* The memory backend lives as long as the process: start clean. */
@@ -310,7 +191,7 @@ test_low_then_critical (void)
   g_autofree char *buttons = NULL;
   g_autoptr(GVariant) state = NULL;
   g_autoptr(GIcon) app_icon = g_themed_icon_new (APP_ID);
-  const Shown *low, *critical;
+  const MqTestNotification *low, *critical;
   guint32 level = 0;
   gint64 resets_at_ms = 0;
 
@@ -405,18 +286,18 @@ test_buttons (void)
   g_autoptr(GVariant) muted = NULL;
   g_autofree char *buttons = NULL;
   gint64 until_ms = 0;
-  const Shown *shown;
+  const MqTestNotification *shown;
 
   set_up ();
   process ("18", "unlimited");
   wait_for_shown (1);
 
   press_button ("open-dashboard", NULL);
-  iterate_until (&t.opened_dashboard, 1);
+  mq_test_wait_count (&t.opened_dashboard, 1, 10, "the dashboard");
 
   press_button ("mute-until-reset", g_variant_new_string ("general/interval"));
-  iterate_until (&t.removed, 1);
-  g_assert_cmpstr (t.removed_id, ==, "quota-general/interval");
+  mq_test_wait_count (&t.server->removed, 1, 10, "the removal");
+  g_assert_cmpstr (t.server->removed_id, ==, "quota-general/interval");
   muted = g_settings_get_value (t.settings, "muted-until");
   g_assert_true (g_variant_lookup (muted, "general/interval", "x", &until_ms));
   g_assert_cmpint (until_ms, ==, t.end_ms);
@@ -449,7 +330,7 @@ test_exhausted_and_refilled (void)
   g_autofree char *body = NULL;
   g_autofree char *buttons = NULL;
   g_autoptr(GVariant) state = NULL;
-  const Shown *shown;
+  const MqTestNotification *shown;
 
   set_up ();
   clock = mq_format_clock (t.end_ms, t.now_ms);
@@ -508,7 +389,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GDBusNodeInfo) node = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -520,23 +400,7 @@ main (int   argc,
   g_test_dbus_up (t.bus);
 
   /* The notification server, on its own connection to the test bus. */
-  t.server = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (t.bus),
-                                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                     NULL, NULL, &error);
-  g_assert_no_error (error);
-  node = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_assert_no_error (error);
-  t.object_id = g_dbus_connection_register_object (t.server, "/org/gtk/Notifications",
-                                                   node->interfaces[0], &server_vtable,
-                                                   NULL, NULL, &error);
-  g_assert_no_error (error);
-  t.name_id = g_bus_own_name_on_connection (t.server, "org.gtk.Notifications",
-                                            G_BUS_NAME_OWNER_FLAGS_NONE,
-                                            on_name_acquired, NULL, NULL, NULL);
-  while (!t.name_owned)
-    g_main_context_iteration (NULL, TRUE);
-  t.shown = g_ptr_array_new_with_free_func (shown_free);
+  t.server = mq_test_notifications_new (g_test_dbus_get_bus_address (t.bus));
 
   /* The application, owning its name as the applet does. */
   t.app = g_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
@@ -557,12 +421,7 @@ main (int   argc,
 
   g_clear_object (&t.settings);
   g_clear_object (&t.app);
-  g_bus_unown_name (t.name_id);
-  g_dbus_connection_unregister_object (t.server, t.object_id);
-  g_dbus_connection_close_sync (t.server, NULL, NULL);
-  g_clear_object (&t.server);
-  g_clear_pointer (&t.shown, g_ptr_array_unref);
-  g_clear_pointer (&t.removed_id, g_free);
+  g_clear_pointer (&t.server, mq_test_notifications_free);
   g_test_dbus_down (t.bus);
   g_clear_object (&t.bus);
 

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "mq-autostart.h"
+#include "mq-test-util.h"
 
 #define ENTRY_NAME "io.github.minimaxquota.MiniMaxQuota.desktop"
 
@@ -69,16 +70,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->system_entry);
 }
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
 static gboolean
 set_autostart (Fixture   *fixture,
                gboolean   enable,
@@ -87,10 +78,8 @@ set_autostart (Fixture   *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  mq_autostart_set_async (enable, NULL, fixture->settings, NULL, on_done, &slot);
-  while (slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  result = slot;
+  mq_autostart_set_async (enable, NULL, fixture->settings, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
 
   return mq_autostart_set_finish (result, error);
 }
@@ -153,18 +142,6 @@ assert_entry_starts_applet (const char *path)
   g_assert_no_error (error);
   g_assert_false (g_key_file_get_boolean (key_file, G_KEY_FILE_DESKTOP_GROUP,
                                           G_KEY_FILE_DESKTOP_KEY_HIDDEN, NULL));
-}
-
-static void
-write_file (const char *path,
-            const char *contents)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -254,27 +231,27 @@ test_user_disabled_entry (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   /* The user (or GNOME Tweaks) switched the entry off without removing it. */
-  write_file (fixture->path,
-              "[Desktop Entry]\n"
-              "Type=Application\n"
-              "Name=MiniMax Quota\n"
-              "Exec=minimax-quota\n"
-              "X-GNOME-Autostart-enabled=false\n");
+  mq_test_write_file (fixture->path,
+                      "[Desktop Entry]\n"
+                      "Type=Application\n"
+                      "Name=MiniMax Quota\n"
+                      "Exec=minimax-quota\n"
+                      "X-GNOME-Autostart-enabled=false\n");
   g_settings_set_boolean (fixture->settings, "start-on-login", TRUE);
 
   g_assert_false (mq_autostart_is_enabled (fixture->settings));
   /* The setting follows the truth. */
   g_assert_false (g_settings_get_boolean (fixture->settings, "start-on-login"));
 
-  write_file (fixture->path,
-              "[Desktop Entry]\n"
-              "Type=Application\n"
-              "Name=MiniMax Quota\n"
-              "Exec=minimax-quota\n"
-              "Hidden=true\n");
+  mq_test_write_file (fixture->path,
+                      "[Desktop Entry]\n"
+                      "Type=Application\n"
+                      "Name=MiniMax Quota\n"
+                      "Exec=minimax-quota\n"
+                      "Hidden=true\n");
   g_assert_false (mq_autostart_is_enabled (fixture->settings));
 
-  write_file (fixture->path, "this is not a desktop entry\n");
+  mq_test_write_file (fixture->path, "this is not a desktop entry\n");
   g_assert_false (mq_autostart_is_enabled (fixture->settings));
 
   /* Turning it on replaces the file with a working entry. */
@@ -290,11 +267,11 @@ test_user_enabled_entry (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   /* An entry written by hand, without X-GNOME-Autostart-enabled, starts. */
-  write_file (fixture->path,
-              "[Desktop Entry]\n"
-              "Type=Application\n"
-              "Name=MiniMax Quota\n"
-              "Exec=minimax-quota\n");
+  mq_test_write_file (fixture->path,
+                      "[Desktop Entry]\n"
+                      "Type=Application\n"
+                      "Name=MiniMax Quota\n"
+                      "Exec=minimax-quota\n");
 
   g_assert_true (mq_autostart_is_enabled (fixture->settings));
   g_assert_true (g_settings_get_boolean (fixture->settings, "start-on-login"));
@@ -308,11 +285,11 @@ test_system_entry (Fixture       *fixture,
   g_autoptr(GKeyFile) key_file = NULL;
 
   /* A distribution installed an entry for every user. */
-  write_file (fixture->system_entry,
-              "[Desktop Entry]\n"
-              "Type=Application\n"
-              "Name=MiniMax Quota\n"
-              "Exec=minimax-quota\n");
+  mq_test_write_file (fixture->system_entry,
+                      "[Desktop Entry]\n"
+                      "Type=Application\n"
+                      "Name=MiniMax Quota\n"
+                      "Exec=minimax-quota\n");
   g_assert_true (mq_autostart_is_enabled (fixture->settings));
 
   /* Turning it off must override it, since it cannot be removed. */
@@ -338,7 +315,7 @@ test_unwritable (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   /* A file where the autostart folder should be. */
-  write_file (fixture->autostart_dir, "not a folder\n");
+  mq_test_write_file (fixture->autostart_dir, "not a folder\n");
 
   g_assert_false (set_autostart (fixture, TRUE, &error));
   g_assert_nonnull (error);
@@ -359,10 +336,8 @@ test_cancelled (Fixture       *fixture,
   GAsyncResult *slot = NULL;
 
   g_cancellable_cancel (cancellable);
-  mq_autostart_set_async (TRUE, NULL, fixture->settings, cancellable, on_done, &slot);
-  while (slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  result = slot;
+  mq_autostart_set_async (TRUE, NULL, fixture->settings, cancellable, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
 
   g_assert_false (mq_autostart_set_finish (result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

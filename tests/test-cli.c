@@ -18,6 +18,7 @@
 #include "mq-client.h"
 #include "mq-secret.h"
 #include "mq-test-server.h"
+#include "mq-test-util.h"
 
 #define KEY         "sk-cp-TESTKEY-abcdef0123456789abcdef"
 #define KEY_CN      "sk-cp-TESTKEY-cn-0123456789abcdef0123"
@@ -35,21 +36,6 @@ typedef struct {
   char         *keyring_path;
 } Fixture;
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -64,31 +50,12 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-          !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_pointer (&f->server, mq_test_server_free);
   g_clear_pointer (&f->base_url, g_free);
-  remove_tree (f->tmpdir);
+  mq_test_remove_tree (f->tmpdir);
   g_clear_pointer (&f->tmpdir, g_free);
   g_clear_pointer (&f->keyring_path, g_free);
 }
@@ -104,11 +71,9 @@ make_environ (Fixture            *f,
     "MINIMAX_API_KEY", "MINIMAX_CN_API_KEY", "MINIMAX_API_TOKEN",
     "MINIMAX_BASE_URL", "MINIMAX_REGION", "NO_COLOR", "TERM",
     "G_MESSAGES_DEBUG", "SECRET_FILE_TEST_PASSWORD", "GSETTINGS_SCHEMA_DIR",
+    NULL,
   };
-  char **env = g_get_environ ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
-    env = g_environ_unsetenv (env, unset[i]);
+  char **env = mq_test_environ_unset (g_get_environ (), unset);
 
   env = g_environ_setenv (env, "SECRET_BACKEND", "file", TRUE);
   env = g_environ_setenv (env, "SECRET_FILE_TEST_PATH", f->keyring_path, TRUE);
@@ -117,56 +82,7 @@ make_environ (Fixture            *f,
   env = g_environ_setenv (env, "TZ", "UTC", TRUE);
 
   /* "NAME=VALUE" sets, a bare "NAME" unsets. */
-  for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
-    {
-      const char *eq = strchr (overrides[i], '=');
-
-      if (eq == NULL)
-        env = g_environ_unsetenv (env, overrides[i]);
-      else
-        {
-          g_autofree char *name = g_strndup (overrides[i], eq - overrides[i]);
-
-          env = g_environ_setenv (env, name, eq + 1, TRUE);
-        }
-    }
-
-  return env;
-}
-
-static char **
-make_argv (const char         *program,
-           const char * const *args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, g_strdup (program));
-  for (guint i = 0; args != NULL && args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  return (char **) g_ptr_array_free (argv, FALSE);
-}
-
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-/* Iterates this thread's main context (so the server answers) until the
- * slot holds a result. */
-static GAsyncResult *
-iterate_until (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
+  return mq_test_environ_apply (env, overrides);
 }
 
 static void
@@ -176,38 +92,17 @@ assert_no_key (const char *text)
   g_assert_null (strstr (text, KEY_MARK));
 }
 
-static Run
+/* Runs @program while this thread's main context (and with it the server)
+ * keeps answering. */
+static MqTestRun
 run_program (Fixture            *f,
              const char         *program,
              const char * const *env_overrides,
              const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) env = make_environ (f, env_overrides);
-  g_auto(GStrv) argv = make_argv (program, args);
-  GAsyncResult *slot = NULL;
-  Run run = { 0 };
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_environ (launcher, env);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_async_done, &slot);
-  result = iterate_until (&slot);
-  g_subprocess_communicate_utf8_finish (process, result, &run.out, &run.err, &error);
-  g_assert_no_error (error);
-
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run.status = g_subprocess_get_exit_status (process);
-  if (run.out == NULL)
-    run.out = g_strdup ("");
-  if (run.err == NULL)
-    run.err = g_strdup ("");
+  MqTestRun run = mq_test_run_program (program, args, (const char * const *) env,
+                                       G_SUBPROCESS_FLAGS_NONE, 0);
 
   g_test_message ("exit %d\nstdout: %s\nstderr: %s", run.status, run.out, run.err);
 
@@ -218,7 +113,7 @@ run_program (Fixture            *f,
   return run;
 }
 
-static Run
+static MqTestRun
 run_cli (Fixture            *f,
          const char * const *env_overrides,
          const char * const *args)
@@ -231,8 +126,8 @@ run_cli (Fixture            *f,
 
 /* Exactly one line on stderr: "minimax-quota: ...". */
 static void
-assert_one_error_line (const Run  *run,
-                       const char *needle)
+assert_one_error_line (const MqTestRun *run,
+                       const char      *needle)
 {
   const char *newline = strchr (run->err, '\n');
 
@@ -298,7 +193,7 @@ test_json_success (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
   JsonObject *root, *headline, *general, *interval, *weekly, *video;
   JsonArray *models;
 
@@ -359,7 +254,7 @@ static void
 test_text_success (Fixture       *f,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
   g_auto(GStrv) lines = NULL;
 
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
@@ -388,8 +283,8 @@ static void
 test_bad_region (Fixture       *f,
                  gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) env_run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  g_auto(MqTestRun) env_run = { 0 };
 
   run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
                  ARGS ("--once", "--region=mars", "--base-url", f->base_url));
@@ -409,10 +304,10 @@ static void
 test_usage_errors (Fixture       *f,
                    gconstpointer  data)
 {
-  g_auto(Run) extra = { 0 };
-  g_auto(Run) unknown = { 0 };
-  g_auto(Run) demo = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(MqTestRun) extra = { 0 };
+  g_auto(MqTestRun) unknown = { 0 };
+  g_auto(MqTestRun) demo = { 0 };
+  g_auto(MqTestRun) missing = { 0 };
 
   extra = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--once", "stray"));
   g_assert_cmpint (extra.status, ==, 1);
@@ -438,8 +333,8 @@ test_key_rejected (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
-  g_auto(Run) json_run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  g_auto(MqTestRun) json_run = { 0 };
   JsonObject *error;
 
   route_all_paths (f, 200, "error-2049-invalid-key.json", NULL);
@@ -466,7 +361,7 @@ static void
 test_no_key (Fixture       *f,
              gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
 
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
                                     "token-plan-plus-video-not-in-plan.json");
@@ -482,8 +377,8 @@ static void
 test_server_error (Fixture       *f,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) limited = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  g_auto(MqTestRun) limited = { 0 };
 
   route_all_paths (f, 500, NULL, "{\"error\":\"internal\"}");
   run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
@@ -507,7 +402,7 @@ test_unreachable (Fixture       *f,
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *dead_url = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
   guint16 port;
 
   /* A port that was free a moment ago: nothing listens there now. */
@@ -526,7 +421,7 @@ static void
 test_html (Fixture       *f,
            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
 
   route_all_paths (f, 200, "cloudflare-403.html", NULL);
   run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
@@ -542,9 +437,9 @@ static void
 test_base_url_refused (Fixture       *f,
                        gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) env_run = { 0 };
-  g_auto(Run) ftp = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  g_auto(MqTestRun) env_run = { 0 };
+  g_auto(MqTestRun) ftp = { 0 };
 
   run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
                  ARGS ("--once", "--base-url", "http://example.com"));
@@ -568,7 +463,7 @@ test_base_url_from_environment (Fixture       *f,
                                 gconstpointer  data)
 {
   g_autofree char *env_url = g_strconcat ("MINIMAX_BASE_URL=", f->base_url, NULL);
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
 
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "exhausted-interval.json");
 
@@ -587,9 +482,9 @@ test_debug_output_has_no_key (Fixture       *f,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonParser) error_parser = json_parser_new ();
-  g_auto(Run) ok = { 0 };
-  g_auto(Run) text = { 0 };
-  g_auto(Run) rejected = { 0 };
+  g_auto(MqTestRun) ok = { 0 };
+  g_auto(MqTestRun) text = { 0 };
+  g_auto(MqTestRun) rejected = { 0 };
   JsonObject *root;
 
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
@@ -620,10 +515,10 @@ static void
 test_key_from_environment (Fixture       *f,
                            gconstpointer  data)
 {
-  g_auto(Run) token = { 0 };
-  g_auto(Run) api_key = { 0 };
-  g_auto(Run) cn = { 0 };
-  g_auto(Run) global = { 0 };
+  g_auto(MqTestRun) token = { 0 };
+  g_auto(MqTestRun) api_key = { 0 };
+  g_auto(MqTestRun) cn = { 0 };
+  g_auto(MqTestRun) global = { 0 };
 
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
                                     "current-percent-plan.json");
@@ -658,8 +553,8 @@ store_in_keyring (Fixture    *f,
   g_autoptr(GError) error = NULL;
   GAsyncResult *slot = NULL;
 
-  mq_secret_store_async (key, MQ_REGION_GLOBAL, NULL, on_async_done, &slot);
-  result = iterate_until (&slot);
+  mq_secret_store_async (key, MQ_REGION_GLOBAL, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
   g_assert_true (mq_secret_store_finish (result, &error));
   g_assert_no_error (error);
 }
@@ -668,9 +563,9 @@ static void
 test_key_from_keyring (Fixture       *f,
                        gconstpointer  data)
 {
-  g_auto(Run) keyring = { 0 };
-  g_auto(Run) locked = { 0 };
-  g_auto(Run) no_bus = { 0 };
+  g_auto(MqTestRun) keyring = { 0 };
+  g_auto(MqTestRun) locked = { 0 };
+  g_auto(MqTestRun) no_bus = { 0 };
 
   /* This process uses the same file keyring as the runs below. */
   g_setenv ("SECRET_BACKEND", "file", TRUE);
@@ -701,21 +596,9 @@ test_key_from_keyring (Fixture       *f,
   assert_authorization (f, KEY);
 }
 
-static void
-write_file (const char *path,
-            const char *contents)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
 static const char *
-json_region (JsonParser *parser,
-             const Run  *run)
+json_region (JsonParser      *parser,
+             const MqTestRun *run)
 {
   g_assert_cmpint (run->status, ==, 0);
   return json_object_get_string_member (parse_object (parser, run->out), "region");
@@ -743,10 +626,10 @@ test_region_from_settings (Fixture       *f,
   g_autoptr(JsonParser) p2 = json_parser_new ();
   g_autoptr(JsonParser) p3 = json_parser_new ();
   g_autoptr(JsonParser) p4 = json_parser_new ();
-  g_auto(Run) from_settings = { 0 };
-  g_auto(Run) from_env = { 0 };
-  g_auto(Run) from_option = { 0 };
-  g_auto(Run) bad_setting = { 0 };
+  g_auto(MqTestRun) from_settings = { 0 };
+  g_auto(MqTestRun) from_env = { 0 };
+  g_auto(MqTestRun) from_option = { 0 };
+  g_auto(MqTestRun) bad_setting = { 0 };
   int wait_status;
 
   schema_xml = g_test_build_filename (G_TEST_DIST, "..", "data", APP_ID ".gschema.xml", NULL);
@@ -758,7 +641,7 @@ test_region_from_settings (Fixture       *f,
 
   g_file_get_contents (schema_xml, &contents, NULL, &error);
   g_assert_no_error (error);
-  write_file (schema_copy, contents);
+  mq_test_write_file (schema_copy, contents);
   g_assert_cmpint (g_mkdir_with_parents (schema_dir, 0700), ==, 0);
   {
     const char *compile_argv[] = { compiler, "--strict", "--targetdir", schema_dir,
@@ -774,7 +657,7 @@ test_region_from_settings (Fixture       *f,
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
                                     "current-percent-plan.json");
 
-  write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='cn'\n");
+  mq_test_write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='cn'\n");
 
   from_settings = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
                                    schema_env, config_env),
@@ -793,7 +676,7 @@ test_region_from_settings (Fixture       *f,
 
   /* A value the schema does not allow is ignored by GSettings: the
    * default ("auto") applies and the run still succeeds. */
-  write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='mars'\n");
+  mq_test_write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='mars'\n");
   bad_setting = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
                                  schema_env, config_env),
                          ARGS ("--json", "--base-url", f->base_url));
@@ -812,7 +695,7 @@ run_on_terminal (Fixture            *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) output = g_string_new (NULL);
   g_auto(GStrv) env = make_environ (f, env_overrides);
-  g_auto(GStrv) argv = make_argv (cli_path, ARGS ("--once", "--region=global",
+  g_auto(GStrv) argv = mq_test_make_argv (cli_path, ARGS ("--once", "--region=global",
                                                   "--base-url", f->base_url));
   g_autofree char *err = NULL;
   GAsyncResult *slot = NULL;
@@ -835,8 +718,8 @@ run_on_terminal (Fixture            *f,
   /* Closes our copy of the terminal's far end. */
   g_clear_object (&launcher);
 
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_async_done, &slot);
-  result = iterate_until (&slot);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
   g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
   g_assert_no_error (error);
   assert_no_key (err);
@@ -892,8 +775,8 @@ static void
 test_version_and_help (Fixture       *f,
                        gconstpointer  data)
 {
-  g_auto(Run) version = { 0 };
-  g_auto(Run) help = { 0 };
+  g_auto(MqTestRun) version = { 0 };
+  g_auto(MqTestRun) help = { 0 };
 
   version = run_cli (f, NULL, ARGS ("--version"));
   g_assert_cmpint (version.status, ==, 0);
@@ -936,8 +819,8 @@ test_exec_applet (Fixture       *f,
   g_autofree char *script = NULL;
   g_autofree char *expected = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Run) started = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(MqTestRun) started = { 0 };
+  g_auto(MqTestRun) missing = { 0 };
 
   copy_file (cli_path, cli_copy);
 
@@ -976,7 +859,7 @@ test_write_error (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY));
-  g_auto(GStrv) argv = make_argv (cli_path, ARGS ("--once", "--region=global",
+  g_auto(GStrv) argv = mq_test_make_argv (cli_path, ARGS ("--once", "--region=global",
                                                   "--base-url", f->base_url));
   g_autofree char *err = NULL;
   GAsyncResult *slot = NULL;
@@ -996,8 +879,8 @@ test_write_error (Fixture       *f,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
 
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_async_done, &slot);
-  result = iterate_until (&slot);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
   g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
   g_assert_no_error (error);
 
@@ -1018,7 +901,7 @@ test_timing (Fixture       *f,
 
   for (guint i = 0; i < 5; i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(MqTestRun) run = { 0 };
       gint64 start = g_get_monotonic_time ();
 
       run = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "SECRET_BACKEND",

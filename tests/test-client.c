@@ -9,6 +9,7 @@
 #include "mq-client-private.h"
 #include "mq-error.h"
 #include "mq-test-server.h"
+#include "mq-test-util.h"
 
 #define TEST_KEY    "sk-cp-test-0123456789abcdef"
 #define WATCHDOG_S  20
@@ -1140,13 +1141,7 @@ main (int   argc,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
   /* Loopback must not go through a proxy of the machine running the tests. */
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("https_proxy");
-  g_unsetenv ("all_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("HTTPS_PROXY");
-  g_unsetenv ("ALL_PROXY");
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  mq_test_unset_proxies ();
 
   g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);

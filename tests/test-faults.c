@@ -19,6 +19,7 @@
 #include "mq-error.h"
 #include "mq-poller.h"
 #include "mq-test-server.h"
+#include "mq-test-util.h"
 #include "mq-view.h"
 
 /* A made-up key in the shape of a Token Plan key. */
@@ -26,19 +27,6 @@
 #define GOOD_FIXTURE "token-plan-plus-video-not-in-plan.json"  /* text lane 63% */
 #define WATCHDOG_S   30
 #define MIB          (1024 * 1024)
-
-/* AddressSanitizer keeps freed memory in quarantine: the RSS says nothing
- * about leaks there (LeakSanitizer does that job). */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
 
 typedef struct {
   MqTestServer *server;
@@ -93,20 +81,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  user_data)
 {
-  gboolean timed_out = FALSE;
-  guint id;
-
   g_assert_finalize_object (f->poller);
 
   /* A fetch cancelled by dispose still holds the client until its task
    * returns on the main loop. */
-  g_object_add_weak_pointer (G_OBJECT (f->client), (gpointer *) &f->client);
-  g_object_unref (f->client);
-  id = g_timeout_add_seconds (WATCHDOG_S, set_flag, &timed_out);
-  while (f->client != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (f->client);
-  g_source_remove (id);
+  mq_test_unref_and_wait (&f->client, WATCHDOG_S);
 
   mq_test_server_free (f->server);
   mq_test_server_free (f->other);
@@ -690,7 +669,9 @@ test_huge_rss (Fixture       *f,
                   "of 50 MB (%.2f s); %" G_GUINT64_FORMAT " bytes streamed in all",
                   before, after, (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
                   mq_test_server_get_bytes_streamed (f->server, MQ_PATH_CURRENT));
-  if (!UNDER_ASAN)
+  /* AddressSanitizer keeps freed memory in quarantine: the RSS says nothing
+   * about leaks there (LeakSanitizer does that job). */
+  if (!MQ_TEST_UNDER_ASAN)
     g_assert_cmpuint (after, <=, before + 4 * 1024);
 
   mq_test_server_set_fault (f->server, MQ_PATH_CURRENT, MQ_TEST_FAULT_NONE, NULL);
@@ -752,13 +733,7 @@ main (int   argc,
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/mq-test-faults", TRUE);
   g_setenv ("GIO_USE_NETWORK_MONITOR", "base", TRUE);
   /* Loopback never goes through a proxy of the machine running the tests. */
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("https_proxy");
-  g_unsetenv ("all_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("HTTPS_PROXY");
-  g_unsetenv ("ALL_PROXY");
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  mq_test_unset_proxies ();
 
   g_test_init (&argc, &argv, NULL);
 

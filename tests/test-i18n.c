@@ -28,7 +28,9 @@
 #include "mq-format.h"
 #include "mq-report.h"
 #include "mq-snapshot.h"
+#include "mq-test-notifications.h"
 #include "mq-test-server.h"
+#include "mq-test-util.h"
 #include "mq-view.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -299,34 +301,9 @@ test_report (void)
 /* Integration: the built command line                                  */
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
 /* Runs `minimax-quota @args` under LANG=zh_CN.UTF-8 while this thread's
  * main context (and with it the loopback server) keeps answering. */
-static Run
+static MqTestRun
 run_cli (const char         *keyring_path,
          const char         *api_key,
          const char * const *args)
@@ -337,23 +314,17 @@ run_cli (const char         *keyring_path,
     "MINIMAX_BASE_URL", "MINIMAX_REGION", "TERM", "G_MESSAGES_DEBUG",
     "SECRET_FILE_TEST_PASSWORD", "GSETTINGS_SCHEMA_DIR",
     "DBUS_SESSION_BUS_ADDRESS",
-    /* loopback must not go through a proxy of the machine running the tests */
-    "http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+    NULL,
   };
   const char *cli = g_getenv ("MQ_CLI_PATH");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) env = g_get_environ ();
-  GAsyncResult *slot = NULL;
-  Run run = { 0 };
+  g_auto(GStrv) env = NULL;
+  MqTestRun run;
 
   g_assert_nonnull (cli);
 
-  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
-    env = g_environ_unsetenv (env, unset[i]);
+  env = mq_test_environ_unset (g_get_environ (), unset);
+  /* loopback must not go through a proxy of the machine running the tests */
+  env = mq_test_environ_unset (env, mq_test_proxy_variables);
   env = g_environ_setenv (env, "LANG", "zh_CN.UTF-8", TRUE);
   env = g_environ_setenv (env, "NO_COLOR", "1", TRUE);
   env = g_environ_setenv (env, "TZ", "UTC", TRUE);
@@ -364,29 +335,7 @@ run_cli (const char         *keyring_path,
   if (api_key != NULL)
     env = g_environ_setenv (env, "MINIMAX_API_KEY", api_key, TRUE);
 
-  g_ptr_array_add (argv, (char *) cli);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_environ (launcher, env);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_async_done, &slot);
-  while (slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  result = slot;
-  g_subprocess_communicate_utf8_finish (process, result, &run.out, &run.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run.status = g_subprocess_get_exit_status (process);
-  if (run.out == NULL)
-    run.out = g_strdup ("");
-  if (run.err == NULL)
-    run.err = g_strdup ("");
+  run = mq_test_run_program (cli, args, (const char * const *) env, G_SUBPROCESS_FLAGS_NONE, 0);
 
   g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run.status, run.out, run.err);
   g_assert_null (strstr (run.out, "TESTKEY"));
@@ -404,7 +353,7 @@ test_cli_once (void)
   g_autofree char *tmpdir = NULL;
   g_autofree char *keyring = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
   gint64 now_ms;
 
   if (!require_zh_locale ())
@@ -448,7 +397,7 @@ test_cli_no_key (void)
   g_autofree char *tmpdir = NULL;
   g_autofree char *keyring = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(MqTestRun) run = { 0 };
 
   if (!require_zh_locale ())
     return;
@@ -472,102 +421,16 @@ test_cli_no_key (void)
 /* Integration: a notification                                          */
 /* ------------------------------------------------------------------ */
 
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.gtk.Notifications'>"
-  "    <method name='AddNotification'>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/>"
-  "    </method>"
-  "    <method name='RemoveNotification'>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
-typedef struct {
-  char     *title;
-  char     *body;
-  GVariant *buttons;
-  gboolean  name_owned;
-  gboolean  added;
-} Received;
-
-static void
-server_method_call (GDBusConnection       *connection,
-                    const char            *sender,
-                    const char            *object_path,
-                    const char            *interface_name,
-                    const char            *method_name,
-                    GVariant              *parameters,
-                    GDBusMethodInvocation *invocation,
-                    gpointer               user_data)
-{
-  Received *received = user_data;
-
-  if (g_str_equal (method_name, "AddNotification") && !received->added)
-    {
-      g_autoptr(GVariant) notification = NULL;
-
-      g_variant_get (parameters, "(ss@a{sv})", NULL, NULL, &notification);
-      g_variant_lookup (notification, "title", "s", &received->title);
-      g_variant_lookup (notification, "body", "s", &received->body);
-      received->buttons = g_variant_lookup_value (notification, "buttons",
-                                                  G_VARIANT_TYPE ("aa{sv}"));
-      received->added = TRUE;
-    }
-
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static const GDBusInterfaceVTable server_vtable = { server_method_call, NULL, NULL, { 0 } };
-
-static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  Received *received = user_data;
-
-  received->name_owned = TRUE;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (const gboolean *flag,
-          const char     *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (10, on_timeout, &timed_out);
-
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (timeout_id);
-}
-
 static void
 test_notification (void)
 {
   g_autoptr(GTestDBus) bus = NULL;
-  g_autoptr(GDBusConnection) server = NULL;
-  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr(MqTestNotifications) server = NULL;
   g_autoptr(GApplication) app = NULL;
   g_autoptr(GNotification) notification = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *label = NULL;
-  Received received = { 0 };
-  guint object_id, name_id;
+  const MqTestNotification *received;
   MqAlert alert = {
     .kind = MQ_ALERT_LOW,
     .model_name = (char *) "general",
@@ -584,23 +447,7 @@ test_notification (void)
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (bus);
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_connection_new_for_address_sync (address,
-                                                   G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                   NULL, NULL, &error);
-  g_assert_no_error (error);
-  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_assert_no_error (error);
-  object_id = g_dbus_connection_register_object (server, "/org/gtk/Notifications",
-                                                 info->interfaces[0], &server_vtable,
-                                                 &received, NULL, &error);
-  g_assert_no_error (error);
-  name_id = g_bus_own_name_on_connection (server, "org.gtk.Notifications",
-                                          G_BUS_NAME_OWNER_FLAGS_NONE,
-                                          on_name_acquired, NULL, &received, NULL);
-  wait_for (&received.name_owned, "the notification server's name");
+  server = mq_test_notifications_new (g_test_dbus_get_bus_address (bus));
 
   app = g_application_new (TEST_APP_ID, G_APPLICATION_DEFAULT_FLAGS);
   g_application_register (app, NULL, &error);
@@ -609,26 +456,22 @@ test_notification (void)
   notification = mq_alerts_build_notification (&alert, TEST_APP_ID, NOW_MS);
   g_application_send_notification (app, "quota-general/interval", notification);
 
-  wait_for (&received.added, "the notification");
+  mq_test_wait_count (&server->shown->len, 1, 10, "the notification");
+  received = g_ptr_array_index (server->shown, 0);
 
-  g_assert_cmpstr (received.title, ==, "文本模型：剩余 18%");
-  g_assert_cmpstr (received.body, ==, "5 小时窗口 · 2小时30分后重置 (17:02)");
-  g_assert_nonnull (received.buttons);
-  g_assert_cmpuint (g_variant_n_children (received.buttons), ==, 2);
+  g_assert_cmpstr (received->title, ==, "文本模型：剩余 18%");
+  g_assert_cmpstr (received->body, ==, "5 小时窗口 · 2小时30分后重置 (17:02)");
+  g_assert_nonnull (received->buttons);
+  g_assert_cmpuint (g_variant_n_children (received->buttons), ==, 2);
   {
-    g_autoptr(GVariant) first = g_variant_get_child_value (received.buttons, 0);
+    g_autoptr(GVariant) first = g_variant_get_child_value (received->buttons, 0);
 
     g_assert_true (g_variant_lookup (first, "label", "s", &label));
     g_assert_cmpstr (label, ==, "打开用量面板");
   }
 
   g_clear_object (&app);
-  g_bus_unown_name (name_id);
-  g_dbus_connection_unregister_object (server, object_id);
-  g_dbus_connection_close_sync (server, NULL, NULL);
-  g_clear_pointer (&received.title, g_free);
-  g_clear_pointer (&received.body, g_free);
-  g_clear_pointer (&received.buttons, g_variant_unref);
+  g_clear_pointer (&server, mq_test_notifications_free);
   g_test_dbus_down (bus);
 }
 

@@ -13,6 +13,7 @@
 #include "mq-error.h"
 #include "mq-poller.h"
 #include "mq-test-server.h"
+#include "mq-test-util.h"
 
 #define TEST_KEY   "sk-cp-test-0123456789abcdef"
 #define WATCHDOG_S 20
@@ -215,20 +216,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  user_data)
 {
-  gboolean timed_out = FALSE;
-  guint id;
-
   g_assert_finalize_object (f->poller);
 
   /* A fetch cancelled by dispose still holds the client until its task
    * returns on the main loop. */
-  g_object_add_weak_pointer (G_OBJECT (f->client), (gpointer *) &f->client);
-  g_object_unref (f->client);
-  id = g_timeout_add_seconds (WATCHDOG_S, set_flag, &timed_out);
-  while (f->client != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (f->client);
-  g_source_remove (id);
+  mq_test_unref_and_wait (&f->client, WATCHDOG_S);
 
   g_assert_finalize_object (f->monitor);
   mq_test_server_free (f->server);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mq-secret.h"
+#include "mq-test-util.h"
 
 #define KEY_ONE "sk-cp-TESTKEY-abcdef0123456789abcdef"
 #define KEY_TWO "sk-cp-TESTKEY-second-9876543210fedcba"
@@ -16,33 +17,14 @@
 static char *keyring_dir;
 static char *keyring_path;
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-iterate_until_done (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
 static char *
 lookup (GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  mq_secret_lookup_async (NULL, on_done, &slot);
-  result = iterate_until_done (&slot);
+  mq_secret_lookup_async (NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
   return mq_secret_lookup_finish (result, error);
 }
 
@@ -54,8 +36,8 @@ store (const char *key,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  mq_secret_store_async (key, region, NULL, on_done, &slot);
-  result = iterate_until_done (&slot);
+  mq_secret_store_async (key, region, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
   return mq_secret_store_finish (result, error);
 }
 
@@ -65,8 +47,8 @@ clear (GError **error)
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  mq_secret_clear_async (NULL, on_done, &slot);
-  result = iterate_until_done (&slot);
+  mq_secret_clear_async (NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
   return mq_secret_clear_finish (result, error);
 }
 
@@ -151,8 +133,8 @@ test_cancelled (void)
   char *key;
 
   g_cancellable_cancel (cancellable);
-  mq_secret_lookup_async (cancellable, on_done, &slot);
-  result = iterate_until_done (&slot);
+  mq_secret_lookup_async (cancellable, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
   key = mq_secret_lookup_finish (result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (key);

@@ -32,6 +32,7 @@
 #include "mq-error.h"
 #include "mq-icon.h"
 #include "mq-test-server.h"
+#include "mq-test-util.h"
 
 /* A made-up key; SECRET_PART is what must never show, in any form. */
 #define KEY         "sk-cp-SECRETKEY-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
@@ -43,21 +44,10 @@
  * caught signal 11", on a bogus dynamic-TLS range) in any process that
  * made a TLS handshake with glib-networking's GnuTLS module: the TLS tests
  * run in the normal build only. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 static gboolean
 skip_tls_under_asan (void)
 {
-  if (!UNDER_ASAN)
+  if (!MQ_TEST_UNDER_ASAN)
     return FALSE;
 
   g_test_skip ("LeakSanitizer cannot scan a process that made a GnuTLS handshake");
@@ -73,21 +63,6 @@ typedef struct {
   char         *base_url;
   char         *keyring_path;
 } Fixture;
-
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static void
 fixture_set_up (Fixture       *f,
@@ -108,38 +83,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->keyring_path, g_free);
 }
 
-static gboolean
-watchdog (gpointer user_data)
-{
-  g_error ("%s did not finish within %d seconds", (const char *) user_data, WATCHDOG_S);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-/* Iterates this thread's main context (the servers answer on it) until
- * @slot holds a result. */
-static GAsyncResult *
-iterate_until (GAsyncResult **slot,
-               const char    *what)
-{
-  guint id = g_timeout_add_seconds (WATCHDOG_S, watchdog, (gpointer) what);
-
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (id);
-
-  return *slot;
-}
-
 /* ---- Running the programs -------------------------------------------------- */
 
 /* Nothing of the caller's that could change the outcome; every debug
@@ -152,12 +95,11 @@ make_environ (Fixture            *f,
     "MINIMAX_API_KEY", "MINIMAX_CN_API_KEY", "MINIMAX_API_TOKEN",
     "MINIMAX_BASE_URL", "MINIMAX_REGION", "TERM", "DISPLAY", "WAYLAND_DISPLAY",
     "DBUS_SESSION_BUS_ADDRESS", "SECRET_FILE_TEST_PASSWORD",
-    "http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+    NULL,
   };
-  char **env = g_get_environ ();
+  char **env = mq_test_environ_unset (g_get_environ (), unset);
 
-  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
-    env = g_environ_unsetenv (env, unset[i]);
+  env = mq_test_environ_unset (env, mq_test_proxy_variables);
 
   env = g_environ_setenv (env, "MINIMAX_API_KEY", KEY, TRUE);
   env = g_environ_setenv (env, "G_MESSAGES_DEBUG", "all", TRUE);
@@ -169,59 +111,19 @@ make_environ (Fixture            *f,
   env = g_environ_setenv (env, "NO_COLOR", "1", TRUE);
 
   /* "NAME=VALUE" sets, a bare "NAME" unsets. */
-  for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
-    {
-      const char *eq = strchr (overrides[i], '=');
-
-      if (eq == NULL)
-        env = g_environ_unsetenv (env, overrides[i]);
-      else
-        {
-          g_autofree char *name = g_strndup (overrides[i], eq - overrides[i]);
-
-          env = g_environ_setenv (env, name, eq + 1, TRUE);
-        }
-    }
-
-  return env;
+  return mq_test_environ_apply (env, overrides);
 }
 
-typedef struct {
-  GSubprocess  *process;
-  GAsyncResult *result;
-  char         *what;
-} Started;
-
-static Started *
+static MqTestProcess *
 start_program (Fixture            *f,
                const char         *program,
                const char * const *env_overrides,
                const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) env = make_environ (f, env_overrides);
-  g_autoptr(GError) error = NULL;
-  Started *started = g_new0 (Started, 1);
 
-  g_ptr_array_add (argv, (gpointer) program);
-  for (guint i = 0; args != NULL && args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDIN_INHERIT);
-  g_subprocess_launcher_set_environ (launcher, env);
-  started->process = g_subprocess_launcher_spawnv (launcher,
-                                                   (const char * const *) argv->pdata,
-                                                   &error);
-  g_assert_no_error (error);
-  started->what = g_strjoinv (" ", (char **) argv->pdata);
-
-  g_subprocess_communicate_utf8_async (started->process, NULL, NULL,
-                                       on_async_done, &started->result);
-  return started;
+  return mq_test_process_start (program, args, (const char * const *) env,
+                                G_SUBPROCESS_FLAGS_STDIN_INHERIT);
 }
 
 /* The key, or a telling piece of it, or the header that carries it. */
@@ -234,37 +136,23 @@ assert_no_key (const char *what,
     g_error ("%s: the key shows:\n%s", what, text);
 }
 
-static Run
-finish_program (Started *started)
+/* Waits for @started (the servers answer on this thread's main context
+ * meanwhile) and checks its output for the key. */
+static MqTestRun
+finish_program (MqTestProcess *started)
 {
-  g_autoptr(GError) error = NULL;
-  Run run = { 0 };
+  g_autofree char *what = g_strdup (mq_test_process_get_command_line (started));
+  MqTestRun run = mq_test_process_finish (started, WATCHDOG_S);
 
-  iterate_until (&started->result, started->what);
-  g_subprocess_communicate_utf8_finish (started->process, started->result,
-                                        &run.out, &run.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (started->process));
-  run.status = g_subprocess_get_exit_status (started->process);
-  if (run.out == NULL)
-    run.out = g_strdup ("");
-  if (run.err == NULL)
-    run.err = g_strdup ("");
-
-  g_test_message ("%s: exit %d, %zu bytes on stdout, %zu on stderr", started->what,
+  g_test_message ("%s: exit %d, %zu bytes on stdout, %zu on stderr", what,
                   run.status, strlen (run.out), strlen (run.err));
-  assert_no_key (started->what, run.out);
-  assert_no_key (started->what, run.err);
-
-  g_clear_object (&started->process);
-  g_clear_object (&started->result);
-  g_free (started->what);
-  g_free (started);
+  assert_no_key (what, run.out);
+  assert_no_key (what, run.err);
 
   return run;
 }
 
-static Run
+static MqTestRun
 run_program (Fixture            *f,
              const char         *program,
              const char * const *env_overrides,
@@ -278,7 +166,7 @@ run_program (Fixture            *f,
 
 /* The "error" object of --json output; NULL on success. */
 static char *
-json_error_code (const Run *run)
+json_error_code (const MqTestRun *run)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -306,9 +194,9 @@ typedef struct {
 } Case;
 
 static void
-check_case (Fixture    *f,
-            const Case *c,
-            const Run  *run)
+check_case (Fixture         *f,
+            const Case      *c,
+            const MqTestRun *run)
 {
   g_autofree char *code = json_error_code (run);
 
@@ -368,10 +256,10 @@ test_cli_debug_faults (Fixture       *f,
   g_autofree char *other_url = mq_test_server_get_base_url (other);
   g_autofree char *location = g_strconcat (other_url, MQ_PATH_CURRENT, NULL);
   g_autofree char *dead_url = NULL;
-  g_auto(Run) stalled = { 0 };
-  g_auto(Run) dripped = { 0 };
-  Started *stalling;
-  Started *dripping;
+  g_auto(MqTestRun) stalled = { 0 };
+  g_auto(MqTestRun) dripped = { 0 };
+  MqTestProcess *stalling;
+  MqTestProcess *dripping;
   gint64 start = g_get_monotonic_time ();
 
   /* A stall lasts until the command line's read timeout (10 s), a drip
@@ -386,7 +274,7 @@ test_cli_debug_faults (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(MqTestRun) run = { 0 };
 
       serve_case (f, &cases[i], location);
       run = run_program (f, cli_path, NULL,
@@ -400,7 +288,7 @@ test_cli_debug_faults (Fixture       *f,
   mq_test_server_set_fault (f->server, MQ_PATH_CURRENT, MQ_TEST_FAULT_ALTERNATE, NULL);
   for (guint i = 0; i < 4; i++)
     {
-      g_auto(Run) run = run_program (f, cli_path, NULL,
+      g_auto(MqTestRun) run = run_program (f, cli_path, NULL,
                                      ARGS ("--once", "--region=global", "--base-url", f->base_url));
 
       g_assert_cmpint (run.status, ==, i % 2 == 0 ? 0 : 3);
@@ -413,7 +301,7 @@ test_cli_debug_faults (Fixture       *f,
   /* Nobody listening. */
   {
     g_autoptr(MqTestServer) dead = mq_test_server_new ();
-    g_auto(Run) run = { 0 };
+    g_auto(MqTestRun) run = { 0 };
 
     dead_url = mq_test_server_get_base_url (dead);
     g_clear_pointer (&dead, mq_test_server_free);
@@ -460,9 +348,9 @@ static const char * const refused_urls[] = {
 /* Exit status 1 and a line "minimax-quota: …" naming the cause (the
  * only line on stderr when @only_line). */
 static void
-assert_refused (const Run  *run,
-                const char *url,
-                gboolean    only_line)
+assert_refused (const MqTestRun *run,
+                const char      *url,
+                gboolean         only_line)
 {
   const char *line = strstr (run->err, "minimax-quota: ");
   g_autofree char *first = NULL;
@@ -489,8 +377,8 @@ test_cli_refuses_base_urls (Fixture       *f,
 {
   for (guint i = 0; i < G_N_ELEMENTS (refused_urls); i++)
     {
-      g_auto(Run) run = { 0 };
-      g_auto(Run) env_run = { 0 };
+      g_auto(MqTestRun) run = { 0 };
+      g_auto(MqTestRun) env_run = { 0 };
       g_autofree char *env_url = g_strconcat ("MINIMAX_BASE_URL=", refused_urls[i], NULL);
 
       run = run_program (f, cli_path, ENV ("G_MESSAGES_DEBUG"),
@@ -519,7 +407,7 @@ test_cli_accepts_loopback (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
     {
-      g_auto(Run) run = run_program (f, cli_path, NULL,
+      g_auto(MqTestRun) run = run_program (f, cli_path, NULL,
                                      ARGS ("--once", "--json", "--base-url", urls[i]));
 
       if (run.status != 0)
@@ -542,8 +430,8 @@ test_applet_refuses_base_urls (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
     {
       g_autofree char *env_url = g_strconcat ("MINIMAX_BASE_URL=", urls[i], NULL);
-      g_auto(Run) run = run_program (f, applet_path, NULL, ARGS ("--base-url", urls[i]));
-      g_auto(Run) env_run = run_program (f, applet_path, ENV (env_url), NULL);
+      g_auto(MqTestRun) run = run_program (f, applet_path, NULL, ARGS ("--base-url", urls[i]));
+      g_auto(MqTestRun) env_run = run_program (f, applet_path, ENV (env_url), NULL);
 
       assert_refused (&run, urls[i], FALSE);
       assert_refused (&env_run, urls[i], FALSE);
@@ -608,8 +496,8 @@ test_tls_untrusted_refused (Fixture       *f,
   g_assert_true (mq_client_set_base_url (client, url, &error));
   g_assert_no_error (error);
 
-  mq_client_fetch_async (client, NULL, on_async_done, &slot);
-  result = iterate_until (&slot, "the fetch over untrusted TLS");
+  mq_client_fetch_async (client, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, WATCHDOG_S, "the fetch over untrusted TLS");
   snapshot = mq_client_fetch_finish (client, result, &error);
 
   g_test_message ("untrusted certificate: %s", error != NULL ? error->message : "accepted!");
@@ -626,9 +514,10 @@ test_tls_untrusted_refused (Fixture       *f,
    * that no authority vouches for it (host and dates are right). */
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), &seen);
   slot = NULL;
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_async_done, &slot);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    mq_test_store_result, &slot);
   g_clear_object (&result);
-  result = iterate_until (&slot, "the fetch that accepts the certificate");
+  result = mq_test_wait_result (&slot, WATCHDOG_S, "the fetch that accepts the certificate");
   body = soup_session_send_and_read_finish (session, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
@@ -644,8 +533,8 @@ test_tls_cli_refuses (Fixture       *f,
 {
   g_autoptr(MqTestServer) https = new_untrusted_server ();
   g_autofree char *url = mq_test_server_get_base_url (https);
-  g_auto(Run) run = { 0 };
-  g_auto(Run) json = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  g_auto(MqTestRun) json = { 0 };
 
   if (skip_tls_under_asan ())
     return;
@@ -701,24 +590,6 @@ assert_private_tree (const char *path)
   return files;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Start on login, turned on under umask 0: whatever the code does not
  * make private explicitly would come out world-writable. */
 static void
@@ -736,8 +607,8 @@ test_files_autostart_private (void)
   g_assert_false (g_file_test (config_home, G_FILE_TEST_EXISTS));
 
   old_umask = umask (0);
-  mq_autostart_set_async (TRUE, NULL, settings, NULL, on_async_done, &slot);
-  result = iterate_until (&slot, "turning on start on login");
+  mq_autostart_set_async (TRUE, NULL, settings, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, WATCHDOG_S, "turning on start on login");
   umask (old_umask);
 
   g_assert_true (mq_autostart_set_finish (result, &error));
@@ -745,7 +616,7 @@ test_files_autostart_private (void)
   g_assert_true (g_file_test (entry, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (assert_private_tree (config_home), ==, 1);
 
-  remove_tree (config_home);
+  mq_test_remove_tree (config_home);
 }
 
 /* The tray icons: written where MqIndicator writes them
@@ -780,7 +651,7 @@ test_files_icons_private (void)
   umask (old_umask);
 
   g_assert_cmpuint (assert_private_tree (app_dir), ==, G_N_ELEMENTS (specs));
-  remove_tree (app_dir);
+  mq_test_remove_tree (app_dir);
 }
 
 #define ADD(path, func) \
@@ -826,7 +697,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_root);
+  mq_test_remove_tree (tmp_root);
   g_free (tmp_root);
 
   return status;
