@@ -375,12 +375,12 @@ next_after_key_rejected (FetchData *data)
 
 static void
 transport_failed (GTask  *task,
-                  GError *error)
+                  GError *error_in)
 {
   FetchData *data = g_task_get_task_data (task);
   MqClient *self = g_task_get_source_object (task);
   Host *host = current_host (data);
-  g_autoptr(GError) owned = error;
+  g_autoptr(GError) error = error_in;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_cancellable_is_cancelled (data->cancellable))
