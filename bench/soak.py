@@ -343,6 +343,18 @@ def machine():
     return f"{os.cpu_count()} × {model}, Linux {platform.release()}"
 
 
+def source_state():
+    """The commit, and the source files changed since, that the build is of."""
+    def git(*argv):
+        return subprocess.run(["git"] + list(argv), cwd=ROOT, capture_output=True,
+                              text=True).stdout
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    dirty = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no", "--",
+                                      "src", "data", "meson.build").splitlines() if line.strip()]
+    return f"commit {commit}" + (f" with uncommitted changes to {', '.join(dirty)}"
+                                 if dirty else "")
+
+
 def minute(samples, first):
     """The samples of the first (or last) minute."""
     if first:
@@ -388,8 +400,8 @@ def verdict(samples, applet_alive, criticals, final_check):
     return checks
 
 
-def render(args, samples, checks, answers, started_at, wall_s, desktop, warnings, refreshes,
-           notifications):
+def render(args, samples, checks, answers, started_at, source, wall_s, desktop, warnings,
+           refreshes, notifications):
     ok = all(c[3] for c in checks)
     lines = []
     out = lines.append
@@ -404,7 +416,8 @@ def render(args, samples, checks, answers, started_at, wall_s, desktop, warnings
     out(f"    /usr/bin/python3 bench/soak.py --build {build} --output docs/SOAK.md")
     out("```")
     out("")
-    out(f"- date: {started_at:%Y-%m-%d %H:%M} UTC; machine: {machine()}")
+    out(f"- date: {started_at:%Y-%m-%d %H:%M} UTC; source: {source}; "
+        f"machine: {machine()}")
     out(f"- {wall_s / 60:.1f} minutes, {refreshes} refreshes asked for (one a second), "
         f"{answers.total()} requests answered, a sample every {args.sample:.0f} s")
     out("- the applet: `minimax-quota-applet --base-url http://127.0.0.1:PORT "
@@ -561,6 +574,7 @@ def main():
     final_check = None
     notifications = None
     started_at = datetime.datetime.now(datetime.timezone.utc)
+    source = source_state()
     try:
         if use_desktop:
             desktop.start_all()
@@ -641,8 +655,8 @@ def main():
         raise SystemExit(f"soak: the applet stopped after {len(samples)} samples")
 
     checks = verdict(samples, applet_alive, criticals, final_check)
-    report, ok = render(args, samples, checks, answers, started_at, wall_s, use_desktop,
-                        warnings, refreshes, notifications)
+    report, ok = render(args, samples, checks, answers, started_at, source, wall_s,
+                        use_desktop, warnings, refreshes, notifications)
     print(report)
     if args.output:
         with open(args.output, "w") as f:
