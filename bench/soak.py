@@ -618,7 +618,12 @@ def main():
                 with answers.lock:
                     answers.phase = PHASES[index % len(PHASES)]
                     answers.broken_kind = BROKEN_KINDS[(index // len(PHASES)) % len(BROKEN_KINDS)]
-            refresh()
+            try:
+                refresh()
+            except GLib.Error:
+                if applet.poll() is not None:
+                    break
+                raise
             refreshes += 1
         wall_s = time.monotonic() - t0
 
@@ -643,12 +648,15 @@ def main():
             stop(applet)
         desktop.stop_all()
         server.shutdown()
+        try:
+            with open(applet_log_path, errors="replace") as f:
+                log_text = f.read()
+        except FileNotFoundError:
+            log_text = ""
+        shutil.rmtree(tmp, ignore_errors=True)
 
-    with open(applet_log_path, errors="replace") as f:
-        log_text = f.read()
     criticals = log_text.count("-CRITICAL **")
     warnings = log_text.count("-WARNING **")
-    shutil.rmtree(tmp, ignore_errors=True)
 
     if len(samples) < 2 * 60 / args.sample:
         print(log_text[-4000:], file=sys.stderr)
