@@ -3,12 +3,13 @@
 
     python3 bench/report.py --build build-perf --output docs/PERFORMANCE.md
 
-Runs, one after the other (about five minutes):
+Runs, one after the other (about eight minutes):
 
 1. bench/parse (mq_snapshot_parse() on 50..50,000-row responses, beside
-   json-glib alone), and, when valgrind is installed, the instructions that
-   the parse executes per row (callgrind), which separate the algorithm's
-   scaling from the machine's memory hierarchy;
+   json-glib alone), three times a minute apart, and, when valgrind is
+   installed, the instructions that the parse executes per row (callgrind),
+   which separate the algorithm's scaling from the machine's memory
+   hierarchy;
 2. bench/cli_vs_mmx.py (`minimax-quota --once --json`, mmx-cli 1.0.27 and
    the bare libsoup fetch, alternating, 40 runs each);
 3. bench/applet.py (the applet in Xvfb on a private session bus: RSS,
@@ -249,6 +250,8 @@ def main():
     parser.add_argument("--cycles", type=int, default=1000, help="applet refresh cycles")
     parser.add_argument("--idle", type=int, default=60, help="seconds of applet idle")
     parser.add_argument("--parse-runs", type=int, default=21)
+    parser.add_argument("--parse-rounds", type=int, default=3,
+                        help="runs of bench/parse, a minute apart; the middle one is shown")
     parser.add_argument("--no-callgrind", action="store_true",
                         help="skip counting the parse's instructions with valgrind")
     parser.add_argument("--soak", default=os.path.join(ROOT, "docs", "SOAK.md"))
@@ -284,13 +287,27 @@ def main():
     try:
         # 1. parse
         cmd_parse = [os.path.join(build, "bench", "parse"), "--runs", str(args.parse_runs)]
-        quiet["parse"] = wait_quiet(args.wait_quiet) if args.wait_quiet else None
-        with Contention() as contention:
-            parse_out = run(cmd_parse, "parse")
-        others["parse"] = contention.others
-        rows = parse_table(parse_out)
-        if sorted(rows) != [50, 500, 5000, 50000]:
-            raise SystemExit("report: cannot read bench/parse's table:\n" + parse_out)
+        # Several rounds, a minute apart: on a shared virtual machine the
+        # speed drifts between rounds more than within one. The report
+        # shows the middle round (by its 5,000-row median) and the spread.
+        rounds = []
+        for index in range(args.parse_rounds):
+            if index > 0:
+                time.sleep(60)
+            quiet.setdefault("parse", True)
+            if args.wait_quiet:
+                quiet["parse"] = wait_quiet(args.wait_quiet) and quiet["parse"]
+            with Contention() as contention:
+                out_text = run(cmd_parse, f"parse, round {index + 1} of {args.parse_rounds}")
+            table = parse_table(out_text)
+            if sorted(table) != [50, 500, 5000, 50000]:
+                raise SystemExit("report: cannot read bench/parse's table:\n" + out_text)
+            rounds.append((table[5000]["median_ms"], out_text, table, contention.others))
+        rounds.sort(key=lambda r: r[0])
+        _, parse_out, rows, others["parse"] = rounds[len(rounds) // 2]
+        round_medians = sorted(r[0] for r in rounds)
+        if not args.wait_quiet:
+            quiet["parse"] = None
         instr, split = None, None
         if not args.no_callgrind and shutil.which("valgrind"):
             print("report: callgrind on bench/parse (a minute or two)", file=sys.stderr,
@@ -488,6 +505,13 @@ def main():
     out(parse_out.strip())
     out("```")
     out("")
+    if len(round_medians) > 1:
+        out(f"bench/parse ran {len(round_medians)} times, a minute apart; the 5,000-row "
+            "medians were " + ", ".join(f"{m:.1f}" for m in round_medians)
+            + " ms, and the table above is the middle run. The spread between runs "
+            "is this shared virtual machine's, not the code's: the instructions executed "
+            "are the same every time.")
+        out("")
     ours_5k = p5k["median_ms"] - p5k["json_glib_ms"]
     out(f"Of the {p5k['median_ms']:.1f} ms for 5,000 rows, json-glib building and freeing "
         f"its tree takes {p5k['json_glib_ms']:.1f} ms ({p5k['json_glib_share']}%); the "
@@ -512,7 +536,9 @@ def main():
             + "). This machine is a virtual one and exposes no cache-miss counters to "
             "`perf`; the flat instruction count is the measured evidence.")
         out("")
-    if p5k["median_ms"] >= TARGET_PARSE_5000:
+    missed_5k = p5k["median_ms"] >= TARGET_PARSE_5000
+    narrow_5k = not missed_5k and p5k["median_ms"] >= 0.9 * TARGET_PARSE_5000
+    if missed_5k:
         out(f"**The 5,000-row target is missed on this run** ({p5k['median_ms']:.1f} ms, "
             f"fastest run {p5k['fastest_ms']:.1f} ms). Cause, as measured: json-glib alone, "
             f"building and freeing its tree of this 2.3 MiB body, takes "
@@ -527,22 +553,36 @@ def main():
                "nothing preempted it."
                if p5k["cpu_ms"] >= 0.97 * p5k["median_ms"] else
                f"; the parse's CPU time was {p5k['cpu_ms']:.1f} ms: it was preempted.")
+            + (f" The {len(round_medians)} runs gave {round_medians[0]:.1f} to "
+               f"{round_medians[-1]:.1f} ms." if len(round_medians) > 1 else "")
             + " A real response has a handful of rows and is far from this limit.")
-        if split and "json_parser_load_from_data" in split:
-            json_share = split["json_parser_load_from_data"] + split.get("g_object_unref", 0.0)
-            ours = [("checking that the body is one JSON text (mq_json_text_is_valid)",
-                     split.get("mq_json_text_is_valid")),
-                    ("reading the rows' fields (read_window)", split.get("read_window")),
-                    ("interpreting them (mq_model_interpret)", split.get("mq_model_interpret"))]
-            out("")
-            out(f"Counted in instructions (callgrind, 5,000 rows): json-glib building its tree "
-                f"{split['json_parser_load_from_data']:.1f}% and freeing it "
-                f"{split.get('g_object_unref', 0.0):.1f}%, together {json_share:.1f}%; of "
-                f"the other {100 - json_share:.1f}%, "
-                + ", ".join(f"{what} {share:.1f}%" for what, share in ours if share is not None)
-                + ", the rest the UTF-8 and nesting checks and building the snapshot. Meeting the target here would "
-                "take reading the rows without building json-glib's tree (a streaming reader), "
-                "not trimming our own part.")
+    elif narrow_5k:
+        out(f"**The 5,000-row target is met narrowly**: {p5k['median_ms']:.1f} ms, "
+            f"{TARGET_PARSE_5000 - p5k['median_ms']:.1f} ms under the limit, on an otherwise "
+            f"{'idle' if others['parse'] < 0.1 else 'busy'} machine ({others['parse']:.2f} CPUs "
+            f"of other work). json-glib alone takes "
+            f"{p5k['json_glib_ms'] * 100 / TARGET_PARSE_5000:.0f}% of the budget, which leaves "
+            "little room: a slower machine, or this shared virtual one at a busier moment, "
+            "misses it"
+            + (f" (the {len(round_medians)} runs gave {round_medians[0]:.1f} to "
+               f"{round_medians[-1]:.1f} ms)." if len(round_medians) > 1 else ".")
+            )
+    if (missed_5k or narrow_5k) and split and "json_parser_load_from_data" in split:
+        json_share = split["json_parser_load_from_data"] + split.get("g_object_unref", 0.0)
+        ours = [("checking that the body is one JSON text (mq_json_text_is_valid)",
+                 split.get("mq_json_text_is_valid")),
+                ("reading the rows' fields (read_window)", split.get("read_window")),
+                ("interpreting them (mq_model_interpret)", split.get("mq_model_interpret"))]
+        out("")
+        out(f"Counted in instructions (callgrind, 5,000 rows): json-glib building its tree "
+            f"{split['json_parser_load_from_data']:.1f}% and freeing it "
+            f"{split.get('g_object_unref', 0.0):.1f}%, together {json_share:.1f}%; of "
+            f"the other {100 - json_share:.1f}%, "
+            + ", ".join(f"{what} {share:.1f}%" for what, share in ours if share is not None)
+            + ", the rest the UTF-8 and nesting checks and building the snapshot. Meeting the "
+            "target with room would take reading the rows without building json-glib's tree "
+            "(a streaming reader), not trimming our own part.")
+    if missed_5k or narrow_5k:
         out("")
 
     out("## Soak")
