@@ -273,34 +273,6 @@ update_critical_range (MqPreferences *self)
 /* The API key                                                          */
 /* ------------------------------------------------------------------ */
 
-/* The environment variable the key would come from (API.md order), or
- * NULL. Only the name: the value is never read into this file. */
-static const char *
-env_key_variable (MqRegion region)
-{
-  static const char * const names[] = {
-    "MINIMAX_CN_API_KEY", "MINIMAX_API_KEY", "MINIMAX_API_TOKEN",
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      const char *value;
-
-      if (i == 0 && region == MQ_REGION_GLOBAL)
-        continue;
-
-      value = g_getenv (names[i]);
-      if (value == NULL)
-        continue;
-      while (g_ascii_isspace (*value))
-        value++;
-      if (*value != '\0')
-        return names[i];
-    }
-
-  return NULL;
-}
-
 /* GTK 3 sizes a window once, when it is first shown; a message that
  * appears later would need scrolling. Grow the window to fit its content,
  * up to the scrolled window's maximum (never shrink: no jumps). The window
@@ -345,7 +317,7 @@ update_key_status (MqPreferences *self)
   else
     {
       MqRegion region = g_settings_get_enum (self->settings, "region");
-      const char *variable = env_key_variable (region);
+      const char *variable = mq_region_key_variable (region);
 
       if (variable != NULL)
         /* Translators: %s is the name of an environment variable, such as

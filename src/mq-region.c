@@ -162,43 +162,51 @@ mq_base_url_validate (const char  *url,
   return FALSE;
 }
 
-static char *
-env_value (const char *name)
+/* API.md's order; the first is used for the China region only. */
+static const char * const key_variables[] = {
+  "MINIMAX_CN_API_KEY",
+  "MINIMAX_API_KEY",
+  "MINIMAX_API_TOKEN",
+};
+
+/* Set to something other than white space. */
+static gboolean
+env_has_value (const char *name)
 {
   const char *value = g_getenv (name);
-  g_autofree char *stripped = NULL;
 
   if (value == NULL)
-    return NULL;
+    return FALSE;
+  while (g_ascii_isspace (*value))
+    value++;
+  return *value != '\0';
+}
 
-  stripped = g_strstrip (g_strdup (value));
-  if (*stripped == '\0')
-    return NULL;
+const char *
+mq_region_key_variable (MqRegion region)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (key_variables); i++)
+    {
+      if (i == 0 && region == MQ_REGION_GLOBAL)
+        continue;
+      if (env_has_value (key_variables[i]))
+        return key_variables[i];
+    }
 
-  return g_steal_pointer (&stripped);
+  return NULL;
 }
 
 char *
 mq_region_key_from_environment (MqRegion  region,
                                 MqRegion *out_key_region)
 {
-  char *key = NULL;
-  MqRegion key_region = region;
-
-  if (region != MQ_REGION_GLOBAL)
-    {
-      key = env_value ("MINIMAX_CN_API_KEY");
-      if (key != NULL)
-        key_region = MQ_REGION_CN;
-    }
-
-  if (key == NULL)
-    key = env_value ("MINIMAX_API_KEY");
-  if (key == NULL)
-    key = env_value ("MINIMAX_API_TOKEN");
+  const char *variable = mq_region_key_variable (region);
 
   if (out_key_region != NULL)
-    *out_key_region = key_region;
+    *out_key_region = variable == key_variables[0] ? MQ_REGION_CN : region;
 
-  return key;
+  if (variable == NULL)
+    return NULL;
+
+  return g_strstrip (g_strdup (g_getenv (variable)));
 }

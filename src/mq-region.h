@@ -35,4 +35,9 @@ gboolean            mq_base_url_validate         (const char  *url,
 char               *mq_region_key_from_environment (MqRegion   region,
                                                     MqRegion  *out_key_region);
 
+/* The name of the environment variable mq_region_key_from_environment()
+ * would take the key from, or NULL: for saying where a key comes from
+ * without reading it. */
+const char         *mq_region_key_variable         (MqRegion   region);
+
 G_END_DECLS
