@@ -16,6 +16,7 @@ test_packages=(
   xvfb xauth dbus dbus-x11 xfce4-panel dunst imagemagick x11-utils
   python3 python3-gi gir1.2-glib-2.0 flatpak-builder librsvg2-bin
   clang libclang-rt-14-dev time locales
+  gnome-shell gnome-shell-extension-appindicator gjs xdotool
 )
 
 packages=("${build_packages[@]}")

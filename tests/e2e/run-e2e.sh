@@ -16,7 +16,10 @@
 # is touched, except OUT_DIR, and data/screenshots/panel.png in the source
 # tree when E2E_UPDATE_SCREENSHOT=1.
 #
-# Environment: E2E_KEEP_TMP=1 keeps the temporary directory for inspection.
+# Environment: E2E_KEEP_TMP=1 keeps the temporary directory for inspection;
+# E2E_SESSION picks the desktop (session.sh: xfce4-panel and dunst;
+# session-gnome.sh: GNOME Shell with the AppIndicator extension) and
+# E2E_CHECK the check script it runs.
 
 set -eu
 
@@ -107,5 +110,5 @@ unset DISPLAY XAUTHORITY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS SESSION_MANAGE
 rm -f "$out_dir"/*.log "$out_dir"/panel*.png
 
 status=0
-dbus-run-session -- "$here/session.sh" || status=$?
+dbus-run-session -- "$here/${E2E_SESSION:-session.sh}" || status=$?
 exit $status
