@@ -18,7 +18,7 @@ delay (const MqScheduleConfig *config,
        double                  jitter)
 {
   return mq_schedule_next_delay_ms (config, state, failures, retry_after_s,
-                                    NOW_MS, next_reset_ms, jitter);
+                                    NOW_MS, next_reset_ms, 0, jitter, NULL);
 }
 
 static void
