@@ -14,7 +14,6 @@
 
 #define ICON_FILE_PREFIX "mq-"
 #define ROW_ID_KEY       "mq-row-id"
-#define ROW_ACTION_KEY   "mq-row-action"
 
 struct _MqIndicator {
   GObject       parent_instance;
@@ -53,41 +52,36 @@ G_DEFINE_FINAL_TYPE (MqIndicator, mq_indicator, G_TYPE_OBJECT)
 /* Actions                                                              */
 /* ------------------------------------------------------------------ */
 
-static void
-activate_app_action (MqIndicator *self,
-                     const char  *action)
-{
-  if (self->app == NULL || !g_application_get_is_registered (self->app))
-    return;
+/* Every item is a GtkActionable bound to one of the application's actions
+ * ("app.refresh", "app.open-dashboard", ...), through the application
+ * inserted as the menu's "app" action group: a click activates the action,
+ * and an item is insensitive while its action is disabled or missing.
+ *
+ * This holds on the panel too. libayatana-appindicator exports the GtkMenu
+ * with libdbusmenu-gtk, which copies each item's "sensitive" into the
+ * dbusmenu "enabled" property and answers a host's Event (id, "clicked")
+ * with gtk_menu_item_activate(), which runs the bound action. Checked over
+ * com.canonical.dbusmenu by test-indicator (/indicator/dbusmenu-actions)
+ * and on xfce4-panel by tests/e2e/check-tray.py. */
 
-  if (!g_action_group_has_action (G_ACTION_GROUP (self->app), action))
-    {
-      g_debug ("indicator: the application has no action %s", action);
-      return;
-    }
-  g_action_group_activate_action (G_ACTION_GROUP (self->app), action, NULL);
+/* Binds @item to app.@action (@action NULL: to nothing); a static string. */
+static void
+set_item_action (GtkWidget  *item,
+                 const char *action)
+{
+  g_autofree char *name = action != NULL ? g_strconcat ("app.", action, NULL) : NULL;
+
+  if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (item)), name) != 0)
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (item), name);
 }
 
-static void
-on_item_activate (GtkMenuItem *item,
-                  MqIndicator *self)
-{
-  const char *action = g_object_get_data (G_OBJECT (item), ROW_ACTION_KEY);
-
-  if (action != NULL)
-    activate_app_action (self, action);
-}
-
-/* @action is a static string: an action of the application, "refresh". */
 static GtkWidget *
-new_item (MqIndicator *self,
-          const char  *label,
-          const char  *action)
+new_item (const char *label,
+          const char *action)
 {
   GtkWidget *item = gtk_menu_item_new_with_label (label);
 
-  g_object_set_data (G_OBJECT (item), ROW_ACTION_KEY, (gpointer) action);
-  g_signal_connect_object (item, "activate", G_CALLBACK (on_item_activate), self, 0);
+  set_item_action (item, action);
   gtk_widget_show (item);
   return item;
 }
@@ -97,7 +91,7 @@ append_item (MqIndicator *self,
              const char  *label,
              const char  *action)
 {
-  GtkWidget *item = new_item (self, label, action);
+  GtkWidget *item = new_item (label, action);
 
   gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), item);
   return item;
@@ -126,6 +120,9 @@ static void
 build_menu (MqIndicator *self)
 {
   self->menu = g_object_ref_sink (gtk_menu_new ());
+  /* The items' "app." actions; removed in dispose (the group is the
+   * application, which owns this indicator). */
+  gtk_widget_insert_action_group (self->menu, "app", G_ACTION_GROUP (self->app));
 
   self->header = append_item (self, _("MiniMax Quota"), "open-dashboard");
   self->header_detail = append_item (self, "", "open-dashboard");
@@ -224,7 +221,7 @@ update_rows (MqIndicator  *self,
             {
               g_autofree char *label = row_label (row);
 
-              item = new_item (self, label, NULL);
+              item = new_item (label, NULL);
               g_hash_table_insert (self->rows, g_strdup (row->id), item);
               gtk_menu_shell_insert (GTK_MENU_SHELL (self->menu), item, first + (int) i);
             }
@@ -244,8 +241,7 @@ update_rows (MqIndicator  *self,
       set_item_label (item, label);
       /* A model the plan lacks leads to the upgrade page, the others to
        * the usage dashboard. */
-      g_object_set_data (G_OBJECT (item), ROW_ACTION_KEY,
-                         (gpointer) (row->not_in_plan ? "upgrade" : "open-dashboard"));
+      set_item_action (item, row->not_in_plan ? "upgrade" : "open-dashboard");
     }
 }
 
@@ -483,6 +479,7 @@ mq_indicator_dispose (GObject *object)
 
   if (self->menu != NULL)
     {
+      gtk_widget_insert_action_group (self->menu, "app", NULL);
       gtk_widget_destroy (self->menu);
       g_clear_object (&self->menu);
     }
@@ -546,6 +543,8 @@ mq_indicator_new (GApplication *app)
   g_autofree char *initial = NULL;
 
   g_return_val_if_fail (G_IS_APPLICATION (app), NULL);
+  /* An unregistered GApplication refuses to list its actions. */
+  g_return_val_if_fail (g_application_get_is_registered (app), NULL);
 
   self = g_object_new (MQ_TYPE_INDICATOR, NULL);
   self->app = app;

@@ -3,7 +3,8 @@
  * The only part of the applet that talks to libayatana-appindicator. It
  * copies an MqView into the tray: the icon is drawn by mq-icon into a new
  * file for every change, the menu is built once and updated in place, and
- * menu items activate the application's actions (app.refresh, ...).
+ * menu items are bound to the application's actions (app.refresh, ...).
+ * Its place in the one-way flow (it only reads an MqView): docs/DESIGN.md.
  */
 #pragma once
 

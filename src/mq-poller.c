@@ -3,7 +3,9 @@
  * One fetch at a time; one timeout source, present only while waiting for
  * the next fetch. The schedule itself (interval, low cadence, window
  * resets, backoff, Retry-After) is decided by mq-schedule.c; this file
- * only gathers its inputs and keeps the timer.
+ * only gathers its inputs and keeps the timer. Refreshes asked for by the
+ * user go through the same schedule's floors (mq_schedule_manual_refresh()).
+ * Its place in the one-way flow: docs/DESIGN.md.
  *
  * Times are wall-clock epoch milliseconds (g_get_real_time): window resets
  * are wall-clock times, and after a suspend the monotonic clock has not
@@ -47,6 +49,9 @@ struct _MqPoller
   gint64            retry_until_ms;     /* no automatic fetch before this */
   gint64            last_success_ms;
   gint64            last_finish_ms;     /* the schedule counts from here */
+  gint64            last_manual_ms;     /* the last request the user asked for began, 0: none */
+  gint64            last_reset_fetch_ms; /* the last fetch the reset rule chose began, 0: none */
+  gboolean          timer_by_reset;     /* the pending timer was chosen by the reset rule */
   double            jitter;             /* drawn once per finished fetch */
 
   gboolean          started;
@@ -140,6 +145,8 @@ on_timeout (gpointer user_data)
 
   self->timeout_id = 0;
   self->next_delay_ms = -1;
+  if (self->timer_by_reset)
+    self->last_reset_fetch_ms = now_ms (self);
   begin_fetch (self);
 
   return G_SOURCE_REMOVE;
@@ -150,6 +157,7 @@ cancel_timer (MqPoller *self)
 {
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->next_delay_ms = -1;
+  self->timer_by_reset = FALSE;
 }
 
 /* Arms the timer for the next fetch, or none: before start, while a fetch
@@ -163,6 +171,7 @@ schedule (MqPoller *self)
   gint64 remaining_ms;
   gint64 timer_ms;
   gint64 next_reset_ms = 0;
+  gboolean by_reset = FALSE;
 
   cancel_timer (self);
 
@@ -177,7 +186,8 @@ schedule (MqPoller *self)
   delay_ms = mq_schedule_next_delay_ms (&self->config, headline_state (self),
                                         self->failures, self->retry_after_s,
                                         self->last_finish_ms, next_reset_ms,
-                                        self->jitter);
+                                        self->last_reset_fetch_ms, self->jitter,
+                                        &by_reset);
 
   /* Counted from the end of the last fetch: a change of settings while
    * waiting keeps the rhythm instead of starting it over. */
@@ -187,11 +197,14 @@ schedule (MqPoller *self)
   remaining_ms = MIN (remaining_ms, delay_ms);
   if (remaining_ms <= 0)
     {
+      if (by_reset)
+        self->last_reset_fetch_ms = now;
       begin_fetch (self);
       return;
     }
 
   self->next_delay_ms = delay_ms;
+  self->timer_by_reset = by_reset;
   timer_ms = MAX ((gint64) (remaining_ms * self->time_scale), 1);
 
   g_debug ("Next fetch in %" G_GINT64_FORMAT " s", (remaining_ms + 999) / 1000);
@@ -236,6 +249,10 @@ finish_fetch (MqPoller   *self,
       self->retry_until_ms = now + (gint64) self->retry_after_s * 1000;
       g_debug ("Fetch failed (%s), %u in a row", mq_error_code_nick (error), self->failures);
     }
+
+  /* Without a key nothing was sent: a click after one is set asks at once. */
+  if (g_error_matches (error, MQ_ERROR, MQ_ERROR_NO_KEY))
+    self->last_manual_ms = 0;
 
   schedule (self);
 
@@ -567,9 +584,31 @@ mq_poller_start (MqPoller *self)
 void
 mq_poller_refresh (MqPoller *self)
 {
+  gint64 now;
+
   g_return_if_fail (MQ_IS_POLLER (self));
 
-  /* Asked for by the user: one request even within a Retry-After. */
+  /* A fetch in flight: the click joins it. */
+  if (self->fetch_cancellable != NULL)
+    return;
+
+  now = now_ms (self);
+  switch (mq_schedule_manual_refresh (now, self->last_manual_ms, self->retry_until_ms))
+    {
+    case MQ_MANUAL_REFRESH_RATE_LIMITED:
+      g_debug ("Refresh asked for, but the server asked to wait %" G_GINT64_FORMAT " s more",
+               (self->retry_until_ms - now + 999) / 1000);
+      return;
+    case MQ_MANUAL_REFRESH_TOO_SOON:
+      g_debug ("Refresh asked for within %d s of the last one: keeping its answer",
+               MQ_SCHEDULE_MANUAL_MIN_GAP_MS / 1000);
+      return;
+    case MQ_MANUAL_REFRESH_FETCH:
+    default:
+      break;
+    }
+
+  self->last_manual_ms = now;
   begin_fetch (self);
 }
 
@@ -629,6 +668,14 @@ mq_poller_get_failures (MqPoller *self)
   g_return_val_if_fail (MQ_IS_POLLER (self), 0);
 
   return self->failures;
+}
+
+gint64
+mq_poller_get_rate_limited_until_ms (MqPoller *self)
+{
+  g_return_val_if_fail (MQ_IS_POLLER (self), 0);
+
+  return self->retry_until_ms > now_ms (self) ? self->retry_until_ms : 0;
 }
 
 gint64

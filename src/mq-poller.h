@@ -44,7 +44,12 @@ void          mq_poller_set_headline_model   (MqPoller           *self,
 /* Fetches now, then keeps a schedule and watches the network and logind.
  * Calling it again does nothing. */
 void          mq_poller_start                (MqPoller           *self);
-/* Fetches now; while a fetch is in flight, joins it (no second request). */
+/* A refresh the user asked for ("Refresh now", a second launch). While a
+ * fetch is in flight, joins it (no second request). Otherwise fetches now,
+ * except within 5 s of the last request it sent (the answer just received
+ * stands) and before the end of a Retry-After the server asked for
+ * (mq_poller_get_rate_limited_until_ms()): then it sends nothing and emits
+ * nothing. The floors are mq_schedule_manual_refresh(). */
 void          mq_poller_refresh              (MqPoller           *self);
 /* The settings of the client changed (key, region, base URL): drops a
  * fetch in flight (its answer is for the old settings), forgets the
@@ -56,6 +61,13 @@ const GError *mq_poller_get_error            (MqPoller           *self);
 gboolean      mq_poller_get_busy             (MqPoller           *self);
 gint64        mq_poller_get_last_success_ms  (MqPoller           *self);
 guint         mq_poller_get_failures         (MqPoller           *self);
+
+/* When the server's last Retry-After ends (epoch ms, the poller's clock),
+ * or 0 when no wait is in force now. Until then no request is sent, not
+ * even for "Refresh now"; a view can say "rate limited until 15:40". It
+ * only changes when a fetch ends, so "changed" is the signal to re-read it;
+ * when the wait is over the scheduled fetch starts (and emits "changed"). */
+gint64        mq_poller_get_rate_limited_until_ms (MqPoller           *self);
 
 /* The delay (ms, as the schedule chose it) of the pending timer; -1 when no
  * fetch is scheduled (not started, busy, or waiting for a key). */

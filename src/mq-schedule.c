@@ -17,6 +17,13 @@
  *   clock skew between this machine and the server. Resets in the past are
  *   ignored (the snapshot is older than the reset; the normal cadence
  *   applies).
+ *   The reset rule has a floor of its own: a fetch it chose comes at least
+ *   a minute after the previous fetch it chose. An answer whose window
+ *   seems to reset every second (end_time null, remains_time 1 s, seen in
+ *   the wild) otherwise made a request every 6 s forever; with the floor
+ *   it makes one a minute. A real reset moves the window hours ahead, so
+ *   it is still caught 5 s after it happens (up to a minute later only
+ *   when another reset fetch came in the minute before).
  * - After a failure, back off exponentially: 30 s, 60 s, 120 s ... capped
  *   at 15 min, with "equal jitter" (half of the step fixed, half scaled by
  *   the random value): the fixed half keeps retries from hammering a server
@@ -26,6 +33,14 @@
  * - A Retry-After from the server is a floor on the delay, believed up to
  *   1 h (a hostile or broken header must not silence the applet for days).
  *   It may exceed the 15 min backoff cap: the server said so.
+ * - Refreshes the user asks for ("Refresh now", a second launch) have
+ *   floors too (mq_schedule_manual_refresh()): at most one request per 5 s
+ *   (a click within that keeps the answer just received: it is at most 5 s
+ *   old), and none before a Retry-After has ended, whoever asks. Held keys,
+ *   scripts and launch loops once sent thousands of requests a second.
+ *
+ * The reasons behind these numbers (the server's own cadence, 429) are in
+ * docs/API.md; where this sits among the modules, in docs/DESIGN.md.
  */
 #include "config.h"
 
@@ -86,7 +101,9 @@ static gint64
 success_delay_ms (const MqScheduleConfig *config,
                   MqState                 headline_state,
                   gint64                  now_ms,
-                  gint64                  next_reset_ms)
+                  gint64                  next_reset_ms,
+                  gint64                  last_reset_fetch_ms,
+                  gboolean               *reset_driven)
 {
   guint interval_s = clamp_interval (config->interval_s);
   gint64 delay_ms;
@@ -108,9 +125,18 @@ success_delay_ms (const MqScheduleConfig *config,
 
   if (next_reset_ms > now_ms)
     {
-      gint64 after_reset_ms = next_reset_ms - now_ms + MQ_SCHEDULE_RESET_MARGIN_MS;
+      gint64 due_ms = next_reset_ms + MQ_SCHEDULE_RESET_MARGIN_MS;
 
-      delay_ms = MIN (delay_ms, after_reset_ms);
+      /* A previous reset fetch in the future means the clock was set back:
+       * no floor from it. */
+      if (last_reset_fetch_ms > 0 && last_reset_fetch_ms <= now_ms)
+        due_ms = MAX (due_ms, last_reset_fetch_ms + MQ_SCHEDULE_RESET_MIN_GAP_MS);
+
+      if (due_ms - now_ms < delay_ms)
+        {
+          delay_ms = due_ms - now_ms;
+          *reset_driven = TRUE;
+        }
     }
 
   return delay_ms;
@@ -123,8 +149,16 @@ mq_schedule_next_delay_ms (const MqScheduleConfig *config,
                            guint                   retry_after_s,
                            gint64                  now_ms,
                            gint64                  next_reset_ms,
-                           double                  jitter01)
+                           gint64                  last_reset_fetch_ms,
+                           double                  jitter01,
+                           gboolean               *reset_driven)
 {
+  gboolean by_reset = FALSE;
+  gint64 delay_ms;
+
+  if (reset_driven != NULL)
+    *reset_driven = FALSE;
+
   g_return_val_if_fail (config != NULL, (gint64) MQ_SCHEDULE_INTERVAL_DEFAULT_S * 1000);
 
   /* NaN fails both comparisons: treat it as 0. */
@@ -136,5 +170,30 @@ mq_schedule_next_delay_ms (const MqScheduleConfig *config,
   if (consecutive_failures > 0)
     return failure_delay_ms (config, consecutive_failures, retry_after_s, jitter01);
 
-  return success_delay_ms (config, headline_state, now_ms, next_reset_ms);
+  delay_ms = success_delay_ms (config, headline_state, now_ms, next_reset_ms,
+                               last_reset_fetch_ms, &by_reset);
+  if (reset_driven != NULL)
+    *reset_driven = by_reset;
+
+  return delay_ms;
+}
+
+MqManualRefresh
+mq_schedule_manual_refresh (gint64 now_ms,
+                            gint64 last_manual_ms,
+                            gint64 rate_limited_until_ms)
+{
+  gint64 limit_left_ms = rate_limited_until_ms - now_ms;
+  gint64 since_manual_ms = now_ms - last_manual_ms;
+
+  /* Retry-After first: it is the longer wait, and the one to tell. */
+  if (rate_limited_until_ms > 0 && limit_left_ms > 0 &&
+      limit_left_ms <= (gint64) MQ_SCHEDULE_RETRY_AFTER_MAX_S * 1000)
+    return MQ_MANUAL_REFRESH_RATE_LIMITED;
+
+  if (last_manual_ms > 0 && since_manual_ms >= 0 &&
+      since_manual_ms < MQ_SCHEDULE_MANUAL_MIN_GAP_MS)
+    return MQ_MANUAL_REFRESH_TOO_SOON;
+
+  return MQ_MANUAL_REFRESH_FETCH;
 }

@@ -36,7 +36,25 @@ typedef struct {
   MqPoller     *poller;
   guint         finished;   /* fetches that ended ("changed" while idle) */
   gboolean      started;
+  gint64        skip_ms;    /* the poller's and the view's clock run this far ahead */
 } Fixture;
+
+/* Real time, moved an hour ahead at every click (refresh_later()): each
+ * refresh is past the poller's floors (5 s between clicks, Retry-After). */
+static gint64
+fixture_clock (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return g_get_real_time () / 1000 + f->skip_ms;
+}
+
+static void
+refresh_later (Fixture *f)
+{
+  f->skip_ms += G_GINT64_CONSTANT (3601000);
+  mq_poller_refresh (f->poller);
+}
 
 static void
 on_changed (MqPoller *poller,
@@ -67,6 +85,7 @@ fixture_setup (Fixture       *f,
   f->poller = mq_poller_new (f->client);
   /* One scheduled fetch at most: every fetch here is a refresh. */
   mq_poller_set_interval (f->poller, 3600);
+  mq_poller_set_clock_for_testing (f->poller, fixture_clock, f);
   g_signal_connect (f->poller, "changed", G_CALLBACK (on_changed), f);
 }
 
@@ -115,7 +134,7 @@ fetch (Fixture *f)
     }
   else
     {
-      mq_poller_refresh (f->poller);
+      refresh_later (f);
     }
   g_assert_true (mq_poller_get_busy (f->poller));
 
@@ -153,7 +172,7 @@ build_view (Fixture *f)
   input.error = mq_poller_get_error (f->poller);
   input.has_key = mq_client_has_api_key (f->client);
   input.busy = mq_poller_get_busy (f->poller);
-  input.now_ms = g_get_real_time () / 1000;
+  input.now_ms = fixture_clock (f);
   input.last_success_ms = mq_poller_get_last_success_ms (f->poller);
   input.thresholds.low = MQ_THRESHOLD_LOW_DEFAULT;
   input.thresholds.critical = MQ_THRESHOLD_CRITICAL_DEFAULT;
@@ -364,7 +383,7 @@ test_stall_connection_released (Fixture       *f,
 
   mq_test_server_set_fault (f->server, MQ_PATH_CURRENT, MQ_TEST_FAULT_STALL, NULL);
   target = f->finished + 1;
-  mq_poller_refresh (f->poller);
+  refresh_later (f);
 
   held_connections = 0;
   id = g_timeout_add (10, poll_held, f->server);

@@ -21,6 +21,7 @@
 #define WATCHER_PATH  "/StatusNotifierWatcher"
 #define WATCHER_IFACE "org.kde.StatusNotifierWatcher"
 #define ITEM_IFACE    "org.kde.StatusNotifierItem"
+#define MENU_IFACE    "com.canonical.dbusmenu"
 
 static const char watcher_xml[] =
   "<node>"
@@ -636,6 +637,180 @@ test_watcher_comes_and_goes (void)
   spin (100);
 }
 
+/* ---------------- the menu as a host reads it (com.canonical.dbusmenu) ---------------- */
+
+static void
+on_call_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GVariant **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* A call to the item's own process: asynchronous, the main loop answers. */
+static GVariant *
+menu_call (const char         *menu_path,
+           const char         *method,
+           GVariant           *parameters,
+           const GVariantType *reply_type)
+{
+  GVariant *reply = NULL;
+
+  g_dbus_connection_call (watcher.bus, watcher.item_sender, menu_path, MENU_IFACE, method,
+                          parameters, reply_type, G_DBUS_CALL_FLAGS_NONE, 5000, NULL,
+                          on_call_done, &reply);
+  WAIT_FOR (reply != NULL, 6000);
+  return reply;
+}
+
+/* Looks for the entry whose label starts with @prefix in a layout node
+ * (ia{sv}av); its id, and its "enabled" (absent means TRUE). */
+static gboolean
+find_entry (GVariant   *node,
+            const char *prefix,
+            int        *id,
+            gboolean   *enabled)
+{
+  g_autoptr(GVariant) properties = g_variant_get_child_value (node, 1);
+  g_autoptr(GVariant) children = g_variant_get_child_value (node, 2);
+  const char *label = NULL;
+
+  if (g_variant_lookup (properties, "label", "&s", &label) && g_str_has_prefix (label, prefix))
+    {
+      g_variant_get_child (node, 0, "i", id);
+      if (!g_variant_lookup (properties, "enabled", "b", enabled))
+        *enabled = TRUE;
+      return TRUE;
+    }
+
+  for (gsize i = 0; i < g_variant_n_children (children); i++)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (children, i);
+      g_autoptr(GVariant) child = g_variant_get_variant (boxed);
+
+      if (find_entry (child, prefix, id, enabled))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+exported_entry (const char *menu_path,
+                const char *prefix,
+                int        *id,
+                gboolean   *enabled)
+{
+  g_autoptr(GVariant) reply = menu_call (menu_path, "GetLayout",
+                                         g_variant_new ("(iias)", 0, -1, NULL),
+                                         G_VARIANT_TYPE ("(u(ia{sv}av))"));
+  g_autoptr(GVariant) root = g_variant_get_child_value (reply, 1);
+
+  return find_entry (root, prefix, id, enabled);
+}
+
+static gboolean
+exported_enabled (const char *menu_path,
+                  const char *prefix)
+{
+  int id = 0;
+  gboolean enabled = FALSE;
+
+  g_assert_true (exported_entry (menu_path, prefix, &id, &enabled));
+  return enabled;
+}
+
+static void
+click_exported (const char *menu_path,
+                int         id)
+{
+  g_autoptr(GVariant) reply = menu_call (menu_path, "Event",
+                                         g_variant_new ("(isvu)", id, "clicked",
+                                                        g_variant_new_int32 (0), 0),
+                                         NULL);
+}
+
+static void
+set_action_enabled (const char *name,
+                    gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* The items are GtkActionable: over dbusmenu, as a panel sees them, a
+ * click runs the bound app action and "enabled" follows the action. */
+static void
+test_dbusmenu_actions (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  g_autoptr(MqView) view = token_plan_view (0);
+  g_autoptr(GVariant) properties = NULL;
+  const char *menu_path = NULL;
+  GtkWidget *refresh;
+  int refresh_id = 0, video_id = 0, prefs_id = 0;
+  gboolean enabled = FALSE;
+  guint registered = watcher.n_items_registered;
+  guint refreshes = activation_count ("refresh");
+  guint upgrades = activation_count ("upgrade");
+  guint prefs = activation_count ("preferences");
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  watcher_appear ();
+  indicator = mq_indicator_new (app);
+  mq_indicator_update (indicator, view);
+  WAIT_FOR (watcher.n_items_registered == registered + 1, 5000);
+  spin (200);
+
+  properties = item_properties ();
+  g_assert_true (g_variant_lookup (properties, "Menu", "&o", &menu_path));
+  refresh = find_item (indicator, "Refresh now");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (refresh)), ==, "app.refresh");
+
+  /* Clicked on the panel: the bound actions run, rows included. */
+  g_assert_true (exported_entry (menu_path, "Refresh now", &refresh_id, &enabled));
+  g_assert_true (enabled);
+  click_exported (menu_path, refresh_id);
+  WAIT_FOR (activation_count ("refresh") == refreshes + 1, 5000);
+  g_assert_true (exported_entry (menu_path, "Video", &video_id, &enabled));
+  click_exported (menu_path, video_id);
+  WAIT_FOR (activation_count ("upgrade") == upgrades + 1, 5000);
+  g_assert_true (exported_entry (menu_path, "Preferences", &prefs_id, &enabled));
+  click_exported (menu_path, prefs_id);
+  WAIT_FOR (activation_count ("preferences") == prefs + 1, 5000);
+
+  /* The action is disabled: the item greys out, here and on the panel
+   * (the status line is bound to it too), and a click does nothing. */
+  set_action_enabled ("refresh", FALSE);
+  g_assert_false (gtk_widget_get_sensitive (refresh));
+  WAIT_FOR (!exported_enabled (menu_path, "Refresh now"), 5000);
+  g_assert_false (exported_enabled (menu_path, "Updated "));
+  g_assert_true (exported_enabled (menu_path, "Preferences"));
+  click_exported (menu_path, refresh_id);
+  spin (300);
+  g_assert_cmpuint (activation_count ("refresh"), ==, refreshes + 1);
+
+  /* Enabled again: back on the panel, and a click runs it. */
+  set_action_enabled ("refresh", TRUE);
+  g_assert_true (gtk_widget_get_sensitive (refresh));
+  WAIT_FOR (exported_enabled (menu_path, "Refresh now"), 5000);
+  click_exported (menu_path, refresh_id);
+  WAIT_FOR (activation_count ("refresh") == refreshes + 2, 5000);
+
+  g_clear_object (&indicator);
+  watcher_vanish ();
+  spin (100);
+}
+
 /* libayatana-appindicator and GTK warn about a missing tray (the XEmbed
  * fallback without a tray manager): expected here, not a failure. */
 static gboolean
@@ -679,6 +854,7 @@ main (int    argc,
   g_test_add_func ("/indicator/menu", test_menu);
   g_test_add_func ("/indicator/rows-in-place", test_rows_updated_in_place);
   g_test_add_func ("/indicator/watcher", test_watcher_comes_and_goes);
+  g_test_add_func ("/indicator/dbusmenu-actions", test_dbusmenu_actions);
 
   status = g_test_run ();
 

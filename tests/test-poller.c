@@ -414,7 +414,9 @@ test_failure_keeps_snapshot (Fixture       *f,
   g_assert_cmpint (delay, >=, S (15));
   g_assert_cmpint (delay, <=, S (30));
 
-  /* A second failure doubles it: 30..60 s. */
+  /* A second failure doubles it: 30..60 s. (Clicks 5 s apart: closer
+   * ones keep the answer just received.) */
+  f->clock_ms += S (5);
   mq_poller_refresh (f->poller);
   wait_idle (f);
   g_assert_cmpuint (mq_poller_get_failures (f->poller), ==, 2);
@@ -425,6 +427,7 @@ test_failure_keeps_snapshot (Fixture       *f,
 
   /* Recovery clears the error and the backoff. */
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "exhausted-interval.json");
+  f->clock_ms += S (5);
   mq_poller_refresh (f->poller);
   wait_idle (f);
   g_assert_null (mq_poller_get_error (f->poller));
@@ -904,6 +907,171 @@ test_no_system_bus (void)
   g_test_trap_assert_stderr_unmatched ("*CRITICAL*");
 }
 
+/* ---- Refresh storms (issue 9.6) ------------------------------------------ */
+
+/* Clicks "Refresh now" every @step_ms of the injected clock for @span_ms,
+ * letting each answer arrive before the next click (the worst case: every
+ * click finds the poller idle). Returns the requests sent. */
+static guint
+click_storm (Fixture *f,
+             gint64   span_ms,
+             gint64   step_ms)
+{
+  guint before = hits (f);
+
+  for (gint64 t = 0; t < span_ms; t += step_ms)
+    {
+      mq_poller_refresh (f->poller);
+      wait_idle (f);
+      f->clock_ms += step_ms;
+    }
+
+  return hits (f) - before;
+}
+
+static void
+test_storm_manual_burst (Fixture       *f,
+                         gconstpointer  user_data)
+{
+  guint burst;
+  guint per_minute;
+
+  mq_poller_start (f->poller);
+  wait_idle (f);
+  g_assert_cmpuint (hits (f), ==, 1);
+
+  /* 100 clicks within the same instant (a held key, a script, launches in
+   * a loop), the main loop running between them. */
+  for (guint i = 0; i < 100; i++)
+    {
+      mq_poller_refresh (f->poller);
+      spin_ms (1);
+      wait_idle (f);
+    }
+  burst = hits (f) - 1;
+  g_test_message ("100 clicks in a burst: %u requests", burst);
+  g_assert_cmpuint (burst, <=, 1);
+  g_assert_null (mq_poller_get_error (f->poller));
+  g_assert_nonnull (mq_poller_get_snapshot (f->poller));
+
+  /* Ten clicks a second for a minute: one request per 5 s at most. */
+  f->clock_ms += S (5);
+  per_minute = click_storm (f, S (60), 100);
+  g_test_message ("10 clicks/s for a minute: %u requests", per_minute);
+  g_assert_cmpuint (per_minute, >=, 11);
+  g_assert_cmpuint (per_minute, <=, 12);
+
+  /* A click 5 s after the last request is a request again. */
+  f->clock_ms += S (5);
+  mq_poller_refresh (f->poller);
+  g_assert_true (mq_poller_get_busy (f->poller));
+  wait_idle (f);
+}
+
+/* The answers fail: the floor holds all the same (a fast failure must not
+ * turn clicks into a flood). */
+static void
+test_storm_manual_against_errors (Fixture       *f,
+                                  gconstpointer  user_data)
+{
+  guint per_minute;
+
+  mq_test_server_set_route (f->server, MQ_PATH_CURRENT, 500, "text/plain", "down", -1);
+  mq_poller_start (f->poller);
+  wait_idle (f);
+
+  per_minute = click_storm (f, S (60), 100);
+  g_test_message ("10 clicks/s for a minute against 500: %u requests", per_minute);
+  g_assert_cmpuint (per_minute, <=, 12);
+}
+
+static void
+test_storm_manual_rate_limited (Fixture       *f,
+                                gconstpointer  user_data)
+{
+  gint64 limited_ms;
+  guint storm;
+
+  mq_test_server_set_route (f->server, MQ_PATH_CURRENT, 429, "application/json",
+                            "{\"base_resp\":{\"status_code\":1002,\"status_msg\":\"rate limit\"}}", -1);
+  mq_test_server_set_header (f->server, MQ_PATH_CURRENT, "Retry-After", "3600");
+
+  g_assert_cmpint (mq_poller_get_rate_limited_until_ms (f->poller), ==, 0);
+  mq_poller_start (f->poller);
+  wait_idle (f);
+  g_assert_error (mq_poller_get_error (f->poller), MQ_ERROR, MQ_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (hits (f), ==, 1);
+
+  limited_ms = mq_poller_get_rate_limited_until_ms (f->poller);
+  g_assert_cmpint (limited_ms, ==, f->clock_ms + S (3600));
+
+  /* A burst, then a click every 10 s for the rest of the hour: nothing. */
+  storm = click_storm (f, S (1), 10);
+  storm += click_storm (f, S (3590), S (10));
+  g_test_message ("clicks for an hour under Retry-After 3600: %u requests", storm);
+  g_assert_cmpuint (storm, ==, 0);
+  g_assert_cmpuint (hits (f), ==, 1);
+  g_assert_false (mq_poller_get_busy (f->poller));
+  g_assert_error (mq_poller_get_error (f->poller), MQ_ERROR, MQ_ERROR_RATE_LIMITED);
+  g_assert_cmpint (mq_poller_get_rate_limited_until_ms (f->poller), ==, limited_ms);
+
+  /* Once it has ended, a click asks again, and the getter says so. */
+  f->clock_ms = limited_ms;
+  g_assert_cmpint (mq_poller_get_rate_limited_until_ms (f->poller), ==, 0);
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+  mq_test_server_set_header (f->server, MQ_PATH_CURRENT, "Retry-After", NULL);
+  mq_poller_refresh (f->poller);
+  g_assert_true (mq_poller_get_busy (f->poller));
+  wait_idle (f);
+  g_assert_cmpuint (hits (f), ==, 2);
+  g_assert_null (mq_poller_get_error (f->poller));
+  g_assert_cmpint (mq_poller_get_rate_limited_until_ms (f->poller), ==, 0);
+}
+
+/* end_time null and remains_time 1 s in every answer: the window seems to
+ * reset a second after each fetch. Times are real here (the client reads
+ * remains_time against the real clock); timers are scaled down, and the
+ * schedule's delays are summed as the time that would have passed. */
+static void
+test_storm_reset_every_second (Fixture       *f,
+                               gconstpointer  user_data)
+{
+  const char *body =
+    "{\"model_remains\":[{\"start_time\":null,\"end_time\":null,\"remains_time\":1000,"
+    "\"current_interval_total_count\":0,\"current_interval_usage_count\":0,"
+    "\"model_name\":\"general\",\"current_interval_status\":1,"
+    "\"current_interval_remaining_percent\":60}],"
+    "\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}";
+  gint64 virtual_ms = 0;
+  guint requests;
+  double per_minute;
+
+  mq_test_server_set_route (f->server, MQ_PATH_CURRENT, 200, "application/json", body, -1);
+  mq_poller_set_clock_for_testing (f->poller, NULL, NULL);
+  mq_poller_set_time_scale_for_testing (f->poller, 0.0002);
+
+  mq_poller_start (f->poller);
+  wait_updated (f, 1);
+
+  /* Ten minutes as the schedule counts them. */
+  while (virtual_ms < S (600))
+    {
+      gint64 delay = mq_poller_get_next_delay_ms (f->poller);
+
+      g_assert_cmpint (delay, >, 0);
+      virtual_ms += delay;
+      wait_updated (f, f->n_updated + 1);
+    }
+
+  requests = f->n_updated - 1;
+  per_minute = requests / (virtual_ms / 60000.0);
+  g_test_message ("remains_time 1 s, end_time null: %u requests in %.1f min (%.2f/min)",
+                  requests, virtual_ms / 60000.0, per_minute);
+  g_assert_cmpfloat (per_minute, <=, 1.2);
+  /* The reset rule still acts (the interval alone would be 1/3 min). */
+  g_assert_cmpfloat (per_minute, >=, 0.8);
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -947,6 +1115,10 @@ main (int   argc,
   ADD ("/poller/dispose/in-flight", test_dispose_in_flight);
   ADD ("/poller/resume/refreshes", test_resume_refreshes);
   g_test_add_func ("/poller/resume/no-system-bus", test_no_system_bus);
+  ADD ("/poller/storm/manual-burst", test_storm_manual_burst);
+  ADD ("/poller/storm/manual-against-errors", test_storm_manual_against_errors);
+  ADD ("/poller/storm/manual-rate-limited", test_storm_manual_rate_limited);
+  ADD ("/poller/storm/reset-every-second", test_storm_reset_every_second);
 
   status = g_test_run ();
 

@@ -18,7 +18,7 @@ delay (const MqScheduleConfig *config,
        double                  jitter)
 {
   return mq_schedule_next_delay_ms (config, state, failures, retry_after_s,
-                                    NOW_MS, next_reset_ms, jitter);
+                                    NOW_MS, next_reset_ms, 0, jitter, NULL);
 }
 
 static void
@@ -266,6 +266,111 @@ test_insane_config (void)
   g_assert_cmpint (delay (&config, MQ_STATE_OK, 5, 0, 0, 1.0), ==, S (60));
 }
 
+/* ---- Floors against refresh storms (issue 9.6) ---------------------------- */
+
+static gint64
+delay_after_reset_fetch (const MqScheduleConfig *config,
+                         gint64                  next_reset_ms,
+                         gint64                  last_reset_fetch_ms,
+                         gboolean               *reset_driven)
+{
+  return mq_schedule_next_delay_ms (config, MQ_STATE_OK, 0, 0, NOW_MS, next_reset_ms,
+                                    last_reset_fetch_ms, 0.5, reset_driven);
+}
+
+/* end_time null, remains_time 1 s on every answer: without a floor, a
+ * request every 6 s; with it, one a minute. */
+static void
+test_reset_floor (void)
+{
+  MqScheduleConfig config;
+  gboolean by_reset = FALSE;
+
+  mq_schedule_config_init (&config, 180);
+
+  /* The first fetch the reset rule chooses: 5 s after the reset. */
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (1), 0, &by_reset), ==, S (6));
+  g_assert_true (by_reset);
+
+  /* It came 6 s ago and the window "resets" in 1 s again: a minute after
+   * that fetch, not 6 s. */
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (1), NOW_MS - S (6), &by_reset),
+                   ==, S (54));
+  g_assert_true (by_reset);
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (1), NOW_MS, &by_reset),
+                   ==, S (60));
+
+  /* A real reset later than the floor keeps its own time. */
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (100), NOW_MS - S (6), &by_reset),
+                   ==, S (105));
+  g_assert_true (by_reset);
+
+  /* An interval shorter than the floor wins, and then the reset rule did
+   * not choose the delay. */
+  config.interval_s = 30;
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (1), NOW_MS, &by_reset), ==, S (30));
+  g_assert_false (by_reset);
+  config.interval_s = 180;
+
+  /* A reset beyond the interval: the interval, not the reset rule. */
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (500), 0, &by_reset), ==, S (180));
+  g_assert_false (by_reset);
+
+  /* A last reset fetch in the future (the clock was set back) sets no floor. */
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (1), NOW_MS + S (3600), &by_reset),
+                   ==, S (6));
+
+  /* Failures back off; the reset rule does not choose. */
+  by_reset = TRUE;
+  g_assert_cmpint (mq_schedule_next_delay_ms (&config, MQ_STATE_OK, 1, 0, NOW_MS, NOW_MS + S (1),
+                                              0, 1.0, &by_reset), ==, S (30));
+  g_assert_false (by_reset);
+
+  /* The out argument is optional. */
+  g_assert_cmpint (delay_after_reset_fetch (&config, NOW_MS + S (1), 0, NULL), ==, S (6));
+}
+
+static void
+test_manual_floor (void)
+{
+  /* Nothing asked yet: fetch. */
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, 0, 0), ==, MQ_MANUAL_REFRESH_FETCH);
+
+  /* Within 5 s of the last request asked for: keep its answer. */
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, NOW_MS, 0), ==, MQ_MANUAL_REFRESH_TOO_SOON);
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, NOW_MS - 4999, 0), ==,
+                   MQ_MANUAL_REFRESH_TOO_SOON);
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, NOW_MS - S (5), 0), ==,
+                   MQ_MANUAL_REFRESH_FETCH);
+
+  /* The clock was set back past the last request: no floor from it. */
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, NOW_MS + S (2), 0), ==,
+                   MQ_MANUAL_REFRESH_FETCH);
+}
+
+static void
+test_manual_retry_after (void)
+{
+  /* Under a Retry-After nothing goes, however long ago the last click. */
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, 0, NOW_MS + S (3600)), ==,
+                   MQ_MANUAL_REFRESH_RATE_LIMITED);
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, NOW_MS - S (600), NOW_MS + 1), ==,
+                   MQ_MANUAL_REFRESH_RATE_LIMITED);
+  /* It says rate limited rather than too soon: the longer wait. */
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, NOW_MS, NOW_MS + S (60)), ==,
+                   MQ_MANUAL_REFRESH_RATE_LIMITED);
+
+  /* At its end, a request. */
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, 0, NOW_MS), ==, MQ_MANUAL_REFRESH_FETCH);
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, 0, NOW_MS - S (1)), ==,
+                   MQ_MANUAL_REFRESH_FETCH);
+
+  /* An end further away than any Retry-After believed (1 h): the clock
+   * was set back; it does not block. */
+  g_assert_cmpint (mq_schedule_manual_refresh (NOW_MS, 0, NOW_MS + S (3601)), ==,
+                   MQ_MANUAL_REFRESH_FETCH);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,6 +393,9 @@ main (int   argc,
   g_test_add_func ("/schedule/backoff/jitter-clamped", test_jitter_clamped);
   g_test_add_func ("/schedule/retry-after/honoured", test_retry_after_honoured);
   g_test_add_func ("/schedule/retry-after/capped", test_retry_after_capped);
+  g_test_add_func ("/schedule/storm/reset-floor", test_reset_floor);
+  g_test_add_func ("/schedule/storm/manual-floor", test_manual_floor);
+  g_test_add_func ("/schedule/storm/manual-retry-after", test_manual_retry_after);
 
   return g_test_run ();
 }

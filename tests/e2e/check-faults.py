@@ -68,7 +68,8 @@ FAULTS = [
     ("redirect", "MiniMax server error", 10),
     ("invalid-utf8", "Unreadable answer", 10),
     ("deep-nesting", "Unreadable answer", 10),
-    ("rate-limited=90", "Rate limited", 10),
+    # Short, so that the check can wait for its end (below).
+    ("rate-limited=8", "Rate limited", 10),
     ("huge-headers", "Offline", 10),
     ("gzip-bomb", "Unreadable answer", 10),
     # The applet's I/O timeout (10 s) ends a stall, before its 30 s total.
@@ -172,7 +173,15 @@ def full_layout(item, props):
                      tray.GLib.Variant("(iias)", (0, -1, [])), "(u(ia{sv}av))")
 
 
+# The applet sends at most one request per 5 s for "Refresh now" (issue
+# 9.6): each click that must fetch waits for that.
+MANUAL_GAP_S = 6.0
+last_manual = [0.0]
+
+
 def click_refresh(server, item):
+    time.sleep(max(0.0, last_manual[0] + MANUAL_GAP_S - time.monotonic()))
+    last_manual[0] = time.monotonic()
     props = tray.item_props(item)
     rows = tray.menu_rows(item, props)
     refresh = [r for r in rows if re.match(r"refresh", r["label"], re.I)]
@@ -422,6 +431,15 @@ def checks(server, other, applet, empty_shot, fixtures, dirs):
                          "clicking the icon opens the menu (screenshot faults-menu.png)")
             stale_screen = screen_text(props, full_layout(item, props), [])
             report.note("the menu with an error line:\n" + tray.describe(props, rows))
+            # Retry-After holds for "Refresh now" too: nothing until it ends.
+            limited_at = time.monotonic()
+            before = server.hits()
+            tray.click(item, tray.item_props(item),
+                       [r for r in rows if re.match(r"refresh", r["label"], re.I)][0]["id"])
+            report.check(tray.stays(lambda: server.hits() == before, 2),
+                         "rate-limited: \"Refresh now\" sends nothing before Retry-After ends",
+                         f"hits before {before}, now {server.hits()}")
+            time.sleep(max(0.0, limited_at + 8.5 - time.monotonic()))
         server.fault("none")
         report.check(click_refresh(server, item), f"{what}: \"Refresh now\" fetches the good answer")
         check_fresh(applet, item, what)

@@ -52,6 +52,7 @@ PROPS_IFACE = "org.freedesktop.DBus.Properties"
 GOOD_FIXTURE = "token-plan-plus-video-not-in-plan.json"  # text lane 63%
 LOW_FIXTURE = "e2e-low.json"                             # text lane 15%
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MANUAL_GAP_S = 6.0  # the applet's floor between requests the user asks for is 5 s
 
 TMP = os.environ["E2E_TMP"]
 OUT_DIR = os.environ["E2E_OUT_DIR"]
@@ -714,7 +715,16 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     refresh_id = refresh[0]["id"]
 
     # ---- Refresh now fetches again --------------------------------------------
+    # The applet sends at most one request per 5 s for "Refresh now" and
+    # second launches (issue 9.6): each click that must fetch waits for that.
+    last_manual = [0.0]
+
+    def manual_gap():
+        time.sleep(max(0.0, last_manual[0] + MANUAL_GAP_S - time.monotonic()))
+        last_manual[0] = time.monotonic()
+
     def click_refresh(description):
+        manual_gap()
         before = server.hits()
         current = item_props(item)
         click(item, current, refresh_id)
@@ -725,7 +735,17 @@ def checks(server, applet, monitor, empty_shot, fixtures):
                  f"hits: {server.hits()}")
     click_refresh("clicking \"Refresh now\" fetches again")
 
+    # ---- a refresh storm: clicks within 5 s keep the answer just received ----
+    before = server.hits()
+    current = item_props(item)
+    for _ in range(20):
+        click(item, current, refresh_id)
+    report.check(stays(lambda: server.hits() == before, 2),
+                 "20 more clicks within 5 s send no request",
+                 f"hits before {before}, now {server.hits()}")
+
     # ---- a second launch refreshes the running applet, opens nothing new -------
+    manual_gap()
     before = server.hits()
     items_before = len(registered_items())
     try:
