@@ -44,7 +44,6 @@ struct _MqPreferencesWindow
   GtkScrolledWindow *scrolled_window;
   GtkWidget         *content_box;
   GtkListBox        *key_list;
-  GtkListBox        *connection_list;
   GtkListBox        *alerts_list;
   GtkListBox        *general_list;
   GtkLabel          *key_status_label;
@@ -222,14 +221,15 @@ refresh_set_mapping (const GValue       *value,
   return g_variant_new_uint32 ((guint32) seconds);
 }
 
-/* "Speech (speech-hd)", or the name alone when it has no display name. */
+/* "Speech (speech-hd)"; "Video" alone for "video", the name alone when it
+ * has no display name. */
 static char *
 icon_model_label (const char *model_name)
 {
   const char *display = mq_format_model_display_name (model_name);
 
-  if (g_str_equal (display, model_name))
-    return g_strdup (model_name);
+  if (g_ascii_strcasecmp (display, model_name) == 0)
+    return g_strdup (display);
 
   /* Translators: a model in "Icon shows": its display name, then the
    * name the service uses, e.g. "Speech (speech-hd)". */
@@ -436,8 +436,10 @@ update_key_status (MqPreferencesWindow *self)
     text = g_strdup (_("Checking the keyring…"));
   else if (self->has_stored_key)
     text = g_strdup (_("A key is saved in your keyring."));
+  else if (self->session_key && self->no_keyring)
+    text = g_strdup (_("No keyring service is running, so the key in use is not saved: you will be asked for it again after a restart."));
   else if (self->session_key)
-    text = g_strdup (_("The key in use is not saved: you will be asked for it again after a restart."));
+    text = g_strdup (_("The keyring did not save the key in use: you will be asked for it again after a restart."));
   else if (variable != NULL)
     /* Translators: %s is the name of an environment variable, such as
      * MINIMAX_API_KEY. */
@@ -611,11 +613,11 @@ success_text (MqPreferencesWindow *self,
   return g_strdup (stored ? _("Key saved — it works") : _("Key in use — it works"));
 }
 
-/* The key passed the check: it is used from now on, stored or not. */
+/* The key passed the check: it is used from now on, stored or not (the
+ * status line then says that it is not kept). */
 static void
 key_accepted (MqPreferencesWindow *self,
-              gboolean             stored,
-              const char          *keyring_trouble)
+              gboolean             stored)
 {
   g_autofree char *success = success_text (self, stored);
 
@@ -627,7 +629,7 @@ key_accepted (MqPreferencesWindow *self,
   gtk_entry_set_text (self->key_entry, "");
   set_key_revealed (self, FALSE);
   set_key_busy (self, FALSE);
-  show_key_message (self, keyring_trouble, success);
+  show_key_message (self, NULL, success);
   update_key_status (self);
 
   g_signal_emit (self, signals[SIGNAL_KEY_CHANGED], 0, self->pending_key);
@@ -648,18 +650,13 @@ on_key_stored (GObject      *source,
         return;
 
       note_keyring_error (self, error);
-      if (self->no_keyring)
-        key_accepted (self, FALSE,
-                      _("No keyring service is running, so the key could not be saved: you will be asked for it again after a restart."));
-      else
-        key_accepted (self, FALSE,
-                      _("The keyring did not save the key: you will be asked for it again after a restart."));
+      key_accepted (self, FALSE);
       return;
     }
 
   self->no_keyring = FALSE;
   self->keyring_failed = FALSE;
-  key_accepted (self, TRUE, NULL);
+  key_accepted (self, TRUE);
 }
 
 static void
@@ -979,7 +976,7 @@ mq_preferences_window_constructed (GObject *object)
 {
   MqPreferencesWindow *self = MQ_PREFERENCES_WINDOW (object);
   GtkListBox *lists[] = {
-    self->key_list, self->connection_list, self->alerts_list, self->general_list,
+    self->key_list, self->general_list, self->alerts_list,
   };
 
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->constructed (object);
@@ -1145,7 +1142,6 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   BIND_CHILD (scrolled_window);
   BIND_CHILD (content_box);
   BIND_CHILD (key_list);
-  BIND_CHILD (connection_list);
   BIND_CHILD (alerts_list);
   BIND_CHILD (general_list);
   BIND_CHILD (key_status_label);
