@@ -15,9 +15,6 @@
 
 #include "config.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "mq-autostart.h"
@@ -25,6 +22,7 @@
 #include "mq-error.h"
 #include "mq-format.h"
 #include "mq-key-page.h"
+#include "mq-preferences-parts.h"
 #include "mq-preferences-window.h"
 #include "mq-region.h"
 #include "mq-resources.h"
@@ -37,7 +35,6 @@ struct _MqPreferencesWindow
   GSettings         *settings;
   char              *base_url_override;
   GCancellable      *cancellable;       /* every async operation; cancelled in dispose */
-  MqSnapshot        *snapshot;          /* the last one, for "Icon shows"; NULL unknown */
 
   /* Template children */
   GtkHeaderBar      *header_bar;
@@ -100,9 +97,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Choices of "Refresh every", in seconds; others are added when set. */
-static const guint refresh_presets[] = { 30, 60, 120, 180, 300, 600, 900, 1800, 3600 };
-
 static gboolean
 is_cancelled (const GError *error)
 {
@@ -121,217 +115,6 @@ keyring_missing (const GError *error)
          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED);
 }
 
-/* ------------------------------------------------------------------ */
-/* Combo boxes                                                          */
-/* ------------------------------------------------------------------ */
-
-static gboolean
-combo_has_id (GtkComboBoxText *combo,
-              const char      *id)
-{
-  GtkTreeModel *model = gtk_combo_box_get_model (GTK_COMBO_BOX (combo));
-  int column = gtk_combo_box_get_id_column (GTK_COMBO_BOX (combo));
-  GtkTreeIter iter;
-  gboolean valid;
-
-  for (valid = gtk_tree_model_get_iter_first (model, &iter);
-       valid;
-       valid = gtk_tree_model_iter_next (model, &iter))
-    {
-      g_autofree char *item_id = NULL;
-
-      gtk_tree_model_get (model, &iter, column, &item_id, -1);
-      if (g_strcmp0 (item_id, id) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static char *
-refresh_label (guint seconds)
-{
-  if (seconds % 3600 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour", "%u hours", seconds / 3600),
-                            seconds / 3600);
-  if (seconds % 60 == 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", seconds / 60),
-                            seconds / 60);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", seconds),
-                          seconds);
-}
-
-/* Adds a "Refresh every" choice for @seconds, in order, when missing. */
-static void
-ensure_refresh_item (GtkComboBoxText *combo,
-                     guint            seconds)
-{
-  g_autofree char *id = g_strdup_printf ("%u", seconds);
-  g_autofree char *text = NULL;
-  GtkTreeModel *model;
-  GtkTreeIter iter;
-  gboolean valid;
-  int position = 0;
-
-  if (combo_has_id (combo, id))
-    return;
-
-  model = gtk_combo_box_get_model (GTK_COMBO_BOX (combo));
-  for (valid = gtk_tree_model_get_iter_first (model, &iter);
-       valid;
-       valid = gtk_tree_model_iter_next (model, &iter))
-    {
-      g_autofree char *item_id = NULL;
-
-      gtk_tree_model_get (model, &iter, gtk_combo_box_get_id_column (GTK_COMBO_BOX (combo)),
-                          &item_id, -1);
-      if (item_id == NULL || strtoul (item_id, NULL, 10) > seconds)
-        break;
-      position++;
-    }
-
-  text = refresh_label (seconds);
-  gtk_combo_box_text_insert (combo, position, id, text);
-}
-
-static gboolean
-refresh_get_mapping (GValue   *value,
-                     GVariant *variant,
-                     gpointer  user_data)
-{
-  MqPreferencesWindow *self = user_data;
-  guint seconds = g_variant_get_uint32 (variant);
-
-  ensure_refresh_item (self->refresh_combo, seconds);
-  g_value_take_string (value, g_strdup_printf ("%u", seconds));
-  return TRUE;
-}
-
-static GVariant *
-refresh_set_mapping (const GValue       *value,
-                     const GVariantType *expected_type,
-                     gpointer            user_data)
-{
-  const char *id = g_value_get_string (value);
-  guint64 seconds;
-
-  if (id == NULL || !g_ascii_string_to_unsigned (id, 10, 30, 3600, &seconds, NULL))
-    return NULL;
-
-  return g_variant_new_uint32 ((guint32) seconds);
-}
-
-/* "Speech (speech-hd)"; "Video" alone for "video", the name alone when it
- * has no display name. */
-static char *
-icon_model_label (const char *model_name)
-{
-  const char *display = mq_format_model_display_name (model_name);
-
-  if (g_ascii_strcasecmp (display, model_name) == 0)
-    return g_strdup (display);
-
-  /* Translators: a model in "Icon shows": its display name, then the
-   * name the service uses, e.g. "Speech (speech-hd)". */
-  return g_strdup_printf (_("%s (%s)"), display, model_name);
-}
-
-/* The snapshot is known and @model_name has no quota in it to draw. */
-static gboolean
-icon_model_out_of_plan (MqPreferencesWindow *self,
-                        const char          *model_name)
-{
-  const MqModel *model;
-
-  if (self->snapshot == NULL || *model_name == '\0')
-    return FALSE;
-
-  model = mq_snapshot_find_model (self->snapshot, model_name);
-  return model == NULL || !model->in_plan || !model->usable;
-}
-
-/* Adds @model_name to "Icon shows" when missing; a choice the plan lacks
- * says that the icon falls back to the text models. */
-static void
-ensure_icon_model_item (MqPreferencesWindow *self,
-                        const char          *model_name)
-{
-  g_autofree char *label = NULL;
-
-  if (combo_has_id (self->icon_model_combo, model_name))
-    return;
-
-  label = icon_model_label (model_name);
-  if (icon_model_out_of_plan (self, model_name))
-    {
-      g_autofree char *text = NULL;
-
-      /* Translators: a stored choice of "Icon shows" that the plan does not
-       * include; %s is the model, e.g. "Video". */
-      text = g_strdup_printf (_("%s (not in plan — the icon shows text models)"), label);
-      gtk_combo_box_text_append (self->icon_model_combo, model_name, text);
-      return;
-    }
-
-  gtk_combo_box_text_append (self->icon_model_combo, model_name, label);
-}
-
-static gboolean
-icon_model_get_mapping (GValue   *value,
-                        GVariant *variant,
-                        gpointer  user_data)
-{
-  MqPreferencesWindow *self = user_data;
-  const char *model_name = g_variant_get_string (variant, NULL);
-
-  ensure_icon_model_item (self, model_name);
-  g_value_set_string (value, model_name);
-  return TRUE;
-}
-
-static GVariant *
-icon_model_set_mapping (const GValue       *value,
-                        const GVariantType *expected_type,
-                        gpointer            user_data)
-{
-  const char *id = g_value_get_string (value);
-
-  /* NULL: nothing chosen (the list is being changed); keep the setting. */
-  if (id == NULL)
-    return NULL;
-
-  return g_variant_new_string (id);
-}
-
-/* "Icon shows": the text models (the first item, from the template), the
- * other models of the plan, and the stored choice. */
-static void
-fill_icon_models (MqPreferencesWindow *self)
-{
-  GtkComboBoxText *combo = self->icon_model_combo;
-  g_autofree char *chosen = g_settings_get_string (self->settings, "icon-model");
-  int n = gtk_tree_model_iter_n_children (gtk_combo_box_get_model (GTK_COMBO_BOX (combo)), NULL);
-
-  for (int i = n - 1; i >= 1; i--)
-    gtk_combo_box_text_remove (combo, i);
-
-  for (guint i = 0; self->snapshot != NULL && i < mq_snapshot_get_n_models (self->snapshot); i++)
-    {
-      const MqModel *model = mq_snapshot_get_model (self->snapshot, i);
-
-      /* The text lane is the default entry; a model outside the plan has
-       * no quota to draw. */
-      if (model->name == NULL || model->lane == MQ_LANE_TEXT ||
-          !model->usable || !model->in_plan)
-        continue;
-
-      ensure_icon_model_item (self, model->name);
-    }
-
-  ensure_icon_model_item (self, chosen);
-  gtk_combo_box_set_active_id (GTK_COMBO_BOX (combo), chosen);
-}
-
 void
 mq_preferences_window_set_snapshot (MqPreferencesWindow *self,
                                     MqSnapshot          *snapshot)
@@ -341,9 +124,7 @@ mq_preferences_window_set_snapshot (MqPreferencesWindow *self,
   if (snapshot == NULL)
     return;
 
-  g_clear_pointer (&self->snapshot, mq_snapshot_unref);
-  self->snapshot = mq_snapshot_ref (snapshot);
-  fill_icon_models (self);
+  mq_preferences_set_icon_models (self->icon_model_combo, self->settings, snapshot);
 }
 
 /* ------------------------------------------------------------------ */
@@ -388,17 +169,6 @@ fit_window_height (MqPreferencesWindow *self)
   target = window_height - have + natural;
   if (target > window_height)
     gtk_window_resize (GTK_WINDOW (self), window_width, target);
-}
-
-static void
-separator_header (GtkListBoxRow *row,
-                  GtkListBoxRow *before,
-                  gpointer       user_data)
-{
-  if (before == NULL)
-    gtk_list_box_row_set_header (row, NULL);
-  else if (gtk_list_box_row_get_header (row) == NULL)
-    gtk_list_box_row_set_header (row, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 }
 
 /* ------------------------------------------------------------------ */
@@ -809,31 +579,16 @@ on_remove_dialog_response (MqPreferencesWindow *self,
 static void
 on_remove_key_clicked (MqPreferencesWindow *self)
 {
-  GtkWidget *remove;
-
   if (self->key_busy)
     return;
-  if (self->remove_dialog != NULL)
+  if (self->remove_dialog == NULL)
     {
-      gtk_window_present (GTK_WINDOW (self->remove_dialog));
-      return;
+      self->remove_dialog = mq_preferences_remove_key_dialog_new (GTK_WINDOW (self));
+      g_signal_connect_object (self->remove_dialog, "response",
+                               G_CALLBACK (on_remove_dialog_response), self,
+                               G_CONNECT_SWAPPED);
     }
 
-  self->remove_dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                                GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                                GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                                "%s", _("Remove the saved key?"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (self->remove_dialog), "%s",
-                                            _("The key is deleted from your keyring. The quota cannot be shown until a key is entered again."));
-  gtk_dialog_add_button (GTK_DIALOG (self->remove_dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  remove = gtk_dialog_add_button (GTK_DIALOG (self->remove_dialog), _("_Remove"),
-                                  GTK_RESPONSE_ACCEPT);
-  gtk_style_context_add_class (gtk_widget_get_style_context (remove), "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (self->remove_dialog), GTK_RESPONSE_CANCEL);
-
-  g_signal_connect_object (self->remove_dialog, "response",
-                           G_CALLBACK (on_remove_dialog_response), self,
-                           G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (self->remove_dialog));
 }
 
@@ -908,19 +663,6 @@ on_autostart_state_set (MqPreferencesWindow *self,
 /* The window                                                           */
 /* ------------------------------------------------------------------ */
 
-static gboolean
-on_key_press (GtkWidget   *widget,
-              GdkEventKey *event)
-{
-  if (event->keyval == GDK_KEY_Escape)
-    {
-      gtk_widget_hide (widget);
-      return GDK_EVENT_STOP;
-    }
-
-  return GDK_EVENT_PROPAGATE;
-}
-
 static void
 on_settings_changed (MqPreferencesWindow *self,
                      const char          *key)
@@ -984,21 +726,15 @@ mq_preferences_window_constructed (GObject *object)
   g_assert (G_IS_SETTINGS (self->settings));
 
   for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
-    gtk_list_box_set_header_func (lists[i], separator_header, NULL, NULL);
+    mq_preferences_separate_rows (lists[i]);
 
   /* The critical range follows the low threshold first, so that binding
    * the critical spin button never stores an inconsistent pair. */
-  for (gsize i = 0; i < G_N_ELEMENTS (refresh_presets); i++)
-    ensure_refresh_item (self->refresh_combo, refresh_presets[i]);
   update_critical_range (self);
 
   g_settings_bind (self->settings, "region", self->region_combo, "active-id",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (self->settings, "refresh-interval",
-                                self->refresh_combo, "active-id",
-                                G_SETTINGS_BIND_DEFAULT,
-                                refresh_get_mapping, refresh_set_mapping,
-                                self, NULL);
+  mq_preferences_bind_refresh (self->settings, self->refresh_combo);
   g_settings_bind (self->settings, "low-threshold", self->low_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "critical-threshold", self->critical_spin, "value",
@@ -1006,11 +742,7 @@ mq_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "notifications-enabled",
                    self->notifications_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (self->settings, "icon-model",
-                                self->icon_model_combo, "active-id",
-                                G_SETTINGS_BIND_DEFAULT,
-                                icon_model_get_mapping, icon_model_set_mapping,
-                                self, NULL);
+  mq_preferences_bind_icon_model (self->settings, self->icon_model_combo);
 
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
@@ -1020,27 +752,6 @@ mq_preferences_window_constructed (GObject *object)
   update_key_status (self);
   update_key_sensitivity (self);
   look_up_key (self);
-}
-
-static void
-mq_preferences_window_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  MqPreferencesWindow *self = MQ_PREFERENCES_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    case PROP_BASE_URL_OVERRIDE:
-      g_value_set_string (value, self->base_url_override);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1082,7 +793,6 @@ mq_preferences_window_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->snapshot, mq_snapshot_unref);
   clear_pending_key (self);
 
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->dispose (object);
@@ -1106,17 +816,16 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = mq_preferences_window_constructed;
-  object_class->get_property = mq_preferences_window_get_property;
   object_class->set_property = mq_preferences_window_set_property;
   object_class->dispose = mq_preferences_window_dispose;
   object_class->finalize = mq_preferences_window_finalize;
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BASE_URL_OVERRIDE] =
     g_param_spec_string ("base-url-override", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The key is passed without a copy (static scope), so that no copy
@@ -1166,7 +875,8 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
 
   gtk_widget_class_bind_template_callback_full (widget_class, "gtk_widget_hide_on_delete",
                                                 G_CALLBACK (gtk_widget_hide_on_delete));
-  gtk_widget_class_bind_template_callback (widget_class, on_key_press);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_key_press",
+                                                G_CALLBACK (mq_preferences_hide_on_escape));
   gtk_widget_class_bind_template_callback (widget_class, fit_window_height);
   gtk_widget_class_bind_template_callback (widget_class, save_key);
   gtk_widget_class_bind_template_callback (widget_class, on_key_entry_changed);
