@@ -17,7 +17,7 @@
 #include "mq-error.h"
 #include "mq-indicator.h"
 #include "mq-poller.h"
-#include "mq-preferences.h"
+#include "mq-preferences-window.h"
 #include "mq-region.h"
 #include "mq-secret.h"
 #include "mq-view.h"
@@ -36,7 +36,7 @@ struct _MqApplication {
   MqPoller       *poller;
   MqIndicator    *indicator;
   MqAlerts       *alerts;
-  MqPreferences  *preferences;
+  MqPreferencesWindow *preferences;
   MqDemo         *demo;
   GCancellable   *cancellable;
 
@@ -151,7 +151,7 @@ on_poller_updated (MqPoller      *poller,
 
   /* "Icon shows" offers the models this account really has. */
   if (self->preferences != NULL)
-    mq_preferences_set_snapshot (self->preferences, snapshot);
+    mq_preferences_window_set_snapshot (self->preferences, snapshot);
 }
 
 static void
@@ -233,9 +233,9 @@ on_key_looked_up (GObject      *source,
 }
 
 static void
-on_key_changed (MqPreferences *preferences,
-                const char    *key,
-                MqApplication *self)
+on_key_changed (MqPreferencesWindow *preferences,
+                const char          *key,
+                MqApplication       *self)
 {
   use_key (self, key);
   /* Drop a fetch still using the old key, and any backoff it earned. */
@@ -279,12 +279,12 @@ ensure_preferences (MqApplication *self)
   if (self->preferences != NULL)
     return;
 
-  self->preferences = mq_preferences_new (GTK_APPLICATION (self), self->settings,
-                                          self->base_url);
+  self->preferences = mq_preferences_window_new (GTK_APPLICATION (self), self->settings,
+                                                 self->base_url);
   g_signal_connect_object (self->preferences, "key-changed",
                            G_CALLBACK (on_key_changed), self, 0);
   if (mq_poller_get_snapshot (self->poller) != NULL)
-    mq_preferences_set_snapshot (self->preferences, mq_poller_get_snapshot (self->poller));
+    mq_preferences_window_set_snapshot (self->preferences, mq_poller_get_snapshot (self->poller));
 }
 
 static void
@@ -295,7 +295,7 @@ action_preferences (GSimpleAction *action,
   MqApplication *self = user_data;
 
   ensure_preferences (self);
-  mq_preferences_present (self->preferences, FALSE);
+  mq_preferences_window_present (self->preferences, FALSE);
 }
 
 static void
@@ -306,7 +306,7 @@ action_set_key (GSimpleAction *action,
   MqApplication *self = user_data;
 
   ensure_preferences (self);
-  mq_preferences_present (self->preferences, TRUE);
+  mq_preferences_window_present (self->preferences, TRUE);
 }
 
 static void
@@ -470,7 +470,7 @@ mq_application_shutdown (GApplication *application)
   MqApplication *self = MQ_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->preferences);
+  g_clear_pointer ((GtkWidget **) &self->preferences, gtk_widget_destroy);
   g_clear_object (&self->indicator);
   g_clear_object (&self->alerts);
   g_clear_object (&self->poller);

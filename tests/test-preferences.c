@@ -20,7 +20,8 @@
 #include <gtk/gtk.h>
 
 #include "mq-autostart.h"
-#include "mq-preferences.h"
+#include "mq-key-page.h"
+#include "mq-preferences-window.h"
 #include "mq-secret.h"
 #include "mq-snapshot.h"
 #include "mq-test-server.h"
@@ -38,16 +39,16 @@ typedef struct {
   GSettings     *settings;
   MqTestServer  *server;
   char          *base_url;
-  MqPreferences *prefs;
+  MqPreferencesWindow *prefs;
   guint          n_key_changed;
   gboolean       last_key_was_null;
   gboolean       last_key_matched;
 } Fixture;
 
 static void
-on_key_changed (MqPreferences *prefs,
-                const char    *key,
-                Fixture       *fixture)
+on_key_changed (MqPreferencesWindow *prefs,
+                const char          *key,
+                Fixture             *fixture)
 {
   fixture->n_key_changed++;
   fixture->last_key_was_null = key == NULL;
@@ -75,6 +76,18 @@ fixture_set_up (Fixture       *fixture,
   fixture->base_url = mq_test_server_get_base_url (fixture->server);
 }
 
+/* The window is a toplevel: destroying it disposes it (and cancels what
+ * it was doing). */
+static void
+destroy_prefs (Fixture *fixture)
+{
+  if (fixture->prefs == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (fixture->prefs, fixture);
+  gtk_widget_destroy (GTK_WIDGET (g_steal_pointer (&fixture->prefs)));
+}
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -82,9 +95,7 @@ fixture_tear_down (Fixture       *fixture,
   if (!have_display)
     return;
 
-  if (fixture->prefs != NULL)
-    g_signal_handlers_disconnect_by_data (fixture->prefs, fixture);
-  g_clear_object (&fixture->prefs);
+  destroy_prefs (fixture);
   g_clear_pointer (&fixture->server, mq_test_server_free);
   g_clear_pointer (&fixture->base_url, g_free);
   g_clear_object (&fixture->settings);
@@ -95,7 +106,7 @@ static void
 make_prefs (Fixture    *fixture,
             const char *base_url)
 {
-  fixture->prefs = mq_preferences_new (NULL, fixture->settings, base_url);
+  fixture->prefs = mq_preferences_window_new (NULL, fixture->settings, base_url);
   g_signal_connect (fixture->prefs, "key-changed",
                     G_CALLBACK (on_key_changed), fixture);
 }
@@ -104,7 +115,8 @@ static GObject *
 object (Fixture    *fixture,
         const char *name)
 {
-  GObject *result = mq_preferences_get_object (fixture->prefs, name);
+  GObject *result = gtk_widget_get_template_child (GTK_WIDGET (fixture->prefs),
+                                                   MQ_TYPE_PREFERENCES_WINDOW, name);
 
   g_assert_nonnull (result);
   return result;
@@ -226,6 +238,43 @@ assert_active_text (GtkComboBox *combo,
   g_assert_cmpstr (text, ==, expected);
 }
 
+static MqSnapshot *
+load_snapshot (const char *name,
+               MqRegion    region)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  MqSnapshot *snapshot;
+  gsize length;
+
+  g_file_get_contents (path, &body, &length, &error);
+  g_assert_no_error (error);
+  snapshot = mq_snapshot_parse (body, length, g_get_real_time () / 1000, region, &error);
+  g_assert_no_error (error);
+  return snapshot;
+}
+
+/* The "Remove the saved key?" dialog over the window, or NULL. */
+static GtkDialog *
+remove_dialog (Fixture *fixture)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (fixture->prefs))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+remove_dialog_shown (Fixture *fixture)
+{
+  return remove_dialog (fixture) != NULL;
+}
+
 static gboolean
 skip_without_display (void)
 {
@@ -240,7 +289,7 @@ test_widgets_bound (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   static const char * const ids[] = {
-    "window", "key_entry", "save_key_button", "remove_key_button", "key_spinner",
+    "key_entry", "save_key_button", "remove_key_button", "key_spinner",
     "key_error_label", "key_success_label", "key_status_label", "region_combo",
     "refresh_combo", "low_spin", "critical_spin", "notifications_switch",
     "icon_model_combo", "autostart_switch",
@@ -249,13 +298,15 @@ test_widgets_bound (Fixture       *fixture,
   GtkComboBox *region_combo, *refresh_combo, *icon_combo;
   GtkSwitch *notifications;
   GtkEntry *entry;
+  g_autoptr(MqSnapshot) snapshot = NULL;
 
   if (skip_without_display ())
     return;
 
   make_prefs (fixture, NULL);
+  g_assert_true (GTK_IS_WINDOW (fixture->prefs));
   for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
-    g_assert_nonnull (mq_preferences_get_object (fixture->prefs, ids[i]));
+    g_assert_nonnull (object (fixture, ids[i]));
 
   /* The key entry hides what is typed. */
   entry = GTK_ENTRY (object (fixture, "key_entry"));
@@ -309,9 +360,12 @@ test_widgets_bound (Fixture       *fixture,
   g_assert_cmpstr (gtk_combo_box_get_active_id (refresh_combo), ==, "240");
   assert_active_text (refresh_combo, "4 minutes");
 
-  /* The model in the icon: default, video, one from a snapshot. */
+  /* The model in the icon: default, video (of a plan that has it), one
+   * from a snapshot. */
   icon_combo = GTK_COMBO_BOX (object (fixture, "icon_model_combo"));
   g_assert_cmpstr (gtk_combo_box_get_active_id (icon_combo), ==, "");
+  snapshot = load_snapshot ("current-percent-plan.json", MQ_REGION_GLOBAL);
+  mq_preferences_window_set_snapshot (fixture->prefs, snapshot);
   gtk_combo_box_set_active_id (icon_combo, "video");
   assert_setting_string (fixture, "icon-model", "video");
   g_settings_set_string (fixture->settings, "icon-model", "music-cover");
@@ -324,48 +378,39 @@ static void
 test_snapshot_models (Fixture       *fixture,
                       gconstpointer  user_data)
 {
-  g_autofree char *path = NULL;
-  g_autofree char *body = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(MqSnapshot) snapshot = NULL;
   GtkComboBox *icon_combo;
-  gsize length;
 
   if (skip_without_display ())
     return;
 
   make_prefs (fixture, NULL);
   icon_combo = GTK_COMBO_BOX (object (fixture, "icon_model_combo"));
-
-  path = g_test_build_filename (G_TEST_DIST, "data", "legacy-counts-cn.json", NULL);
-  g_file_get_contents (path, &body, &length, &error);
-  g_assert_no_error (error);
-  snapshot = mq_snapshot_parse (body, length, g_get_real_time () / 1000, MQ_REGION_CN, &error);
-  g_assert_no_error (error);
+  snapshot = load_snapshot ("legacy-counts-cn.json", MQ_REGION_CN);
 
   g_assert_false (gtk_combo_box_set_active_id (icon_combo, "speech-hd"));
-  mq_preferences_set_snapshot (fixture->prefs, snapshot);
-  mq_preferences_set_snapshot (fixture->prefs, snapshot);
+  mq_preferences_window_set_snapshot (fixture->prefs, snapshot);
+  mq_preferences_window_set_snapshot (fixture->prefs, snapshot);
   g_assert_true (gtk_combo_box_set_active_id (icon_combo, "speech-hd"));
   assert_setting_string (fixture, "icon-model", "speech-hd");
   assert_active_text (icon_combo, "Speech (speech-hd)");
   /* The text lane is the default entry, not a second one. */
   g_assert_false (gtk_combo_box_set_active_id (icon_combo, "MiniMax-M*"));
-  /* Each model once. */
+  /* Each model once: the text models, then speech, video, music, image. */
   g_assert_cmpint (gtk_tree_model_iter_n_children (gtk_combo_box_get_model (icon_combo), NULL),
-                   ==, 2 + 4);
+                   ==, 1 + 4);
 }
 
 static gboolean
 window_visible (Fixture *fixture)
 {
-  return gtk_widget_get_mapped (GTK_WIDGET (mq_preferences_get_window (fixture->prefs)));
+  return gtk_widget_get_mapped (GTK_WIDGET (fixture->prefs));
 }
 
 static gboolean
 window_hidden (Fixture *fixture)
 {
-  return !gtk_widget_get_visible (GTK_WIDGET (mq_preferences_get_window (fixture->prefs)));
+  return !gtk_widget_get_visible (GTK_WIDGET (fixture->prefs));
 }
 
 static void
@@ -395,11 +440,11 @@ test_present_and_close (Fixture       *fixture,
     return;
 
   make_prefs (fixture, NULL);
-  window = mq_preferences_get_window (fixture->prefs);
+  window = GTK_WINDOW (fixture->prefs);
   entry = GTK_WIDGET (object (fixture, "key_entry"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  mq_preferences_present (fixture->prefs, TRUE);
+  mq_preferences_window_present (fixture->prefs, TRUE);
   wait_for (fixture, window_visible, "the window to show");
   g_assert_true (gtk_widget_is_focus (entry));
   g_assert_cmpstr (gtk_window_get_title (window), !=, NULL);
@@ -408,9 +453,10 @@ test_present_and_close (Fixture       *fixture,
    * keeps it. */
   gtk_window_close (window);
   wait_for (fixture, window_hidden, "the window to hide");
-  g_assert_true (mq_preferences_get_window (fixture->prefs) == window);
+  g_assert_true (GTK_WINDOW (fixture->prefs) == window);
+  g_assert_false (gtk_widget_in_destruction (GTK_WIDGET (window)));
 
-  mq_preferences_present (fixture->prefs, FALSE);
+  mq_preferences_window_present (fixture->prefs, FALSE);
   wait_for (fixture, window_visible, "the window to show again");
 
   /* Escape closes it too. */
@@ -450,7 +496,7 @@ test_save_key (Fixture       *fixture,
 
   mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "current-percent-plan.json");
   make_prefs (fixture, fixture->base_url);
-  mq_preferences_present (fixture->prefs, TRUE);
+  mq_preferences_window_present (fixture->prefs, TRUE);
   wait_for (fixture, lookup_done, "the keyring lookup");
   g_assert_cmpstr (label_text (fixture, "key_status_label"), ==,
                    "No key yet: paste your key below.");
@@ -489,15 +535,27 @@ test_save_key (Fixture       *fixture,
   maybe_hold ();
 
   /* A new window finds the stored key. */
-  g_signal_handlers_disconnect_by_data (fixture->prefs, fixture);
-  g_clear_object (&fixture->prefs);
+  destroy_prefs (fixture);
   make_prefs (fixture, fixture->base_url);
   wait_for (fixture, lookup_done, "the keyring lookup");
   g_assert_cmpstr (label_text (fixture, "key_status_label"), ==, "A key is saved in your keyring.");
 
-  /* Remove it. */
+  /* Remove it: the window asks first; Cancel keeps the key. */
   fixture->n_key_changed = 0;
   gtk_button_clicked (GTK_BUTTON (object (fixture, "remove_key_button")));
+  wait_for (fixture, remove_dialog_shown, "the remove dialog");
+  gtk_dialog_response (remove_dialog (fixture), GTK_RESPONSE_CANCEL);
+  run_for (200);
+  g_assert_null (remove_dialog (fixture));
+  g_assert_cmpuint (fixture->n_key_changed, ==, 0);
+  g_clear_pointer (&key, mq_secret_free_key);
+  key = stored_key ();
+  g_assert_cmpstr (key, ==, TEST_KEY);
+  g_assert_true (widget_sensitive (fixture, "remove_key_button"));
+
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "remove_key_button")));
+  wait_for (fixture, remove_dialog_shown, "the remove dialog");
+  gtk_dialog_response (remove_dialog (fixture), GTK_RESPONSE_ACCEPT);
   wait_for (fixture, key_changed, "key-changed (removed)");
   g_assert_cmpuint (fixture->n_key_changed, ==, 1);
   g_assert_true (fixture->last_key_was_null);
@@ -529,7 +587,7 @@ test_save_key_rejected (Fixture       *fixture,
 
   mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "error-2049-invalid-key.json");
   make_prefs (fixture, fixture->base_url);
-  mq_preferences_present (fixture->prefs, TRUE);
+  mq_preferences_window_present (fixture->prefs, TRUE);
   wait_for (fixture, lookup_done, "the keyring lookup");
 
   entry = GTK_ENTRY (object (fixture, "key_entry"));
@@ -625,8 +683,7 @@ test_dispose_while_checking (Fixture       *fixture,
   gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
 
   /* Gone while the check is in flight: it is cancelled, nothing stored. */
-  g_signal_handlers_disconnect_by_data (fixture->prefs, fixture);
-  g_clear_object (&fixture->prefs);
+  destroy_prefs (fixture);
   run_for (1000);
 
   key = stored_key ();
@@ -685,9 +742,286 @@ test_autostart_switch (Fixture       *fixture,
   gtk_switch_set_active (sw, TRUE);
   wait_for (fixture, autostart_on, "autostart to be on again");
   g_assert_cmpint (g_unlink (path), ==, 0);
-  mq_preferences_present (fixture->prefs, FALSE);
+  mq_preferences_window_present (fixture->prefs, FALSE);
   g_assert_false (gtk_switch_get_active (sw));
   g_assert_false (g_settings_get_boolean (fixture->settings, "start-on-login"));
+}
+
+/* The pure link: no display needed. */
+static void
+test_key_page_url (void)
+{
+  g_assert_cmpstr (mq_key_page_url (MQ_REGION_GLOBAL, MQ_REGION_AUTO), ==,
+                   "https://platform.minimax.io/user-center/payment/token-plan");
+  g_assert_cmpstr (mq_key_page_url (MQ_REGION_CN, MQ_REGION_AUTO), ==,
+                   "https://platform.minimax.cn/user-center/payment/token-plan");
+  g_assert_cmpstr (mq_key_page_url (MQ_REGION_GLOBAL, MQ_REGION_CN), ==,
+                   "https://platform.minimax.io/user-center/payment/token-plan");
+  /* Automatic: the region that answered last, else global. */
+  g_assert_cmpstr (mq_key_page_url (MQ_REGION_AUTO, MQ_REGION_AUTO), ==,
+                   "https://platform.minimax.io/user-center/payment/token-plan");
+  g_assert_cmpstr (mq_key_page_url (MQ_REGION_AUTO, MQ_REGION_CN), ==,
+                   "https://platform.minimax.cn/user-center/payment/token-plan");
+  g_assert_cmpstr (mq_key_page_url (MQ_REGION_AUTO, MQ_REGION_GLOBAL), ==,
+                   "https://platform.minimax.io/user-center/payment/token-plan");
+}
+
+static const char *
+link_uri (Fixture *fixture)
+{
+  return gtk_link_button_get_uri (GTK_LINK_BUTTON (object (fixture, "get_key_button")));
+}
+
+/* "Get a key" beside the key field follows the region. */
+static void
+test_get_key_link (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  g_assert_cmpstr (link_uri (fixture), ==, mq_key_page_url (MQ_REGION_AUTO, MQ_REGION_AUTO));
+  g_settings_set_string (fixture->settings, "last-region", "cn");
+  g_assert_cmpstr (link_uri (fixture), ==, mq_key_page_url (MQ_REGION_AUTO, MQ_REGION_CN));
+  g_settings_set_enum (fixture->settings, "region", MQ_REGION_GLOBAL);
+  g_assert_cmpstr (link_uri (fixture), ==, mq_key_page_url (MQ_REGION_GLOBAL, MQ_REGION_CN));
+  g_settings_set_enum (fixture->settings, "region", MQ_REGION_CN);
+  g_assert_cmpstr (link_uri (fixture), ==, mq_key_page_url (MQ_REGION_CN, MQ_REGION_CN));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (object (fixture, "get_key_button"))));
+}
+
+/* The title, and the header bar that shows it, name the application. */
+static void
+test_title (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->prefs)), ==,
+                   "MiniMax Quota Preferences");
+  g_assert_cmpstr (gtk_header_bar_get_title (GTK_HEADER_BAR (object (fixture, "header_bar"))), ==,
+                   "MiniMax Quota Preferences");
+}
+
+/* The height on screen, title bar included, fits a 768 px screen with a
+ * 48 px panel. */
+static void
+assert_fits_768 (Fixture *fixture)
+{
+  GdkRectangle frame;
+  int natural = 0;
+
+  gtk_widget_get_preferred_height (GTK_WIDGET (fixture->prefs), NULL, &natural);
+  gdk_window_get_frame_extents (gtk_widget_get_window (GTK_WIDGET (fixture->prefs)), &frame);
+  g_test_message ("natural height %d, on screen %d", natural, frame.height);
+  g_assert_cmpint (natural, <=, 768 - 48);
+  g_assert_cmpint (frame.height, <=, 768 - 48);
+}
+
+static void
+test_fits_768 (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  mq_preferences_window_present (fixture->prefs, FALSE);
+  wait_for (fixture, window_visible, "the window to show");
+  wait_for (fixture, lookup_done, "the keyring lookup");
+  run_for (200);
+  assert_fits_768 (fixture);
+}
+
+/* The peek icon shows the key, and hides it again. */
+static void
+test_reveal_key (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  GtkEntry *entry;
+
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  entry = GTK_ENTRY (object (fixture, "key_entry"));
+  g_assert_false (gtk_entry_get_visibility (entry));
+  g_assert_cmpstr (gtk_entry_get_icon_name (entry, GTK_ENTRY_ICON_SECONDARY), ==,
+                   "view-reveal-symbolic");
+  g_assert_true (gtk_entry_get_icon_activatable (entry, GTK_ENTRY_ICON_SECONDARY));
+
+  g_signal_emit_by_name (entry, "icon-press", GTK_ENTRY_ICON_SECONDARY, NULL);
+  g_assert_true (gtk_entry_get_visibility (entry));
+  g_assert_cmpstr (gtk_entry_get_icon_name (entry, GTK_ENTRY_ICON_SECONDARY), ==,
+                   "view-conceal-symbolic");
+
+  g_signal_emit_by_name (entry, "icon-press", GTK_ENTRY_ICON_SECONDARY, NULL);
+  g_assert_false (gtk_entry_get_visibility (entry));
+  g_assert_cmpstr (gtk_entry_get_icon_name (entry, GTK_ENTRY_ICON_SECONDARY), ==,
+                   "view-reveal-symbolic");
+}
+
+static char *
+active_text (GtkComboBox *combo)
+{
+  return gtk_combo_box_text_get_active_text (GTK_COMBO_BOX_TEXT (combo));
+}
+
+/* "Icon shows" lists the models of the plan only; a stored choice the plan
+ * lacks stays, and says that the icon shows the text models. */
+static void
+test_icon_models_in_plan (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(MqSnapshot) without_video = NULL;
+  g_autoptr(MqSnapshot) with_video = NULL;
+  g_autofree char *text = NULL;
+  GtkComboBox *icon_combo;
+  GtkTreeModel *model;
+
+  if (skip_without_display ())
+    return;
+
+  make_prefs (fixture, NULL);
+  icon_combo = GTK_COMBO_BOX (object (fixture, "icon_model_combo"));
+  model = gtk_combo_box_get_model (icon_combo);
+  without_video = load_snapshot ("token-plan-plus-video-not-in-plan.json", MQ_REGION_GLOBAL);
+  with_video = load_snapshot ("current-percent-plan.json", MQ_REGION_GLOBAL);
+
+  /* Nothing known yet, and a plan without video: the text models only. */
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 1);
+  mq_preferences_window_set_snapshot (fixture->prefs, without_video);
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 1);
+  g_assert_false (gtk_combo_box_set_active_id (icon_combo, "video"));
+  assert_setting_string (fixture, "icon-model", "");
+
+  /* A plan with video offers it. */
+  mq_preferences_window_set_snapshot (fixture->prefs, with_video);
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 2);
+  g_assert_true (gtk_combo_box_set_active_id (icon_combo, "video"));
+  assert_setting_string (fixture, "icon-model", "video");
+  text = active_text (icon_combo);
+  g_assert_cmpstr (text, ==, "Video");
+  g_clear_pointer (&text, g_free);
+
+  /* The plan loses video: the choice stays, chosen and stored, and says so. */
+  mq_preferences_window_set_snapshot (fixture->prefs, without_video);
+  assert_setting_string (fixture, "icon-model", "video");
+  g_assert_cmpstr (gtk_combo_box_get_active_id (icon_combo), ==, "video");
+  text = active_text (icon_combo);
+  g_assert_nonnull (strstr (text, "Video"));
+  g_assert_nonnull (strstr (text, "not in plan"));
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 2);
+
+  /* Back to the text models: the stale entry goes with the next plan. */
+  gtk_combo_box_set_active_id (icon_combo, "");
+  assert_setting_string (fixture, "icon-model", "");
+  mq_preferences_window_set_snapshot (fixture->prefs, without_video);
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 1);
+}
+
+static gboolean
+label_mentions (Fixture    *fixture,
+                const char *name,
+                const char *text)
+{
+  return strstr (label_text (fixture, name), text) != NULL;
+}
+
+static void
+assert_no_dbus_words (Fixture *fixture)
+{
+  static const char * const labels[] = {
+    "key_status_label", "key_error_label", "key_success_label", "key_help_label",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      g_assert_false (label_mentions (fixture, labels[i], "org.freedesktop"));
+      g_assert_false (label_mentions (fixture, labels[i], ".service"));
+      g_assert_false (label_mentions (fixture, labels[i], "D-Bus"));
+    }
+}
+
+/* Run in a subprocess whose libsecret uses the real D-Bus backend on the
+ * private session bus of dbus-run-session, where nothing provides
+ * org.freedesktop.secrets. */
+static void
+test_no_keyring_subprocess (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  GtkEntry *entry;
+
+  if (skip_without_display ())
+    return;
+  if (!g_test_subprocess () || g_getenv ("MQ_TEST_NO_KEYRING") == NULL)
+    {
+      g_test_skip ("run by /preferences/no-keyring");
+      return;
+    }
+
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "current-percent-plan.json");
+  make_prefs (fixture, fixture->base_url);
+  mq_preferences_window_present (fixture->prefs, TRUE);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+
+  /* Plain words, and the ways out. */
+  g_assert_true (label_mentions (fixture, "key_status_label", "No keyring service is running"));
+  g_assert_true (label_mentions (fixture, "key_help_label", "gnome-keyring"));
+  g_assert_true (label_mentions (fixture, "key_help_label", "KeePassXC"));
+  g_assert_true (label_mentions (fixture, "key_help_label", "MINIMAX_API_KEY"));
+  assert_no_dbus_words (fixture);
+  run_for (200);
+  assert_fits_768 (fixture);
+
+  /* A key that passes the check is used at once. */
+  entry = GTK_ENTRY (object (fixture, "key_entry"));
+  gtk_entry_set_text (entry, TEST_KEY);
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
+  wait_for (fixture, key_changed, "key-changed");
+  g_assert_cmpuint (fixture->n_key_changed, ==, 1);
+  g_assert_true (fixture->last_key_matched);
+  g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 1);
+
+  g_assert_cmpstr (gtk_entry_get_text (entry), ==, "");
+  g_assert_false (widget_visible (fixture, "key_spinner"));
+  g_assert_true (widget_visible (fixture, "key_success_label"));
+  g_assert_cmpstr (label_text (fixture, "key_success_label"), ==, "Key in use — 99% left");
+  g_assert_false (widget_visible (fixture, "key_error_label"));
+  g_assert_true (label_mentions (fixture, "key_status_label", "No keyring service is running"));
+  g_assert_true (label_mentions (fixture, "key_status_label", "asked for it again after a restart"));
+  g_assert_true (label_mentions (fixture, "key_help_label", "gnome-keyring"));
+  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+  assert_label_lacks_key (fixture, "key_error_label", TEST_KEY);
+  assert_label_lacks_key (fixture, "key_status_label", TEST_KEY);
+  assert_no_dbus_words (fixture);
+  run_for (200);
+  assert_fits_768 (fixture);
+  maybe_hold ();
+}
+
+static void
+test_no_keyring (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return;
+    }
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_test_skip ("no private session bus (run under dbus-run-session)");
+      return;
+    }
+
+  g_setenv ("MQ_TEST_NO_KEYRING", "1", TRUE);
+  g_test_trap_subprocess ("/preferences/no-keyring/subprocess", 60 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("MQ_TEST_NO_KEYRING");
+  g_test_trap_assert_passed ();
 }
 
 static void
@@ -704,6 +1038,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *config_home = NULL;
   g_autofree char *config_dirs = NULL;
+  gboolean no_keyring;
   int status;
 
   /* Before GLib or libsecret first look at them. */
@@ -714,9 +1049,19 @@ main (int    argc,
   config_dirs = g_build_filename (tmp_dir, "xdg", NULL);
   g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   g_setenv ("XDG_CONFIG_DIRS", config_dirs, TRUE);
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", keyring_path, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  /* The no-keyring case runs in a subprocess with libsecret's real D-Bus
+   * backend; everything else uses a keyring file. */
+  no_keyring = g_getenv ("MQ_TEST_NO_KEYRING") != NULL;
+  if (no_keyring)
+    {
+      g_unsetenv ("SECRET_BACKEND");
+    }
+  else
+    {
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      g_setenv ("SECRET_FILE_TEST_PATH", keyring_path, TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+    }
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_unsetenv ("MINIMAX_API_KEY");
   g_unsetenv ("MINIMAX_CN_API_KEY");
@@ -736,6 +1081,14 @@ main (int    argc,
   add_test ("/preferences/environment-key", test_environment_key);
   add_test ("/preferences/dispose-while-checking", test_dispose_while_checking);
   add_test ("/preferences/autostart-switch", test_autostart_switch);
+  g_test_add_func ("/preferences/key-page-url", test_key_page_url);
+  add_test ("/preferences/get-key-link", test_get_key_link);
+  add_test ("/preferences/title", test_title);
+  add_test ("/preferences/fits-768", test_fits_768);
+  add_test ("/preferences/reveal-key", test_reveal_key);
+  add_test ("/preferences/icon-models-in-plan", test_icon_models_in_plan);
+  g_test_add_func ("/preferences/no-keyring", test_no_keyring);
+  add_test ("/preferences/no-keyring/subprocess", test_no_keyring_subprocess);
 
   status = g_test_run ();
 

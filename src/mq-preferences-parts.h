@@ -1,0 +1,37 @@
+/* mq-preferences-parts.h: the parts of the preferences window that need
+ * none of its state */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "mq-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* "Refresh every": the presets, and any other interval once it is set. */
+void       mq_preferences_bind_refresh          (GSettings       *settings,
+                                                 GtkComboBoxText *combo);
+
+/* "Icon shows" (its first item, the text models, comes from the .ui): the
+ * stored choice is always listed. */
+void       mq_preferences_bind_icon_model       (GSettings       *settings,
+                                                 GtkComboBoxText *combo);
+
+/* Lists the models of @snapshot's plan, and the stored choice; a choice the
+ * plan lacks says that the icon shows the text models. */
+void       mq_preferences_set_icon_models       (GtkComboBoxText *combo,
+                                                 GSettings       *settings,
+                                                 MqSnapshot      *snapshot);
+
+/* A separator between the rows of @list. */
+void       mq_preferences_separate_rows         (GtkListBox      *list);
+
+/* A "key-press-event" handler: Escape hides @widget. */
+gboolean   mq_preferences_hide_on_escape        (GtkWidget       *widget,
+                                                 GdkEventKey     *event);
+
+/* "Remove the saved key?" with Cancel (the default) and a destructive
+ * Remove (GTK_RESPONSE_ACCEPT); not yet shown. */
+GtkWidget *mq_preferences_remove_key_dialog_new (GtkWindow       *parent);
+
+G_END_DECLS
