@@ -6,7 +6,7 @@
  *
  * Version 1: one row per poll, names in every row.
  * Version 2: names in a small series table; runs of identical samples
- *            collapsed into one row (time_ms .. last_seen_ms).
+ *            collapsed into one row (time_ms .. last_seen_ms, polls).
  */
 #include "config.h"
 
@@ -42,6 +42,7 @@ static const char migrate_v2[] =
   "  series INTEGER NOT NULL REFERENCES series (id),"
   "  time_ms INTEGER NOT NULL,"
   "  last_seen_ms INTEGER NOT NULL,"
+  "  polls INTEGER NOT NULL DEFAULT 1,"
   "  remaining_percent REAL NOT NULL,"
   "  remaining_count INTEGER,"
   "  total_count INTEGER,"

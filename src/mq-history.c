@@ -486,8 +486,8 @@ record_window (MqHistory      *self,
       if (same)
         {
           rc = sqlite3_prepare_v2 (self->db,
-                                   "UPDATE samples SET last_seen_ms = MAX (last_seen_ms, ?2)"
-                                   " WHERE id = ?1", -1, &stmt, NULL);
+                                   "UPDATE samples SET last_seen_ms = MAX (last_seen_ms, ?2),"
+                                   " polls = polls + 1 WHERE id = ?1", -1, &stmt, NULL);
           if (rc == SQLITE_OK)
             {
               sqlite3_bind_int64 (stmt, 1, row);
@@ -674,7 +674,7 @@ new_sample_array (void)
 #define SELECT_SAMPLES \
   "SELECT samples.time_ms, samples.last_seen_ms, series.account, series.model," \
   " series.window_kind, samples.remaining_percent, samples.remaining_count," \
-  " samples.total_count, samples.window_start_ms, samples.window_end_ms" \
+  " samples.total_count, samples.window_start_ms, samples.window_end_ms, samples.polls" \
   " FROM series JOIN samples ON samples.series = series.id"
 
 static GArray *
@@ -700,6 +700,7 @@ run_select (MqHistory     *self,
       sample.total_count = column_count (stmt, 7);
       sample.window_start_ms = column_time (stmt, 8);
       sample.window_end_ms = column_time (stmt, 9);
+      sample.polls = (guint) MAX (sqlite3_column_int (stmt, 10), 1);
       g_array_append_val (array, sample);
     }
   sqlite3_finalize (stmt);
@@ -791,11 +792,14 @@ mq_history_samples_to_forecast (const GArray *samples)
     {
       const MqHistorySample *h = &g_array_index (samples, MqHistorySample, i);
       MqForecastSample s = { h->time_ms, h->remaining_percent, h->window_start_ms, h->window_end_ms };
+      guint n = h->last_seen_ms > h->time_ms ? CLAMP (h->polls, 2, MQ_HISTORY_MAX_RUN_SAMPLES) : 1;
+      guint k;
 
-      g_array_append_val (out, s);
-      if (h->last_seen_ms > h->time_ms)
+      /* The polls of a run were (about) evenly spaced: put them back. */
+      for (k = 0; k < n; k++)
         {
-          s.time_ms = h->last_seen_ms;
+          s.time_ms = n == 1 ? h->time_ms
+            : h->time_ms + (h->last_seen_ms - h->time_ms) * (gint64) k / (gint64) (n - 1);
           g_array_append_val (out, s);
         }
     }

@@ -39,12 +39,15 @@ GQuark mq_history_error_quark (void);
 #define MQ_HISTORY_BUSY_TIMEOUT_MS  200
 /* Rows a prune looks at, oldest first: keeps every prune cheap. */
 #define MQ_HISTORY_PRUNE_BATCH      256
+/* A collapsed run gives the forecast at most this many samples. */
+#define MQ_HISTORY_MAX_RUN_SAMPLES  64
 
 /* One row: a sample, or a run of identical samples from time_ms to
  * last_seen_ms. */
 typedef struct {
   gint64  time_ms;           /* first time of the run, epoch ms */
   gint64  last_seen_ms;      /* last time of the run (== time_ms: one poll) */
+  guint   polls;             /* how many polls the run collapses (>= 1) */
   char   *account;           /* a label, never a key */
   char   *model;
   MqSlot  slot;              /* stored as mq_slot_to_string(): interval|weekly */
@@ -141,8 +144,9 @@ GArray     *mq_history_forecast     (MqHistory   *self,
                                      gint64       now_ms,
                                      GError     **error);
 
-/* Turns history rows into forecast samples: a run is its first and its
- * last time. Returns an array of MqForecastSample. */
+/* Turns history rows into forecast samples: a run of n polls is n samples
+ * evenly spread from its first to its last time (at most
+ * MQ_HISTORY_MAX_RUN_SAMPLES). Returns an array of MqForecastSample. */
 GArray     *mq_history_samples_to_forecast (const GArray *samples);
 
 /* The rows mq_history_record() would write for a window: FALSE for an
