@@ -95,7 +95,7 @@ mq_forecast_compute (const MqForecastSample *samples,
                      MqForecast             *out)
 {
   g_autofree MqForecastSample *kept = NULL;
-  gsize n_kept = 0, first, fit, i;
+  gsize n_kept = 0, n_recent = 0, n_fit, fit, i;
   double rate;
 
   memset (out, 0, sizeof *out);
@@ -105,6 +105,8 @@ mq_forecast_compute (const MqForecastSample *samples,
   if (remaining_percent < 0 || n_samples == 0)
     return;
 
+  /* One pass: the samples of this window up to now, those of the last
+   * hour moved to the front. */
   kept = g_new (MqForecastSample, n_samples);
   for (i = 0; i < n_samples; i++)
     {
@@ -115,39 +117,60 @@ mq_forecast_compute (const MqForecastSample *samples,
           !mq_forecast_same_window (s->window_start_ms, s->window_end_ms,
                                     window_start_ms, window_end_ms))
         continue;
-      kept[n_kept++] = *s;
+      kept[n_kept] = *s;
+      if (s->time_ms >= now_ms - MQ_FORECAST_FIT_SPAN_MS)
+        {
+          MqForecastSample tmp = kept[n_recent];
+
+          kept[n_recent++] = kept[n_kept];
+          kept[n_kept] = tmp;
+        }
+      n_kept++;
     }
 
-  /* Stable enough for our purpose: equal times keep no meaningful order. */
-  qsort (kept, n_kept, sizeof *kept, compare_time);
+  /* Sparse polling: the most recent few of the window instead. */
+  n_fit = n_recent;
+  if (n_recent < MQ_FORECAST_MIN_SAMPLES && n_kept >= MQ_FORECAST_MIN_SAMPLES)
+    {
+      for (n_fit = 0; n_fit < MQ_FORECAST_MIN_SAMPLES; n_fit++)
+        {
+          gsize latest = n_fit;
+          MqForecastSample tmp;
 
-  /* Only what follows the last refill. */
-  first = 0;
-  for (i = 1; i < n_kept; i++)
-    if (kept[i].remaining_percent > kept[i - 1].remaining_percent + MQ_FORECAST_REFILL_POINTS)
-      first = i;
+          for (i = n_fit + 1; i < n_kept; i++)
+            if (kept[i].time_ms > kept[latest].time_ms)
+              latest = i;
+          tmp = kept[n_fit];
+          kept[n_fit] = kept[latest];
+          kept[latest] = tmp;
+        }
+    }
 
-  /* The last hour, or the last few samples when polling was sparse. */
-  fit = first;
-  for (i = n_kept; i > first; i--)
-    if (kept[i - 1].time_ms < now_ms - MQ_FORECAST_FIT_SPAN_MS)
+  /* Sort what is fitted (history samples come sorted already). */
+  for (i = 1; i < n_fit; i++)
+    if (kept[i].time_ms < kept[i - 1].time_ms)
       {
-        fit = i;
+        qsort (kept, n_fit, sizeof *kept, compare_time);
         break;
       }
-  if (n_kept - fit < MQ_FORECAST_MIN_SAMPLES && n_kept - first >= MQ_FORECAST_MIN_SAMPLES)
-    fit = n_kept - MQ_FORECAST_MIN_SAMPLES;
 
-  if (n_kept - fit < MQ_FORECAST_MIN_SAMPLES ||
-      kept[n_kept - 1].time_ms - kept[fit].time_ms < MQ_FORECAST_MIN_SPAN_MS)
+  /* Only what follows the last refill. Looking within the fitted samples
+   * is enough: an earlier refill is outside the fit anyway. */
+  fit = 0;
+  for (i = 1; i < n_fit; i++)
+    if (kept[i].remaining_percent > kept[i - 1].remaining_percent + MQ_FORECAST_REFILL_POINTS)
+      fit = i;
+
+  if (n_fit - fit < MQ_FORECAST_MIN_SAMPLES ||
+      kept[n_fit - 1].time_ms - kept[fit].time_ms < MQ_FORECAST_MIN_SPAN_MS)
     return;
 
-  rate = -fit_slope (&kept[fit], n_kept - fit);
+  rate = -fit_slope (&kept[fit], n_fit - fit);
   if (!(rate > FLAT_RATE))
     rate = 0.0;
 
   out->has_forecast = TRUE;
-  out->samples_used = (guint) (n_kept - fit);
+  out->samples_used = (guint) (n_fit - fit);
   out->rate_percent_per_hour = rate;
 
   if (remaining_percent <= 0)
