@@ -281,6 +281,11 @@ test_sparse_and_single (void)
   g_assert_cmpfloat_with_epsilon (f.rate_percent_per_hour, 10.0, 1e-6);
   /* 80 % at 10 %/h is 8 h: after the reset 2 h away. */
   g_assert_true (f.lasts_until_reset);
+
+  /* Sparse with a refill among the last three: not enough since it. */
+  g_array_index (a, MqForecastSample, 1).remaining_percent = 70.0;
+  compute (a, 80.0, now, &f);
+  g_assert_false (f.has_forecast);
 }
 
 static void
