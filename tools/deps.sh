@@ -8,7 +8,7 @@ set -euo pipefail
 build_packages=(
   meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libglib2.0-bin libgtk-3-dev libayatana-appindicator3-dev
-  libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libportal-gtk3-dev
+  libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libportal-gtk3-dev libsqlite3-dev
   gettext desktop-file-utils appstream
 )
 
