@@ -269,6 +269,98 @@ mq_alerts_build_notification (const MqAlert *alert,
   return g_steal_pointer (&notification);
 }
 
+/* How urgent an alert is: a used-up window before a critical one before a
+ * low one; "available again" last. */
+static int
+alert_rank (const MqAlert *alert)
+{
+  switch (alert->kind)
+    {
+    case MQ_ALERT_EXHAUSTED: return 0;
+    case MQ_ALERT_CRITICAL: return 1;
+    case MQ_ALERT_LOW: return 2;
+    case MQ_ALERT_REFILLED:
+    default: return 3;
+    }
+}
+
+/* Puts the alerts of the headline model first (the window that binds
+ * first of all), then the others by urgency; stable otherwise. */
+static void
+order_alerts (GPtrArray          *alerts,
+              MqSnapshot         *snapshot,
+              const MqThresholds *thresholds,
+              const char         *icon_model)
+{
+  g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+  MqHeadline headline = { 0 };
+  const char *headline_name = NULL;
+
+  if (mq_snapshot_get_headline (snapshot, icon_model, thresholds, &headline) &&
+      headline.model != NULL)
+    headline_name = headline.model->name;
+
+  for (int pass = 0; pass < 6; pass++)
+    for (guint i = 0; i < alerts->len; i++)
+      {
+        const MqAlert *alert = g_ptr_array_index (alerts, i);
+        gboolean of_headline = g_strcmp0 (alert->model_name, headline_name) == 0;
+        int wanted;
+
+        if (of_headline)
+          wanted = alert->slot == headline.slot ? 0 : 1;
+        else
+          wanted = 2 + alert_rank (alert);
+        if (wanted == pass)
+          g_ptr_array_add (ordered, g_ptr_array_index (alerts, i));
+      }
+
+  g_assert (ordered->len == alerts->len);
+  for (guint i = 0; i < ordered->len; i++)
+    alerts->pdata[i] = ordered->pdata[i];
+}
+
+/* How many models the alerts from @first on are low or worse for. */
+static guint
+count_low_models (GPtrArray *alerts,
+                  guint      first)
+{
+  g_autoptr(GHashTable) models = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = first; i < alerts->len; i++)
+    {
+      const MqAlert *alert = g_ptr_array_index (alerts, i);
+
+      if (alert->kind != MQ_ALERT_REFILLED)
+        g_hash_table_add (models, alert->model_name);
+    }
+  return g_hash_table_size (models);
+}
+
+GNotification *
+mq_alerts_build_summary_notification (guint       n_more_models,
+                                      const char *app_id)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GIcon) icon = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (app_id != NULL, NULL);
+
+  /* Translators: after the first few quota alerts of one refresh, one
+   * notification for the rest, e.g. "And 37 more models are low" */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %u more model is low",
+                                        "And %u more models are low", n_more_models),
+                           n_more_models);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, _("The quota menu lists every model."));
+  icon = g_themed_icon_new (app_id);
+  g_notification_set_icon (notification, icon);
+  g_notification_add_button (notification, _("Open dashboard"), "app.open-dashboard");
+
+  return g_steal_pointer (&notification);
+}
+
 void
 mq_alerts_process (MqAlerts   *self,
                    MqSnapshot *fresh_snapshot,
@@ -276,8 +368,10 @@ mq_alerts_process (MqAlerts   *self,
 {
   g_autoptr(GApplication) app = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
+  g_autofree char *icon_model = NULL;
   MqThresholds thresholds;
   const char *app_id;
+  guint n_shown, n_more;
 
   g_return_if_fail (MQ_IS_ALERTS (self));
   g_return_if_fail (fresh_snapshot != NULL);
@@ -288,6 +382,8 @@ mq_alerts_process (MqAlerts   *self,
   thresholds.low = g_settings_get_uint (self->settings, "low-threshold");
   thresholds.critical = g_settings_get_uint (self->settings, "critical-threshold");
 
+  /* Every crossing is recorded as announced, also those the cap below
+   * leaves out: they are not announced again on the next refresh. */
   alerts = mq_alert_tracker_evaluate (self->tracker, fresh_snapshot, &thresholds, now_ms);
   save_state (self, now_ms);
 
@@ -305,7 +401,12 @@ mq_alerts_process (MqAlerts   *self,
   if (app_id == NULL)
     app_id = APP_ID;
 
-  for (guint i = 0; i < alerts->len; i++)
+  icon_model = g_settings_get_string (self->settings, "icon-model");
+  order_alerts (alerts, fresh_snapshot, &thresholds,
+                icon_model[0] != '\0' ? icon_model : NULL);
+
+  n_shown = MIN (alerts->len, MQ_ALERTS_MAX_PER_REFRESH);
+  for (guint i = 0; i < n_shown; i++)
     {
       const MqAlert *alert = g_ptr_array_index (alerts, i);
       g_autoptr(GNotification) notification = mq_alerts_build_notification (alert, app_id, now_ms);
@@ -313,6 +414,15 @@ mq_alerts_process (MqAlerts   *self,
 
       g_debug ("Alerts: %s for %s", mq_alert_kind_to_string (alert->kind), alert->window_key);
       g_application_send_notification (app, id, notification);
+    }
+
+  n_more = count_low_models (alerts, n_shown);
+  if (n_more > 0)
+    {
+      g_autoptr(GNotification) summary = mq_alerts_build_summary_notification (n_more, app_id);
+
+      g_debug ("Alerts: %u more windows, %u models, in one summary", alerts->len - n_shown, n_more);
+      g_application_send_notification (app, MQ_ALERTS_SUMMARY_ID, summary);
     }
 }
 
