@@ -5,6 +5,7 @@
 
 #include "mq-alerts.h"
 #include "mq-format.h"
+#include "mq-wording.h"
 
 struct _MqAlerts {
   GObject         parent_instance;
@@ -100,88 +101,6 @@ mq_alerts_notification_id (const char *window_key)
   return g_strconcat ("quota-", window_key, NULL);
 }
 
-/* "of the 5-hour window", completing "18% left". */
-static const char *
-window_phrase (const MqAlert *alert)
-{
-  MqPeriod period = alert->period;
-
-  if (alert->slot == MQ_SLOT_WEEKLY)
-    period = MQ_PERIOD_WEEKLY;
-
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: completes "Text models: 18% left" */
-      return _("of the 5-hour window");
-    case MQ_PERIOD_DAILY:
-      /* Translators: completes "Video: 18% left" */
-      return _("of the daily quota");
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: completes "Text models: 18% left" */
-      return _("of the weekly quota");
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: completes "Text models: 18% left" */
-      return _("of the current window");
-    }
-}
-
-/* "5-hour window", the window that is used up. */
-static const char *
-window_name (const MqAlert *alert)
-{
-  MqPeriod period = alert->period;
-
-  if (alert->slot == MQ_SLOT_WEEKLY)
-    period = MQ_PERIOD_WEEKLY;
-
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: the window that is used up, in "5-hour window · resets at 16:30" */
-      return _("5-hour window");
-    case MQ_PERIOD_DAILY:
-      /* Translators: the window that is used up, in "Daily quota · resets at 16:30" */
-      return _("Daily quota");
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: the window that is used up, in "Weekly quota · resets at Mon 08:00" */
-      return _("Weekly quota");
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: the window that is used up, in "Current window · resets at 16:30" */
-      return _("Current window");
-    }
-}
-
-/* "100% of the 5-hour window left" */
-static char *
-refilled_body (const MqAlert *alert,
-               const char    *percent)
-{
-  MqPeriod period = alert->period;
-
-  if (alert->slot == MQ_SLOT_WEEKLY)
-    period = MQ_PERIOD_WEEKLY;
-
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the 5-hour window left"), percent);
-    case MQ_PERIOD_DAILY:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the daily quota left"), percent);
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the weekly quota left"), percent);
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the current window left"), percent);
-    }
-}
-
 static char *
 join_parts (const char *first,
             const char *second)
@@ -205,36 +124,31 @@ mq_alerts_build_notification (const MqAlert *alert,
   g_autofree char *body = NULL;
   g_autofree char *percent = NULL;
   const char *model;
+  MqPeriod period;
 
   g_return_val_if_fail (alert != NULL, NULL);
   g_return_val_if_fail (app_id != NULL, NULL);
 
   model = mq_format_model_display_name (alert->model_name);
   percent = mq_format_percent (alert->percent);
+  period = mq_wording_period (alert->slot, alert->period);
 
   switch (alert->kind)
     {
     case MQ_ALERT_EXHAUSTED:
       {
-        g_autofree char *clock = NULL;
-        g_autofree char *resets = NULL;
+        g_autofree char *resets = mq_wording_resets_at (alert->resets_at_ms, now_ms);
 
         /* Translators: %s is a model, e.g. "Text models: used up" */
         title = g_strdup_printf (_("%s: used up"), model);
-        if (alert->resets_at_ms != 0)
-          {
-            clock = mq_format_clock (alert->resets_at_ms, now_ms);
-            /* Translators: %s is a time, e.g. "resets at 16:30" */
-            resets = g_strdup_printf (_("resets at %s"), clock);
-          }
-        body = join_parts (window_name (alert), resets);
+        body = join_parts (mq_wording_window_name (period), resets);
       }
       break;
 
     case MQ_ALERT_REFILLED:
       /* Translators: %s is a model, e.g. "Text models: available again" */
       title = g_strdup_printf (_("%s: available again"), model);
-      body = refilled_body (alert, percent);
+      body = mq_wording_percent_left (period, percent);
       break;
 
     case MQ_ALERT_LOW:
@@ -245,7 +159,7 @@ mq_alerts_build_notification (const MqAlert *alert,
 
         /* Translators: a model and a percentage, e.g. "Text models: 18% left" */
         title = g_strdup_printf (_("%s: %s left"), model, percent);
-        body = join_parts (window_phrase (alert), resets);
+        body = join_parts (mq_wording_of_window (period), resets);
       }
       break;
     }

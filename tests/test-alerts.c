@@ -309,7 +309,7 @@ test_buttons (void)
   shown = last_shown ();
   g_assert_cmpstr (shown->id, ==, "quota-general/weekly");
   g_assert_cmpstr (shown->title, ==, "Text models: 15% left");
-  g_assert_true (g_str_has_prefix (shown->body, "of the weekly quota · resets in "));
+  g_assert_true (g_str_has_prefix (shown->body, "of the weekly cap · resets in "));
   buttons = describe_buttons (shown);
   g_assert_cmpstr (buttons, ==,
                    "Open dashboard=app.open-dashboard()\n"

@@ -613,7 +613,7 @@ test_text_no_text_lane (void)
   g_autoptr(MqSnapshot) snapshot = parse_bytes (body, strlen (body), TOKEN_PLAN_NOW_MS, MQ_REGION_GLOBAL);
   g_auto(GStrv) lines = text_lines (snapshot, TOKEN_PLAN_NOW_MS, FALSE);
 
-  g_assert_cmpstr (lines[0], ==, "No text model quota in the response.");
+  g_assert_cmpstr (lines[0], ==, "No text model quota in the response");
   g_assert_nonnull (strstr (line_containing (lines, "Video"), "3/3 · 100%"));
 }
 

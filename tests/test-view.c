@@ -213,7 +213,7 @@ test_other_lane_headline (void)
   input.icon_model = "video";
   view = mq_view_build (&input);
 
-  g_assert_cmpstr (mq_view_get_header (view), ==, "Video: 100% left today");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "Video: 100% of the daily quota left");
   g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_PERCENT);
   g_assert_cmpint (mq_view_get_icon (view)->percent, ==, 100);
   g_assert_cmpstr (mq_view_get_label (view), ==, "100%");
@@ -306,10 +306,10 @@ test_weekly_binds (void)
   g_autoptr(MqView) view = mq_view_build (&input);
   const MqIconSpec *icon = mq_view_get_icon (view);
 
-  g_assert_cmpstr (mq_view_get_header (view), ==, "12% left this week");
-  assert_contains (mq_view_get_header_detail (view), "weekly cap binds");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "12% of the weekly cap left");
+  assert_contains (mq_view_get_header_detail (view), "weekly cap is the tighter limit");
   assert_contains (mq_view_get_header_detail (view), "6d");
-  assert_contains (mq_view_get_title (view), "12% left this week · resets ");
+  assert_contains (mq_view_get_title (view), "12% of the weekly cap left · resets ");
   g_assert_cmpint (icon->percent, ==, 12);
   g_assert_cmpint (icon->state, ==, MQ_STATE_LOW);
   g_assert_cmpstr (mq_view_get_label (view), ==, "12%");
