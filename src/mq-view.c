@@ -125,59 +125,133 @@ add_row (MqView   *view,
 }
 
 static void
+add_model_rows (MqView            *view,
+                const MqViewInput *input,
+                GHashTable        *seen,
+                const MqModel     *model,
+                guint              index)
+{
+  const char *name = mq_format_model_display_name (model->name);
+  g_autofree char *id = unique_model_id (seen, model->name, index);
+  g_autofree char *summary = NULL;
+  const char *period;
+  char *text;
+
+  if (!model->usable)
+    {
+      add_row (view, g_steal_pointer (&id), mq_wording_unusable (model->name), 0, FALSE,
+               MQ_STATE_UNKNOWN);
+      return;
+    }
+
+  if (!model->in_plan)
+    {
+      add_row (view, g_steal_pointer (&id), mq_wording_not_in_plan (model->name), 0, TRUE,
+               MQ_STATE_UNKNOWN);
+      return;
+    }
+
+  summary = mq_wording_window_summary (&model->interval, input->now_ms);
+  period = model->interval.known && !model->interval.unlimited
+           ? mq_wording_period_short_name (model->interval.period) : NULL;
+  if (period != NULL)
+    /* Translators: a model row: the model, its window ("5-hour"),
+     * what is left: "Text models (5-hour): 63% left · resets in 2h" */
+    text = g_strdup_printf (_("%s (%s): %s"), name, period, summary);
+  else
+    /* Translators: a model row: "Text models: unlimited" */
+    text = g_strdup_printf (_("%s: %s"), name, summary);
+  add_row (view, g_strdup (id), text, 0, FALSE,
+           mq_state_for_window (&model->interval, &input->thresholds));
+
+  if (model->weekly.known)
+    {
+      g_autofree char *weekly = mq_wording_window_summary (&model->weekly, input->now_ms);
+
+      /* Translators: the weekly cap of the model above, in a sub-row:
+       * "Weekly cap: 96% left · resets in 6d 18h (Mon 08:00)" */
+      text = g_strdup_printf (_("Weekly cap: %s"), weekly);
+      add_row (view, g_strconcat (id, ":weekly", NULL), text, 1, FALSE,
+               mq_state_for_window (&model->weekly, &input->thresholds));
+    }
+}
+
+/* Which models get a row when there are more than MQ_VIEW_MAX_MODELS: the
+ * headline's model, then those in the plan, then unreadable rows, then
+ * those not in the plan. */
+typedef enum {
+  RANK_HEADLINE,
+  RANK_IN_PLAN,
+  RANK_UNUSABLE,
+  RANK_NOT_IN_PLAN,
+  N_RANKS
+} Rank;
+
+static Rank
+model_rank (const MqModel *model,
+            const MqModel *headline_model)
+{
+  if (model == headline_model)
+    return RANK_HEADLINE;
+  if (!model->usable)
+    return RANK_UNUSABLE;
+  if (!model->in_plan)
+    return RANK_NOT_IN_PLAN;
+  return RANK_IN_PLAN;
+}
+
+static void
 build_rows (MqView            *view,
             const MqViewInput *input)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   MqSnapshot *snapshot = input->snapshot;
+  guint n_models = mq_snapshot_get_n_models (snapshot);
+  guint per_rank[N_RANKS] = { 0 };
+  guint quota[N_RANKS] = { 0 };
+  guint left = MQ_VIEW_MAX_MODELS;
+  MqHeadline headline;
 
-  for (guint i = 0; i < mq_snapshot_get_n_models (snapshot); i++)
+  mq_snapshot_get_headline (snapshot, input->icon_model, &input->thresholds, &headline);
+
+  for (guint i = 0; i < n_models; i++)
     {
       const MqModel *model = mq_snapshot_get_model (snapshot, i);
-      const char *name = mq_format_model_display_name (model->name);
-      g_autofree char *id = unique_model_id (seen, model->name, i);
-      g_autofree char *summary = NULL;
-      const char *period;
-      char *text;
 
-      if (!model->usable)
-        {
-          text = mq_wording_unusable (model->name);
-          add_row (view, g_steal_pointer (&id), text, 0, FALSE, MQ_STATE_UNKNOWN);
-          continue;
-        }
+      per_rank[model_rank (model, headline.model)]++;
+      if (model->usable && !model->in_plan)
+        view->show_upgrade = TRUE;
+    }
 
-      if (!model->in_plan)
-        {
-          view->show_upgrade = TRUE;
-          add_row (view, g_steal_pointer (&id), mq_wording_not_in_plan (model->name), 0, TRUE,
-                   MQ_STATE_UNKNOWN);
-          continue;
-        }
+  /* How many of each rank are shown, the better ranks first. */
+  for (guint r = 0; r < N_RANKS; r++)
+    {
+      quota[r] = MIN (per_rank[r], left);
+      left -= quota[r];
+    }
 
-      summary = mq_wording_window_summary (&model->interval, input->now_ms);
-      period = model->interval.known && !model->interval.unlimited
-               ? mq_wording_period_short_name (model->interval.period) : NULL;
-      if (period != NULL)
-        /* Translators: a model row: the model, its window ("5-hour"),
-         * what is left: "Text models (5-hour): 63% left · resets in 2h" */
-        text = g_strdup_printf (_("%s (%s): %s"), name, period, summary);
-      else
-        /* Translators: a model row: "Text models: unlimited" */
-        text = g_strdup_printf (_("%s: %s"), name, summary);
-      add_row (view, g_strdup (id), text, 0, FALSE,
-               mq_state_for_window (&model->interval, &input->thresholds));
+  /* Shown in the order of the answer. */
+  for (guint i = 0; i < n_models; i++)
+    {
+      const MqModel *model = mq_snapshot_get_model (snapshot, i);
+      Rank rank = model_rank (model, headline.model);
 
-      if (model->weekly.known)
-        {
-          g_autofree char *weekly = mq_wording_window_summary (&model->weekly, input->now_ms);
+      if (quota[rank] == 0)
+        continue;
+      quota[rank]--;
+      add_model_rows (view, input, seen, model, i);
+    }
 
-          /* Translators: the weekly cap of the model above, in a sub-row:
-           * "Weekly cap: 96% left · resets in 6d 18h (Mon 08:00)" */
-          text = g_strdup_printf (_("Weekly cap: %s"), weekly);
-          add_row (view, g_strconcat (id, ":weekly", NULL), text, 1, FALSE,
-                   mq_state_for_window (&model->weekly, &input->thresholds));
-        }
+  if (n_models > MQ_VIEW_MAX_MODELS)
+    {
+      guint more = n_models - MQ_VIEW_MAX_MODELS;
+
+      /* Translators: the last menu row when the answer lists more models
+       * than the menu shows; it opens the dashboard, e.g. "37 more models…" */
+      add_row (view, g_strdup ("more-models"),
+               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…",
+                                             more), more),
+               0, FALSE, MQ_STATE_UNKNOWN);
     }
 }
 

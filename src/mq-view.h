@@ -34,6 +34,13 @@ typedef struct {
   MqState  state;
 } MqViewRow;
 
+/* The menu shows rows for at most this many models (each a row and maybe
+ * a weekly sub-row: at most MQ_VIEW_MAX_ROWS rows), the headline's model
+ * and those in the plan first, then one "N more models…" row (id
+ * "more-models"). An answer may list thousands. */
+#define MQ_VIEW_MAX_MODELS 12
+#define MQ_VIEW_MAX_ROWS   (2 * MQ_VIEW_MAX_MODELS)
+
 typedef struct _MqView MqView;
 
 MqView           *mq_view_build                (const MqViewInput *input);
