@@ -351,13 +351,20 @@ reset_cell (const MqWindow *window,
   return text != NULL ? text : g_strdup ("");
 }
 
+/* What one text report is made from. */
+typedef struct {
+  MqSnapshot         *snapshot;
+  const MqThresholds *thresholds;
+  const char         *headline_model;
+  gint64              now_ms;
+  gboolean            color;
+  gboolean            ascii;    /* the locale is not UTF-8 */
+} TextInput;
+
 static void
-fill_row (Row                *row,
-          const MqModel      *model,
-          MqRegion            region,
-          const MqThresholds *thresholds,
-          gint64              now_ms,
-          gboolean            ascii)
+fill_row (Row             *row,
+          const MqModel   *model,
+          const TextInput *in)
 {
   row->cells[0] = g_strdup (mq_format_model_display_name (model->name));
   row->styles[0] = STYLE_PLAIN;
@@ -374,47 +381,42 @@ fill_row (Row                *row,
     {
       /* Translators: %s is the web address of the plan upgrade page */
       row->span = g_strdup_printf (_("not in plan — upgrade: %s"),
-                                   mq_region_get_plan_url (region));
+                                   mq_region_get_plan_url (mq_snapshot_get_region (in->snapshot)));
       row->span_style = STYLE_DIM;
       row->styles[0] = STYLE_DIM;
       return;
     }
 
-  row->cells[1] = mq_wording_window_cell (&model->interval, ascii);
-  row->styles[1] = style_for_state (mq_state_for_window (&model->interval, thresholds));
-  row->cells[2] = reset_cell (&model->interval, now_ms);
+  row->cells[1] = mq_wording_window_cell (&model->interval, in->ascii);
+  row->styles[1] = style_for_state (mq_state_for_window (&model->interval, in->thresholds));
+  row->cells[2] = reset_cell (&model->interval, in->now_ms);
   row->styles[2] = STYLE_PLAIN;
-  row->cells[3] = mq_wording_window_cell (&model->weekly, ascii);
-  row->styles[3] = style_for_state (mq_state_for_window (&model->weekly, thresholds));
-  row->cells[4] = reset_cell (&model->weekly, now_ms);
+  row->cells[3] = mq_wording_window_cell (&model->weekly, in->ascii);
+  row->styles[3] = style_for_state (mq_state_for_window (&model->weekly, in->thresholds));
+  row->cells[4] = reset_cell (&model->weekly, in->now_ms);
   row->styles[4] = STYLE_PLAIN;
 }
 
 static void
-append_headline (GString            *out,
-                 MqSnapshot         *snapshot,
-                 const MqThresholds *thresholds,
-                 const char         *headline_model,
-                 gint64              now_ms,
-                 gboolean            color,
-                 gboolean            ascii)
+append_headline (GString         *out,
+                 const TextInput *in)
 {
   MqWordedHeadline worded;
   g_autofree char *reset = NULL;
   Style style = STYLE_BOLD;
 
-  mq_wording_headline (snapshot, headline_model, thresholds, &worded);
+  mq_wording_headline (in->snapshot, in->headline_model, in->thresholds, &worded);
 
   if (worded.kind == MQ_HEADLINE_PERCENT)
     {
-      reset = mq_format_reset (worded.headline.resets_at_ms, now_ms);
+      reset = mq_format_reset (worded.headline.resets_at_ms, in->now_ms);
       style = style_for_state (worded.headline.state);
     }
 
-  append_styled (out, worded.sentence, style, color);
+  append_styled (out, worded.sentence, style, in->color);
   if (reset != NULL)
     {
-      g_string_append (out, mq_wording_separator (ascii));
+      g_string_append (out, mq_wording_separator (in->ascii));
       g_string_append (out, reset);
     }
   g_string_append_c (out, '\n');
@@ -444,17 +446,17 @@ mq_report_to_text (MqSnapshot         *snapshot,
   gsize widths[N_COLUMNS] = { 0 };
   const char *gap = "  ";
   Row header = { 0 };
-  MqRegion region;
-  /* A terminal whose locale is not UTF-8 (LC_ALL=C) would show "·" as
-   * "?": ASCII separators there. */
-  gboolean ascii = !g_get_charset (NULL);
+  TextInput in = { snapshot, thresholds, headline_model, now_ms, color, FALSE };
+  gboolean ascii;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
+  /* A terminal whose locale is not UTF-8 (LC_ALL=C) would show "·" as
+   * "?": ASCII separators there. */
+  in.ascii = ascii = !g_get_charset (NULL);
   g_array_set_clear_func (rows, row_clear);
-  region = mq_snapshot_get_region (snapshot);
 
-  append_headline (out, snapshot, thresholds, headline_model, now_ms, color, ascii);
+  append_headline (out, &in);
   g_string_append_c (out, '\n');
 
   if (mq_snapshot_get_n_models (snapshot) == 0)
@@ -479,7 +481,7 @@ mq_report_to_text (MqSnapshot         *snapshot,
     {
       Row row = { 0 };
 
-      fill_row (&row, mq_snapshot_get_model (snapshot, i), region, thresholds, now_ms, ascii);
+      fill_row (&row, mq_snapshot_get_model (snapshot, i), &in);
       g_array_append_val (rows, row);
     }
 
