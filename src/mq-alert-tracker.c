@@ -8,6 +8,7 @@
 typedef struct {
   MqAlertLevel level;         /* announced; never NONE in the table */
   gint64       resets_at_ms;  /* of the window that level belongs to */
+  gint64       absent_since_ms; /* first answer without the model; 0: listed */
 } WindowState;
 
 struct _MqAlertTracker {
@@ -146,38 +147,80 @@ window_is_trackable (const MqModel  *model,
          (window->exhausted || window->remaining_percent >= 0);
 }
 
-/* Whether state kept for @key still has a window to belong to: the model
- * is there, in the plan, and the window is limited. A row that is merely
- * unreadable this time keeps its state, so that it does not alert again
- * when it reads well next time. */
-static gboolean
-key_still_exists (MqSnapshot *snapshot,
-                  const char *key)
+typedef enum {
+  KEY_LISTED,    /* the model is there, in the plan, the window limited */
+  KEY_ABSENT,    /* the answer does not list the model */
+  KEY_GONE,      /* listed, but not in the plan or unlimited: no alerts */
+} KeyPresence;
+
+/* Whether state kept for @key still has a window to belong to. A row that
+ * is merely unreadable this time counts as listed, so that it does not
+ * alert again when it reads well next time. */
+static KeyPresence
+key_presence (MqSnapshot *snapshot,
+              const char *key)
 {
   g_autofree char *name = NULL;
   const MqModel *model;
   MqSlot slot;
 
   if (!mq_alert_window_key_parse (key, &name, &slot))
-    return FALSE;
+    return KEY_GONE;
 
   model = mq_snapshot_find_model (snapshot, name);
-  if (model == NULL || !model->in_plan)
-    return FALSE;
-
-  return !mq_model_get_window (model, slot)->unlimited;
+  if (model == NULL)
+    return KEY_ABSENT;
+  if (!model->in_plan || mq_model_get_window (model, slot)->unlimited)
+    return KEY_GONE;
+  return KEY_LISTED;
 }
 
+/* Drops the state of windows the answer says no longer alert. A model
+ * missing from one answer keeps its state (an answer may list fewer
+ * models now and then) until the reset of its window has passed, or until
+ * it has been missing for MQ_ALERT_KEEP_ABSENT_MS. */
 static void
-prune_missing (GHashTable *table,
-               MqSnapshot *snapshot)
+prune_windows (MqAlertTracker *self,
+               MqSnapshot     *snapshot,
+               gint64          now_ms)
+{
+  GHashTableIter iter;
+  const char *key;
+  WindowState *state;
+
+  g_hash_table_iter_init (&iter, self->windows);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &state))
+    switch (key_presence (snapshot, key))
+      {
+      case KEY_LISTED:
+        state->absent_since_ms = 0;
+        break;
+      case KEY_GONE:
+        g_hash_table_iter_remove (&iter);
+        break;
+      case KEY_ABSENT:
+      default:
+        if (state->absent_since_ms == 0)
+          state->absent_since_ms = now_ms;
+        if ((state->resets_at_ms != 0 && state->resets_at_ms <= now_ms) ||
+            now_ms - state->absent_since_ms >= MQ_ALERT_KEEP_ABSENT_MS)
+          g_hash_table_iter_remove (&iter);
+        break;
+      }
+}
+
+/* A mute ends at its own time (the window's reset), or when the answer
+ * says the window no longer alerts; never because the model is missing. */
+static void
+prune_gone_mutes (MqAlertTracker *self,
+                  MqSnapshot     *snapshot)
 {
   GHashTableIter iter;
   const char *key;
 
-  g_hash_table_iter_init (&iter, table);
+  g_hash_table_iter_init (&iter, self->muted);
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
-    if (!key_still_exists (snapshot, key))
+    if (key_presence (snapshot, key) == KEY_GONE)
       g_hash_table_iter_remove (&iter);
 }
 
@@ -331,8 +374,8 @@ mq_alert_tracker_evaluate (MqAlertTracker     *self,
         evaluate_window (self, model, all_slots[s], thresholds, now_ms, alerts);
     }
 
-  prune_missing (self->windows, snapshot);
-  prune_missing (self->muted, snapshot);
+  prune_windows (self, snapshot, now_ms);
+  prune_gone_mutes (self, snapshot);
 
   return alerts;
 }

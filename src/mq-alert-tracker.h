@@ -35,6 +35,11 @@ G_BEGIN_DECLS
  * dropped: that window is over and its next one re-arms anyway. */
 #define MQ_ALERT_KEEP_AFTER_RESET_MS (G_GINT64_CONSTANT (24) * 60 * 60 * 1000)
 
+/* State of a window whose model is missing from the answers is kept until
+ * that window's reset has passed, or for this long when its reset is not
+ * known: one answer that lists fewer models must not re-arm its alerts. */
+#define MQ_ALERT_KEEP_ABSENT_MS (G_GINT64_CONSTANT (24) * 60 * 60 * 1000)
+
 typedef enum {
   MQ_ALERT_LEVEL_NONE,
   MQ_ALERT_LEVEL_LOW,
@@ -82,8 +87,11 @@ void            mq_alert_tracker_free          (MqAlertTracker *self);
  * updating the state. Not-in-plan models, unusable rows, windows without a
  * percentage and unlimited windows never alert; a stale snapshot (fetched
  * more than MQ_ALERT_STALE_MS before @now_ms) changes nothing. State of
- * windows that disappeared from the snapshot is dropped. Windows muted
- * until after @now_ms update their state silently. */
+ * windows now listed as not in the plan or unlimited is dropped; state of
+ * windows whose model is missing from the snapshot is kept until their
+ * reset has passed (MQ_ALERT_KEEP_ABSENT_MS when it is not known), and
+ * their mutes until they end. Windows muted until after @now_ms update
+ * their state silently. */
 GPtrArray      *mq_alert_tracker_evaluate      (MqAlertTracker     *self,
                                                 MqSnapshot         *snapshot,
                                                 const MqThresholds *thresholds,

@@ -5,6 +5,7 @@
 
 #include "mq-alerts.h"
 #include "mq-format.h"
+#include "mq-wording.h"
 
 struct _MqAlerts {
   GObject         parent_instance;
@@ -100,88 +101,6 @@ mq_alerts_notification_id (const char *window_key)
   return g_strconcat ("quota-", window_key, NULL);
 }
 
-/* "of the 5-hour window", completing "18% left". */
-static const char *
-window_phrase (const MqAlert *alert)
-{
-  MqPeriod period = alert->period;
-
-  if (alert->slot == MQ_SLOT_WEEKLY)
-    period = MQ_PERIOD_WEEKLY;
-
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: completes "Text models: 18% left" */
-      return _("of the 5-hour window");
-    case MQ_PERIOD_DAILY:
-      /* Translators: completes "Video: 18% left" */
-      return _("of the daily quota");
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: completes "Text models: 18% left" */
-      return _("of the weekly quota");
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: completes "Text models: 18% left" */
-      return _("of the current window");
-    }
-}
-
-/* "5-hour window", the window that is used up. */
-static const char *
-window_name (const MqAlert *alert)
-{
-  MqPeriod period = alert->period;
-
-  if (alert->slot == MQ_SLOT_WEEKLY)
-    period = MQ_PERIOD_WEEKLY;
-
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: the window that is used up, in "5-hour window · resets at 16:30" */
-      return _("5-hour window");
-    case MQ_PERIOD_DAILY:
-      /* Translators: the window that is used up, in "Daily quota · resets at 16:30" */
-      return _("Daily quota");
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: the window that is used up, in "Weekly quota · resets at Mon 08:00" */
-      return _("Weekly quota");
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: the window that is used up, in "Current window · resets at 16:30" */
-      return _("Current window");
-    }
-}
-
-/* "100% of the 5-hour window left" */
-static char *
-refilled_body (const MqAlert *alert,
-               const char    *percent)
-{
-  MqPeriod period = alert->period;
-
-  if (alert->slot == MQ_SLOT_WEEKLY)
-    period = MQ_PERIOD_WEEKLY;
-
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the 5-hour window left"), percent);
-    case MQ_PERIOD_DAILY:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the daily quota left"), percent);
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the weekly quota left"), percent);
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: %s is a percentage, e.g. "100%" */
-      return g_strdup_printf (_("%s of the current window left"), percent);
-    }
-}
-
 static char *
 join_parts (const char *first,
             const char *second)
@@ -205,36 +124,31 @@ mq_alerts_build_notification (const MqAlert *alert,
   g_autofree char *body = NULL;
   g_autofree char *percent = NULL;
   const char *model;
+  MqPeriod period;
 
   g_return_val_if_fail (alert != NULL, NULL);
   g_return_val_if_fail (app_id != NULL, NULL);
 
   model = mq_format_model_display_name (alert->model_name);
   percent = mq_format_percent (alert->percent);
+  period = mq_wording_period (alert->slot, alert->period);
 
   switch (alert->kind)
     {
     case MQ_ALERT_EXHAUSTED:
       {
-        g_autofree char *clock = NULL;
-        g_autofree char *resets = NULL;
+        g_autofree char *resets = mq_wording_resets_at (alert->resets_at_ms, now_ms);
 
         /* Translators: %s is a model, e.g. "Text models: used up" */
         title = g_strdup_printf (_("%s: used up"), model);
-        if (alert->resets_at_ms != 0)
-          {
-            clock = mq_format_clock (alert->resets_at_ms, now_ms);
-            /* Translators: %s is a time, e.g. "resets at 16:30" */
-            resets = g_strdup_printf (_("resets at %s"), clock);
-          }
-        body = join_parts (window_name (alert), resets);
+        body = join_parts (mq_wording_window_name (period), resets);
       }
       break;
 
     case MQ_ALERT_REFILLED:
       /* Translators: %s is a model, e.g. "Text models: available again" */
       title = g_strdup_printf (_("%s: available again"), model);
-      body = refilled_body (alert, percent);
+      body = mq_wording_percent_left (period, percent);
       break;
 
     case MQ_ALERT_LOW:
@@ -245,7 +159,7 @@ mq_alerts_build_notification (const MqAlert *alert,
 
         /* Translators: a model and a percentage, e.g. "Text models: 18% left" */
         title = g_strdup_printf (_("%s: %s left"), model, percent);
-        body = join_parts (window_phrase (alert), resets);
+        body = join_parts (mq_wording_of_window (period), resets);
       }
       break;
     }
@@ -269,6 +183,98 @@ mq_alerts_build_notification (const MqAlert *alert,
   return g_steal_pointer (&notification);
 }
 
+/* How urgent an alert is: a used-up window before a critical one before a
+ * low one; "available again" last. */
+static int
+alert_rank (const MqAlert *alert)
+{
+  switch (alert->kind)
+    {
+    case MQ_ALERT_EXHAUSTED: return 0;
+    case MQ_ALERT_CRITICAL: return 1;
+    case MQ_ALERT_LOW: return 2;
+    case MQ_ALERT_REFILLED:
+    default: return 3;
+    }
+}
+
+/* Puts the alerts of the headline model first (the window that binds
+ * first of all), then the others by urgency; stable otherwise. */
+static void
+order_alerts (GPtrArray          *alerts,
+              MqSnapshot         *snapshot,
+              const MqThresholds *thresholds,
+              const char         *icon_model)
+{
+  g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+  MqHeadline headline = { 0 };
+  const char *headline_name = NULL;
+
+  if (mq_snapshot_get_headline (snapshot, icon_model, thresholds, &headline) &&
+      headline.model != NULL)
+    headline_name = headline.model->name;
+
+  for (int pass = 0; pass < 6; pass++)
+    for (guint i = 0; i < alerts->len; i++)
+      {
+        const MqAlert *alert = g_ptr_array_index (alerts, i);
+        gboolean of_headline = g_strcmp0 (alert->model_name, headline_name) == 0;
+        int wanted;
+
+        if (of_headline)
+          wanted = alert->slot == headline.slot ? 0 : 1;
+        else
+          wanted = 2 + alert_rank (alert);
+        if (wanted == pass)
+          g_ptr_array_add (ordered, g_ptr_array_index (alerts, i));
+      }
+
+  g_assert (ordered->len == alerts->len);
+  for (guint i = 0; i < ordered->len; i++)
+    alerts->pdata[i] = ordered->pdata[i];
+}
+
+/* How many models the alerts from @first on are low or worse for. */
+static guint
+count_low_models (GPtrArray *alerts,
+                  guint      first)
+{
+  g_autoptr(GHashTable) models = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = first; i < alerts->len; i++)
+    {
+      const MqAlert *alert = g_ptr_array_index (alerts, i);
+
+      if (alert->kind != MQ_ALERT_REFILLED)
+        g_hash_table_add (models, alert->model_name);
+    }
+  return g_hash_table_size (models);
+}
+
+GNotification *
+mq_alerts_build_summary_notification (guint       n_more_models,
+                                      const char *app_id)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GIcon) icon = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (app_id != NULL, NULL);
+
+  /* Translators: after the first few quota alerts of one refresh, one
+   * notification for the rest, e.g. "And 37 more models are low" */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %u more model is low",
+                                        "And %u more models are low", n_more_models),
+                           n_more_models);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, _("The quota menu lists every model."));
+  icon = g_themed_icon_new (app_id);
+  g_notification_set_icon (notification, icon);
+  g_notification_add_button (notification, _("Open dashboard"), "app.open-dashboard");
+
+  return g_steal_pointer (&notification);
+}
+
 void
 mq_alerts_process (MqAlerts   *self,
                    MqSnapshot *fresh_snapshot,
@@ -276,8 +282,10 @@ mq_alerts_process (MqAlerts   *self,
 {
   g_autoptr(GApplication) app = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
+  g_autofree char *icon_model = NULL;
   MqThresholds thresholds;
   const char *app_id;
+  guint n_shown, n_more;
 
   g_return_if_fail (MQ_IS_ALERTS (self));
   g_return_if_fail (fresh_snapshot != NULL);
@@ -288,6 +296,8 @@ mq_alerts_process (MqAlerts   *self,
   thresholds.low = g_settings_get_uint (self->settings, "low-threshold");
   thresholds.critical = g_settings_get_uint (self->settings, "critical-threshold");
 
+  /* Every crossing is recorded as announced, also those the cap below
+   * leaves out: they are not announced again on the next refresh. */
   alerts = mq_alert_tracker_evaluate (self->tracker, fresh_snapshot, &thresholds, now_ms);
   save_state (self, now_ms);
 
@@ -305,7 +315,12 @@ mq_alerts_process (MqAlerts   *self,
   if (app_id == NULL)
     app_id = APP_ID;
 
-  for (guint i = 0; i < alerts->len; i++)
+  icon_model = g_settings_get_string (self->settings, "icon-model");
+  order_alerts (alerts, fresh_snapshot, &thresholds,
+                icon_model[0] != '\0' ? icon_model : NULL);
+
+  n_shown = MIN (alerts->len, MQ_ALERTS_MAX_PER_REFRESH);
+  for (guint i = 0; i < n_shown; i++)
     {
       const MqAlert *alert = g_ptr_array_index (alerts, i);
       g_autoptr(GNotification) notification = mq_alerts_build_notification (alert, app_id, now_ms);
@@ -313,6 +328,15 @@ mq_alerts_process (MqAlerts   *self,
 
       g_debug ("Alerts: %s for %s", mq_alert_kind_to_string (alert->kind), alert->window_key);
       g_application_send_notification (app, id, notification);
+    }
+
+  n_more = count_low_models (alerts, n_shown);
+  if (n_more > 0)
+    {
+      g_autoptr(GNotification) summary = mq_alerts_build_summary_notification (n_more, app_id);
+
+      g_debug ("Alerts: %u more windows, %u models, in one summary", alerts->len - n_shown, n_more);
+      g_application_send_notification (app, MQ_ALERTS_SUMMARY_ID, summary);
     }
 }
 

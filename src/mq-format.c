@@ -117,9 +117,12 @@ mq_format_clock (gint64 epoch_ms,
   return g_date_time_format (when, format);
 }
 
-char *
-mq_format_countdown (gint64 resets_at_ms,
-                     gint64 now_ms)
+/* "resets in 2h 30m (16:30)" with @verb, else "2h 30m (16:30)"; NULL
+ * when the reset is not known (0). */
+static char *
+format_reset (gint64   resets_at_ms,
+              gint64   now_ms,
+              gboolean verb)
 {
   g_autofree char *duration = NULL;
   g_autofree char *clock = NULL;
@@ -129,32 +132,34 @@ mq_format_countdown (gint64 resets_at_ms,
 
   clock = mq_format_clock (resets_at_ms, now_ms);
   if (resets_at_ms <= now_ms)
-    /* Translators: a window resets at this moment; %s is a clock time */
-    return g_strdup_printf (C_("countdown", "now (%s)"), clock);
+    return g_strdup_printf (verb
+                            /* Translators: a quota window resets at this moment; %s is a time */
+                            ? _("resets now (%s)")
+                            /* Translators: a window resets at this moment; %s is a clock time */
+                            : C_("countdown", "now (%s)"),
+                            clock);
 
   duration = mq_format_duration ((resets_at_ms - now_ms) / 1000);
-  /* Translators: "2h 30m (16:30)": a countdown and the clock time */
-  return g_strdup_printf (C_("countdown", "%s (%s)"), duration, clock);
+  return g_strdup_printf (verb
+                          /* Translators: first %s is a duration ("2h 30m"), second a time ("16:30") */
+                          ? _("resets in %s (%s)")
+                          /* Translators: "2h 30m (16:30)": a countdown and the clock time */
+                          : C_("countdown", "%s (%s)"),
+                          duration, clock);
+}
+
+char *
+mq_format_countdown (gint64 resets_at_ms,
+                     gint64 now_ms)
+{
+  return format_reset (resets_at_ms, now_ms, FALSE);
 }
 
 char *
 mq_format_reset (gint64 resets_at_ms,
                  gint64 now_ms)
 {
-  g_autofree char *duration = NULL;
-  g_autofree char *clock = NULL;
-
-  if (resets_at_ms == 0)
-    return NULL;
-
-  clock = mq_format_clock (resets_at_ms, now_ms);
-  if (resets_at_ms <= now_ms)
-    /* Translators: a quota window resets at this moment; %s is a time */
-    return g_strdup_printf (_("resets now (%s)"), clock);
-
-  duration = mq_format_duration ((resets_at_ms - now_ms) / 1000);
-  /* Translators: first %s is a duration ("2h 30m"), second a time ("16:30") */
-  return g_strdup_printf (_("resets in %s (%s)"), duration, clock);
+  return format_reset (resets_at_ms, now_ms, TRUE);
 }
 
 static const char *

@@ -422,6 +422,56 @@ draw_icon (cairo_t          *cr,
     draw_stale_mark (cr, g);
 }
 
+gboolean
+mq_icon_spec_equal (const MqIconSpec *a,
+                    const MqIconSpec *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a->kind != b->kind)
+    return FALSE;
+
+  switch (a->kind)
+    {
+    case MQ_ICON_PERCENT:
+      return a->percent == b->percent && a->state == b->state &&
+             !a->stale == !b->stale;
+    case MQ_ICON_UNLIMITED:
+    case MQ_ICON_UNKNOWN:
+      return !a->stale == !b->stale;
+    case MQ_ICON_NO_KEY:
+    case MQ_ICON_ERROR:
+    default:
+      return TRUE;
+    }
+}
+
+char *
+mq_icon_spec_to_string (const MqIconSpec *spec)
+{
+  const char *stale;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  stale = spec->stale ? "-stale" : "";
+
+  switch (spec->kind)
+    {
+    case MQ_ICON_PERCENT:
+      return g_strdup_printf ("p%d-%s%s", CLAMP (spec->percent, 0, 100),
+                              mq_state_to_string (spec->state), stale);
+    case MQ_ICON_UNLIMITED:
+      return g_strdup_printf ("unlimited%s", stale);
+    case MQ_ICON_NO_KEY:
+      return g_strdup ("nokey");
+    case MQ_ICON_ERROR:
+      return g_strdup ("error");
+    case MQ_ICON_UNKNOWN:
+    default:
+      return g_strdup_printf ("unknown%s", stale);
+    }
+}
+
 cairo_surface_t *
 mq_icon_render (const MqIconSpec *spec,
                 int               size_px)

@@ -10,9 +10,31 @@
 #include <cairo.h>
 #include <glib.h>
 
-#include "mq-view.h"
+#include "mq-snapshot.h"
 
 G_BEGIN_DECLS
+
+/* What the icon shows; the view model (mq-view.h) says which. */
+typedef enum {
+  MQ_ICON_PERCENT,
+  MQ_ICON_UNLIMITED,
+  MQ_ICON_NO_KEY,
+  MQ_ICON_ERROR,
+  MQ_ICON_UNKNOWN,
+} MqIconKind;
+
+typedef struct {
+  MqIconKind kind;
+  int        percent;   /* 0..100, meaningful for MQ_ICON_PERCENT only */
+  MqState    state;
+  gboolean   stale;     /* the data is older than the last failed fetch */
+} MqIconSpec;
+
+gboolean         mq_icon_spec_equal     (const MqIconSpec *a,
+                                         const MqIconSpec *b);
+/* A short stable text for a spec ("p63-ok", "nokey", "p40-low-stale"),
+ * usable in file names. */
+char            *mq_icon_spec_to_string (const MqIconSpec *spec);
 
 /* A new size_px × size_px ARGB32 image surface (size clamped to 8..512). */
 cairo_surface_t *mq_icon_render    (const MqIconSpec *spec,

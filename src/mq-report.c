@@ -10,6 +10,7 @@
 #include "mq-error.h"
 #include "mq-format.h"
 #include "mq-report.h"
+#include "mq-wording.h"
 
 /* ------------------------------------------------------------------ */
 /* JSON                                                                 */
@@ -339,47 +340,6 @@ append_spaces (GString *out,
 }
 
 static char *
-window_cell (const MqWindow *window)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *boost = NULL;
-
-  if (!window->known)
-    return g_strdup (C_("percent", "—"));
-
-  if (window->unlimited)
-    /* Translators: a quota window without a limit */
-    return g_strdup (_("unlimited"));
-
-  if (!window->counts_unreliable && window->total > 0 && window->remaining >= 0)
-    {
-      g_autofree char *remaining = mq_format_count (window->remaining);
-      g_autofree char *total = mq_format_count (window->total);
-
-      /* Translators: counts left of a limit, e.g. "945/1,500" */
-      g_ptr_array_add (parts, g_strdup_printf (C_("counts", "%s/%s"), remaining, total));
-    }
-
-  if (window->remaining_percent >= 0)
-    g_ptr_array_add (parts, mq_format_percent (window->remaining_percent));
-
-  if (window->exhausted)
-    /* Translators: a quota window with nothing left */
-    g_ptr_array_add (parts, g_strdup (_("used up")));
-
-  boost = mq_format_boost (window->boost);
-  if (boost != NULL)
-    g_ptr_array_add (parts, g_steal_pointer (&boost));
-
-  if (parts->len == 0)
-    return g_strdup (C_("percent", "—"));
-
-  g_ptr_array_add (parts, NULL);
-  /* Translators: separates the parts of a table cell, "945/1,500 · 63%" */
-  return g_strjoinv (C_("separator", " · "), (char **) parts->pdata);
-}
-
-static char *
 reset_cell (const MqWindow *window,
             gint64          now_ms)
 {
@@ -391,12 +351,20 @@ reset_cell (const MqWindow *window,
   return text != NULL ? text : g_strdup ("");
 }
 
+/* What one text report is made from. */
+typedef struct {
+  MqSnapshot         *snapshot;
+  const MqThresholds *thresholds;
+  const char         *headline_model;
+  gint64              now_ms;
+  gboolean            color;
+  gboolean            ascii;    /* the locale is not UTF-8 */
+} TextInput;
+
 static void
-fill_row (Row                *row,
-          const MqModel      *model,
-          MqRegion            region,
-          const MqThresholds *thresholds,
-          gint64              now_ms)
+fill_row (Row             *row,
+          const MqModel   *model,
+          const TextInput *in)
 {
   row->cells[0] = g_strdup (mq_format_model_display_name (model->name));
   row->styles[0] = STYLE_PLAIN;
@@ -413,126 +381,57 @@ fill_row (Row                *row,
     {
       /* Translators: %s is the web address of the plan upgrade page */
       row->span = g_strdup_printf (_("not in plan — upgrade: %s"),
-                                   mq_region_get_plan_url (region));
+                                   mq_region_get_plan_url (mq_snapshot_get_region (in->snapshot)));
       row->span_style = STYLE_DIM;
       row->styles[0] = STYLE_DIM;
       return;
     }
 
-  row->cells[1] = window_cell (&model->interval);
-  row->styles[1] = style_for_state (mq_state_for_window (&model->interval, thresholds));
-  row->cells[2] = reset_cell (&model->interval, now_ms);
+  row->cells[1] = mq_wording_window_cell (&model->interval, in->ascii);
+  row->styles[1] = style_for_state (mq_state_for_window (&model->interval, in->thresholds));
+  row->cells[2] = reset_cell (&model->interval, in->now_ms);
   row->styles[2] = STYLE_PLAIN;
-  row->cells[3] = window_cell (&model->weekly);
-  row->styles[3] = style_for_state (mq_state_for_window (&model->weekly, thresholds));
-  row->cells[4] = reset_cell (&model->weekly, now_ms);
+  row->cells[3] = mq_wording_window_cell (&model->weekly, in->ascii);
+  row->styles[3] = style_for_state (mq_state_for_window (&model->weekly, in->thresholds));
+  row->cells[4] = reset_cell (&model->weekly, in->now_ms);
   row->styles[4] = STYLE_PLAIN;
 }
 
-static char *
-percent_left_text (MqPeriod    period,
-                   const char *percent)
-{
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: %s is a percentage, "63% of the 5-hour window left" */
-      return g_strdup_printf (_("%s of the 5-hour window left"), percent);
-    case MQ_PERIOD_DAILY:
-      /* Translators: %s is a percentage */
-      return g_strdup_printf (_("%s of the daily window left"), percent);
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: %s is a percentage */
-      return g_strdup_printf (_("%s of the weekly window left"), percent);
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: %s is a percentage */
-      return g_strdup_printf (_("%s of the current window left"), percent);
-    }
-}
-
-static const char *
-period_used_up (MqPeriod period)
-{
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR: return _("The 5-hour window is used up");
-    case MQ_PERIOD_DAILY: return _("The daily window is used up");
-    case MQ_PERIOD_WEEKLY: return _("The weekly window is used up");
-    case MQ_PERIOD_UNKNOWN:
-    default: return _("The current window is used up");
-    }
-}
-
 static void
-append_headline (GString            *out,
-                 MqSnapshot         *snapshot,
-                 const MqThresholds *thresholds,
-                 const char         *headline_model,
-                 gint64              now_ms,
-                 gboolean            color)
+append_headline (GString         *out,
+                 const TextInput *in)
 {
-  MqHeadline headline;
-  const MqModel *model;
-  g_autofree char *main_part = NULL;
+  MqWordedHeadline worded;
   g_autofree char *reset = NULL;
   Style style = STYLE_BOLD;
 
-  if (!mq_snapshot_get_headline (snapshot, headline_model, thresholds, &headline) ||
-      headline.model == NULL)
+  mq_wording_headline (in->snapshot, in->headline_model, in->thresholds, &worded);
+
+  if (worded.kind == MQ_HEADLINE_PERCENT)
     {
-      append_styled (out, _("No text model quota in the response."), STYLE_BOLD, color);
-      g_string_append_c (out, '\n');
-      return;
+      reset = mq_format_reset (worded.headline.resets_at_ms, in->now_ms);
+      style = style_for_state (worded.headline.state);
     }
 
-  model = headline.model;
-
-  if (!model->usable)
-    main_part = g_strdup (_("no usable data in the response"));
-  else if (!model->in_plan)
-    main_part = g_strdup_printf (_("not in plan — upgrade: %s"),
-                                 mq_region_get_plan_url (mq_snapshot_get_region (snapshot)));
-  else if (headline.unlimited)
-    main_part = g_strdup (_("unlimited"));
-  else if (headline.remaining_percent < 0)
-    main_part = g_strdup (_("the quota left is not known"));
-  else
-    {
-      const MqWindow *window = mq_model_get_window (model, headline.slot);
-
-      if (headline.state == MQ_STATE_EXHAUSTED)
-        main_part = g_strdup (period_used_up (window->period));
-      else
-        {
-          g_autofree char *percent = mq_format_percent (headline.remaining_percent);
-
-          main_part = percent_left_text (window->period, percent);
-        }
-      reset = mq_format_reset (headline.resets_at_ms, now_ms);
-      style = style_for_state (headline.state);
-    }
-
-  /* Name the model when it is not the text lane, or when there is no
-   * percentage to read. */
-  if (model->lane != MQ_LANE_TEXT || headline.remaining_percent < 0)
-    {
-      char *named;
-
-      /* Translators: "Video: 100% of the daily window left" */
-      named = g_strdup_printf (_("%s: %s"),
-                               mq_format_model_display_name (model->name), main_part);
-      g_free (main_part);
-      main_part = named;
-    }
-
-  append_styled (out, main_part, style, color);
+  append_styled (out, worded.sentence, style, in->color);
   if (reset != NULL)
     {
-      g_string_append (out, C_("separator", " · "));
+      g_string_append (out, mq_wording_separator (in->ascii));
       g_string_append (out, reset);
     }
   g_string_append_c (out, '\n');
+
+  mq_worded_headline_clear (&worded);
+}
+
+/* The text, with ASCII stand-ins for "·", "—", "×" when @ascii. */
+static char *
+finish_text (GString  *out,
+             gboolean  ascii)
+{
+  if (ascii)
+    return mq_wording_to_ascii (out->str);
+  return g_strdup (out->str);
 }
 
 char *
@@ -547,30 +446,32 @@ mq_report_to_text (MqSnapshot         *snapshot,
   gsize widths[N_COLUMNS] = { 0 };
   const char *gap = "  ";
   Row header = { 0 };
-  MqRegion region;
+  TextInput in = { snapshot, thresholds, headline_model, now_ms, color, FALSE };
+  gboolean ascii;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
+  /* A terminal whose locale is not UTF-8 (LC_ALL=C) would show "·" as
+   * "?": ASCII separators there. */
+  in.ascii = ascii = !g_get_charset (NULL);
   g_array_set_clear_func (rows, row_clear);
-  region = mq_snapshot_get_region (snapshot);
 
-  append_headline (out, snapshot, thresholds, headline_model, now_ms, color);
+  append_headline (out, &in);
   g_string_append_c (out, '\n');
 
   if (mq_snapshot_get_n_models (snapshot) == 0)
     {
       g_string_append (out, _("The response lists no models."));
       g_string_append_c (out, '\n');
-      return g_string_free (g_steal_pointer (&out), FALSE);
+      return finish_text (out, ascii);
     }
 
   header.cells[0] = g_strdup (_("Model"));
-  /* Translators: table heading: the 5-hour (or daily) quota window */
-  header.cells[1] = g_strdup (_("Current window"));
+  /* The 5-hour window or the daily quota, whichever the row has. */
+  header.cells[1] = g_strdup (mq_wording_window_name (MQ_PERIOD_UNKNOWN));
   /* Translators: table heading: time until the window on the left resets */
   header.cells[2] = g_strdup (_("Resets in"));
-  /* Translators: table heading: the weekly quota window */
-  header.cells[3] = g_strdup (_("Weekly"));
+  header.cells[3] = g_strdup (mq_wording_window_name (MQ_PERIOD_WEEKLY));
   header.cells[4] = g_strdup (_("Resets in"));
   for (guint c = 0; c < N_COLUMNS; c++)
     header.styles[c] = STYLE_BOLD;
@@ -580,7 +481,7 @@ mq_report_to_text (MqSnapshot         *snapshot,
     {
       Row row = { 0 };
 
-      fill_row (&row, mq_snapshot_get_model (snapshot, i), region, thresholds, now_ms);
+      fill_row (&row, mq_snapshot_get_model (snapshot, i), &in);
       g_array_append_val (rows, row);
     }
 
@@ -626,5 +527,5 @@ mq_report_to_text (MqSnapshot         *snapshot,
       g_string_append_c (out, '\n');
     }
 
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return finish_text (out, ascii);
 }

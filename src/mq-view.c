@@ -8,6 +8,7 @@
 #include "mq-error.h"
 #include "mq-format.h"
 #include "mq-view.h"
+#include "mq-wording.h"
 
 struct _MqView {
   MqIconSpec icon;
@@ -25,13 +26,6 @@ struct _MqView {
 /* ------------------------------------------------------------------ */
 /* Wording                                                              */
 /* ------------------------------------------------------------------ */
-
-static const char *
-separator (void)
-{
-  /* Translators: separates the parts of a line, "63% left · resets 16:30" */
-  return C_("separator", " · ");
-}
 
 /* The error's cause in a few plain words. */
 static const char *
@@ -70,141 +64,6 @@ error_is (const GError *error,
           MqError       code)
 {
   return error != NULL && error->domain == MQ_ERROR && error->code == (int) code;
-}
-
-/* "63% of the 5-hour window left", "40% left today", "12% left this week". */
-static char *
-percent_left_sentence (MqPeriod    period,
-                       const char *percent)
-{
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: %s is a percentage, "63% of the 5-hour window left" */
-      return g_strdup_printf (_("%s of the 5-hour window left"), percent);
-    case MQ_PERIOD_DAILY:
-      /* Translators: %s is a percentage, "40% left today" */
-      return g_strdup_printf (_("%s left today"), percent);
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: %s is a percentage, "12% left this week" */
-      return g_strdup_printf (_("%s left this week"), percent);
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      /* Translators: %s is a percentage, "63% left" */
-      return g_strdup_printf (_("%s left"), percent);
-    }
-}
-
-static char *
-used_up_sentence (MqPeriod period)
-{
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      return g_strdup (_("The 5-hour window is used up"));
-    case MQ_PERIOD_DAILY:
-      return g_strdup (_("Nothing left today"));
-    case MQ_PERIOD_WEEKLY:
-      return g_strdup (_("Nothing left this week"));
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      return g_strdup (_("Nothing left"));
-    }
-}
-
-/* A short name of a window for a model row: "5-hour", "daily". */
-static const char *
-period_short_name (MqPeriod period)
-{
-  switch (period)
-    {
-    case MQ_PERIOD_FIVE_HOUR:
-      /* Translators: the rolling 5-hour quota window, in a menu row */
-      return _("5-hour");
-    case MQ_PERIOD_DAILY:
-      /* Translators: the daily quota window, in a menu row */
-      return _("daily");
-    case MQ_PERIOD_WEEKLY:
-      /* Translators: the weekly quota window, in a menu row */
-      return _("weekly");
-    case MQ_PERIOD_UNKNOWN:
-    default:
-      return NULL;
-    }
-}
-
-static char *
-not_in_plan_text (const char *model_name)
-{
-  /* Translators: %s is a model, "Video — not in your plan" */
-  return g_strdup_printf (_("%s — not in your plan"),
-                          mq_format_model_display_name (model_name));
-}
-
-/* "63% left (945/1,500) · ×2 boost · resets in 2h 30m (16:30)" */
-static char *
-window_summary (const MqWindow *window,
-                gint64          now_ms)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *counts = NULL;
-  g_autofree char *boost = NULL;
-  char *reset;
-
-  if (!window->known)
-    /* Translators: a quota window the response says nothing usable about */
-    return g_strdup (_("no data"));
-
-  if (window->unlimited)
-    /* Translators: a quota window without a limit */
-    return g_strdup (_("unlimited"));
-
-  if (!window->counts_unreliable && window->total > 0 && window->remaining >= 0)
-    {
-      g_autofree char *remaining = mq_format_count (window->remaining);
-      g_autofree char *total = mq_format_count (window->total);
-
-      /* Translators: counts left of a limit, e.g. "945/1,500" */
-      counts = g_strdup_printf (C_("counts", "%s/%s"), remaining, total);
-    }
-
-  if (window->exhausted)
-    {
-      if (counts != NULL)
-        /* Translators: a window with nothing left; %s is "0/1,500" */
-        g_ptr_array_add (parts, g_strdup_printf (_("used up (%s)"), counts));
-      else
-        /* Translators: a quota window with nothing left */
-        g_ptr_array_add (parts, g_strdup (_("used up")));
-    }
-  else if (window->remaining_percent >= 0)
-    {
-      g_autofree char *percent = mq_format_percent (window->remaining_percent);
-
-      if (counts != NULL)
-        /* Translators: "63% left (945/1,500)" */
-        g_ptr_array_add (parts, g_strdup_printf (_("%s left (%s)"), percent, counts));
-      else
-        /* Translators: %s is a percentage, "63% left" */
-        g_ptr_array_add (parts, g_strdup_printf (_("%s left"), percent));
-    }
-  else if (counts != NULL)
-    /* Translators: %s is "945/1,500" */
-    g_ptr_array_add (parts, g_strdup_printf (_("%s left"), counts));
-  else
-    g_ptr_array_add (parts, g_strdup (_("no data")));
-
-  boost = mq_format_boost (window->boost);
-  if (boost != NULL)
-    /* Translators: %s is a multiplier, "×2 boost" */
-    g_ptr_array_add (parts, g_strdup_printf (_("%s boost"), boost));
-
-  reset = mq_format_reset (window->resets_at_ms, now_ms);
-  if (reset != NULL)
-    g_ptr_array_add (parts, reset);
-
-  g_ptr_array_add (parts, NULL);
-  return g_strjoinv (separator (), (char **) parts->pdata);
 }
 
 static char *
@@ -266,60 +125,133 @@ add_row (MqView   *view,
 }
 
 static void
+add_model_rows (MqView            *view,
+                const MqViewInput *input,
+                GHashTable        *seen,
+                const MqModel     *model,
+                guint              index)
+{
+  const char *name = mq_format_model_display_name (model->name);
+  g_autofree char *id = unique_model_id (seen, model->name, index);
+  g_autofree char *summary = NULL;
+  const char *period;
+  char *text;
+
+  if (!model->usable)
+    {
+      add_row (view, g_steal_pointer (&id), mq_wording_unusable (model->name), 0, FALSE,
+               MQ_STATE_UNKNOWN);
+      return;
+    }
+
+  if (!model->in_plan)
+    {
+      add_row (view, g_steal_pointer (&id), mq_wording_not_in_plan (model->name), 0, TRUE,
+               MQ_STATE_UNKNOWN);
+      return;
+    }
+
+  summary = mq_wording_window_summary (&model->interval, input->now_ms);
+  period = model->interval.known && !model->interval.unlimited
+           ? mq_wording_period_short_name (model->interval.period) : NULL;
+  if (period != NULL)
+    /* Translators: a model row: the model, its window ("5-hour"),
+     * what is left: "Text models (5-hour): 63% left · resets in 2h" */
+    text = g_strdup_printf (_("%s (%s): %s"), name, period, summary);
+  else
+    /* Translators: a model row: "Text models: unlimited" */
+    text = g_strdup_printf (_("%s: %s"), name, summary);
+  add_row (view, g_strdup (id), text, 0, FALSE,
+           mq_state_for_window (&model->interval, &input->thresholds));
+
+  if (model->weekly.known)
+    {
+      g_autofree char *weekly = mq_wording_window_summary (&model->weekly, input->now_ms);
+
+      /* Translators: the weekly cap of the model above, in a sub-row:
+       * "Weekly cap: 96% left · resets in 6d 18h (Mon 08:00)" */
+      text = g_strdup_printf (_("Weekly cap: %s"), weekly);
+      add_row (view, g_strconcat (id, ":weekly", NULL), text, 1, FALSE,
+               mq_state_for_window (&model->weekly, &input->thresholds));
+    }
+}
+
+/* Which models get a row when there are more than MQ_VIEW_MAX_MODELS: the
+ * headline's model, then those in the plan, then unreadable rows, then
+ * those not in the plan. */
+typedef enum {
+  RANK_HEADLINE,
+  RANK_IN_PLAN,
+  RANK_UNUSABLE,
+  RANK_NOT_IN_PLAN,
+  N_RANKS
+} Rank;
+
+static Rank
+model_rank (const MqModel *model,
+            const MqModel *headline_model)
+{
+  if (model == headline_model)
+    return RANK_HEADLINE;
+  if (!model->usable)
+    return RANK_UNUSABLE;
+  if (!model->in_plan)
+    return RANK_NOT_IN_PLAN;
+  return RANK_IN_PLAN;
+}
+
+static void
 build_rows (MqView            *view,
             const MqViewInput *input)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   MqSnapshot *snapshot = input->snapshot;
+  guint n_models = mq_snapshot_get_n_models (snapshot);
+  guint per_rank[N_RANKS] = { 0 };
+  guint quota[N_RANKS] = { 0 };
+  guint left = MQ_VIEW_MAX_MODELS;
+  MqHeadline headline;
 
-  for (guint i = 0; i < mq_snapshot_get_n_models (snapshot); i++)
+  mq_snapshot_get_headline (snapshot, input->icon_model, &input->thresholds, &headline);
+
+  for (guint i = 0; i < n_models; i++)
     {
       const MqModel *model = mq_snapshot_get_model (snapshot, i);
-      const char *name = mq_format_model_display_name (model->name);
-      g_autofree char *id = unique_model_id (seen, model->name, i);
-      g_autofree char *summary = NULL;
-      const char *period;
-      char *text;
 
-      if (!model->usable)
-        {
-          /* Translators: %s is a model; its row in the response was broken */
-          text = g_strdup_printf (_("%s: no usable data"), name);
-          add_row (view, g_steal_pointer (&id), text, 0, FALSE, MQ_STATE_UNKNOWN);
-          continue;
-        }
+      per_rank[model_rank (model, headline.model)]++;
+      if (model->usable && !model->in_plan)
+        view->show_upgrade = TRUE;
+    }
 
-      if (!model->in_plan)
-        {
-          view->show_upgrade = TRUE;
-          add_row (view, g_steal_pointer (&id), not_in_plan_text (model->name), 0, TRUE,
-                   MQ_STATE_UNKNOWN);
-          continue;
-        }
+  /* How many of each rank are shown, the better ranks first. */
+  for (guint r = 0; r < N_RANKS; r++)
+    {
+      quota[r] = MIN (per_rank[r], left);
+      left -= quota[r];
+    }
 
-      summary = window_summary (&model->interval, input->now_ms);
-      period = model->interval.known && !model->interval.unlimited
-               ? period_short_name (model->interval.period) : NULL;
-      if (period != NULL)
-        /* Translators: a model row: the model, its window ("5-hour"),
-         * what is left: "Text models (5-hour): 63% left · resets in 2h" */
-        text = g_strdup_printf (_("%s (%s): %s"), name, period, summary);
-      else
-        /* Translators: a model row: "Text models: unlimited" */
-        text = g_strdup_printf (_("%s: %s"), name, summary);
-      add_row (view, g_strdup (id), text, 0, FALSE,
-               mq_state_for_window (&model->interval, &input->thresholds));
+  /* Shown in the order of the answer. */
+  for (guint i = 0; i < n_models; i++)
+    {
+      const MqModel *model = mq_snapshot_get_model (snapshot, i);
+      Rank rank = model_rank (model, headline.model);
 
-      if (model->weekly.known)
-        {
-          g_autofree char *weekly = window_summary (&model->weekly, input->now_ms);
+      if (quota[rank] == 0)
+        continue;
+      quota[rank]--;
+      add_model_rows (view, input, seen, model, i);
+    }
 
-          /* Translators: the weekly limit of the model above, in a sub-row:
-           * "Weekly cap: 96% left · resets in 6d 18h (Mon 08:00)" */
-          text = g_strdup_printf (_("Weekly cap: %s"), weekly);
-          add_row (view, g_strconcat (id, ":weekly", NULL), text, 1, FALSE,
-                   mq_state_for_window (&model->weekly, &input->thresholds));
-        }
+  if (n_models > MQ_VIEW_MAX_MODELS)
+    {
+      guint more = n_models - MQ_VIEW_MAX_MODELS;
+
+      /* Translators: the last menu row when the answer lists more models
+       * than the menu shows; it opens the dashboard, e.g. "37 more models…" */
+      add_row (view, g_strdup ("more-models"),
+               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…",
+                                             more), more),
+               0, FALSE, MQ_STATE_UNKNOWN);
     }
 }
 
@@ -336,115 +268,55 @@ icon_percent (double remaining_percent)
 }
 
 /* Sets the icon, label, header, title and description from the snapshot's
- * headline. */
+ * headline (worded by mq_wording_headline(), as the command line does). */
 static void
 build_headline (MqView            *view,
                 const MqViewInput *input)
 {
-  MqHeadline headline;
-  const MqModel *model;
-  const MqWindow *window;
-  g_autofree char *sentence = NULL;
-  g_autofree char *percent = NULL;
-  g_autofree char *clock = NULL;
-  g_autofree char *countdown = NULL;
+  MqWordedHeadline worded;
+
+  mq_wording_headline (input->snapshot, input->icon_model, &input->thresholds, &worded);
 
   view->icon.kind = MQ_ICON_UNKNOWN;
   view->icon.state = MQ_STATE_UNKNOWN;
 
-  if (!mq_snapshot_get_headline (input->snapshot, input->icon_model,
-                                 &input->thresholds, &headline) ||
-      headline.model == NULL)
+  switch (worded.kind)
     {
-      view->header = g_strdup (_("No text model quota in the response"));
-      view->title = g_strdup (view->header);
-      view->icon_description = g_strdup (_("Quota not known"));
-      return;
-    }
-
-  model = headline.model;
-
-  if (!model->usable)
-    sentence = g_strdup_printf (_("%s: no usable data"),
-                                mq_format_model_display_name (model->name));
-  else if (!model->in_plan)
-    {
-      sentence = not_in_plan_text (model->name);
+    case MQ_HEADLINE_NOT_IN_PLAN:
       view->show_upgrade = TRUE;
-    }
-  else if (headline.unlimited)
-    {
-      /* Translators: %s is a model, "Text models: unlimited" */
-      sentence = g_strdup_printf (_("%s: unlimited"),
-                                  mq_format_model_display_name (model->name));
+      break;
+    case MQ_HEADLINE_UNLIMITED:
       view->icon.kind = MQ_ICON_UNLIMITED;
       view->icon.state = MQ_STATE_OK;
       /* Translators: the tray label of a quota without a limit */
       view->label = g_strdup (C_("label", "∞"));
       view->icon_description = g_strdup (_("Unlimited"));
-    }
-  else if (headline.remaining_percent < 0)
-    /* Translators: %s is a model */
-    sentence = g_strdup_printf (_("%s: the quota left is not known"),
-                                mq_format_model_display_name (model->name));
-  else
-    {
-      window = mq_model_get_window (model, headline.slot);
-      percent = mq_format_percent (headline.remaining_percent);
-
-      if (headline.state == MQ_STATE_EXHAUSTED)
-        sentence = used_up_sentence (window->period);
-      else
-        sentence = percent_left_sentence (window->period, percent);
-
-      /* Name the model when the headline is not the text lane. */
-      if (model->lane != MQ_LANE_TEXT)
-        {
-          char *named = g_strdup_printf (_("%s: %s"),
-                                         mq_format_model_display_name (model->name),
-                                         sentence);
-          g_free (sentence);
-          sentence = named;
-        }
-
+      break;
+    case MQ_HEADLINE_PERCENT:
       view->icon.kind = MQ_ICON_PERCENT;
-      view->icon.percent = icon_percent (headline.remaining_percent);
-      view->icon.state = headline.state;
-      view->label = g_strdup (percent);
-      if (headline.state == MQ_STATE_EXHAUSTED)
+      view->icon.percent = icon_percent (worded.headline.remaining_percent);
+      view->icon.state = worded.headline.state;
+      view->label = g_strdup (worded.percent);
+      if (worded.headline.state == MQ_STATE_EXHAUSTED)
         view->icon_description = g_strdup (_("Used up"));
       else
-        view->icon_description = g_strdup_printf (_("%s left"), percent);
-
-      if (headline.resets_at_ms != 0)
-        {
-          clock = mq_format_clock (headline.resets_at_ms, input->now_ms);
-          countdown = mq_format_countdown (headline.resets_at_ms, input->now_ms);
-        }
+        view->icon_description = g_strdup_printf (_("%s left"), worded.percent);
+      break;
+    case MQ_HEADLINE_NONE:
+    case MQ_HEADLINE_UNUSABLE:
+    case MQ_HEADLINE_UNKNOWN:
+    default:
+      break;
     }
 
-  view->header = g_strdup (sentence);
-
-  if (countdown != NULL)
-    {
-      if (headline.slot == MQ_SLOT_WEEKLY)
-        /* Translators: %s is "2d 4h (Mon 08:00)" */
-        view->header_detail = g_strdup_printf (_("The weekly cap binds · resets in %s"),
-                                               countdown);
-      else
-        /* Translators: %s is "2h 30m (16:30)" */
-        view->header_detail = g_strdup_printf (_("Resets in %s"), countdown);
-    }
-
-  if (clock != NULL)
-    /* Translators: the tray tooltip: the headline, then the reset time,
-     * "63% of the 5-hour window left · resets 16:30" */
-    view->title = g_strdup_printf (_("%s · resets %s"), sentence, clock);
-  else
-    view->title = g_strdup (sentence);
+  view->header = g_strdup (worded.sentence);
+  view->header_detail = mq_wording_headline_detail (&worded, input->now_ms);
+  view->title = mq_wording_headline_title (&worded, input->now_ms);
 
   if (view->icon_description == NULL)
     view->icon_description = g_strdup (_("Quota not known"));
+
+  mq_worded_headline_clear (&worded);
 }
 
 static void
@@ -552,7 +424,7 @@ mq_view_build (const MqViewInput *input)
       char *title;
 
       view->icon.stale = TRUE;
-      title = g_strconcat (view->title, separator (), view->status, NULL);
+      title = g_strconcat (view->title, mq_wording_separator (FALSE), view->status, NULL);
       g_free (view->title);
       view->title = title;
     }
@@ -661,54 +533,4 @@ mq_view_get_show_set_key (const MqView *view)
 {
   g_return_val_if_fail (view != NULL, FALSE);
   return view->show_set_key;
-}
-
-gboolean
-mq_icon_spec_equal (const MqIconSpec *a,
-                    const MqIconSpec *b)
-{
-  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
-
-  if (a->kind != b->kind)
-    return FALSE;
-
-  switch (a->kind)
-    {
-    case MQ_ICON_PERCENT:
-      return a->percent == b->percent && a->state == b->state &&
-             !a->stale == !b->stale;
-    case MQ_ICON_UNLIMITED:
-    case MQ_ICON_UNKNOWN:
-      return !a->stale == !b->stale;
-    case MQ_ICON_NO_KEY:
-    case MQ_ICON_ERROR:
-    default:
-      return TRUE;
-    }
-}
-
-char *
-mq_icon_spec_to_string (const MqIconSpec *spec)
-{
-  const char *stale;
-
-  g_return_val_if_fail (spec != NULL, NULL);
-
-  stale = spec->stale ? "-stale" : "";
-
-  switch (spec->kind)
-    {
-    case MQ_ICON_PERCENT:
-      return g_strdup_printf ("p%d-%s%s", CLAMP (spec->percent, 0, 100),
-                              mq_state_to_string (spec->state), stale);
-    case MQ_ICON_UNLIMITED:
-      return g_strdup_printf ("unlimited%s", stale);
-    case MQ_ICON_NO_KEY:
-      return g_strdup ("nokey");
-    case MQ_ICON_ERROR:
-      return g_strdup ("error");
-    case MQ_ICON_UNKNOWN:
-    default:
-      return g_strdup_printf ("unknown%s", stale);
-    }
 }

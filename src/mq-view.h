@@ -7,25 +7,11 @@
 
 #include <glib.h>
 
+#include "mq-icon.h"
 #include "mq-region.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  MQ_ICON_PERCENT,
-  MQ_ICON_UNLIMITED,
-  MQ_ICON_NO_KEY,
-  MQ_ICON_ERROR,
-  MQ_ICON_UNKNOWN,
-} MqIconKind;
-
-typedef struct {
-  MqIconKind kind;
-  int        percent;   /* 0..100, meaningful for MQ_ICON_PERCENT only */
-  MqState    state;
-  gboolean   stale;     /* the data is older than the last failed fetch */
-} MqIconSpec;
 
 typedef struct {
   MqSnapshot   *snapshot;         /* last good snapshot, nullable */
@@ -47,6 +33,13 @@ typedef struct {
   gboolean not_in_plan; /* the plan does not include the model */
   MqState  state;
 } MqViewRow;
+
+/* The menu shows rows for at most this many models (each a row and maybe
+ * a weekly sub-row: at most MQ_VIEW_MAX_ROWS rows), the headline's model
+ * and those in the plan first, then one "N more models…" row (id
+ * "more-models"). An answer may list thousands. */
+#define MQ_VIEW_MAX_MODELS 12
+#define MQ_VIEW_MAX_ROWS   (2 * MQ_VIEW_MAX_MODELS)
 
 typedef struct _MqView MqView;
 
@@ -76,12 +69,6 @@ const char       *mq_view_get_status           (const MqView *view);
 
 gboolean          mq_view_get_show_upgrade     (const MqView *view);
 gboolean          mq_view_get_show_set_key     (const MqView *view);
-
-gboolean          mq_icon_spec_equal           (const MqIconSpec *a,
-                                                const MqIconSpec *b);
-/* A short stable text for a spec ("p63-ok", "nokey", "p40-low-stale"),
- * usable in file names. */
-char             *mq_icon_spec_to_string       (const MqIconSpec *spec);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqView, mq_view_free)
 

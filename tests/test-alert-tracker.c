@@ -621,6 +621,9 @@ test_model_removed_is_pruned (Fixture       *fx,
   g_autofree char *general = row ("general", "50", fx->end_ms, "unlimited");
   g_autofree char *video = row ("video", "10", fx->end_ms, "unlimited");
   g_autofree char *both = g_strconcat (general, ",", video, NULL);
+  g_autofree char *general_next = NULL;
+  g_autofree char *video_next = NULL;
+  g_autofree char *both_next = NULL;
   g_autoptr(GPtrArray) first = NULL;
   g_autoptr(GPtrArray) again = NULL;
   g_autoptr(GVariant) saved = NULL;
@@ -630,15 +633,75 @@ test_model_removed_is_pruned (Fixture       *fx,
   g_assert_cmpstr (((MqAlert *) g_ptr_array_index (first, 0))->window_key, ==, "video/interval");
   mq_alert_tracker_mute (fx->tracker, "video/interval", fx->end_ms);
 
+  /* Missing once: the state is kept (see missing-once-keeps-state). Once
+   * the reset of its window has passed, it is dropped, mute and all. */
   g_ptr_array_unref (poll_rows (fx, general));
+  g_assert_cmpint (mq_alert_tracker_get_level (fx->tracker, "video/interval"), ==, MQ_ALERT_LEVEL_LOW);
+  next_window (fx);
+  general_next = row ("general", "50", fx->end_ms, "unlimited");
+  g_ptr_array_unref (poll_rows (fx, general_next));
   g_assert_cmpint (mq_alert_tracker_get_level (fx->tracker, "video/interval"), ==, MQ_ALERT_LEVEL_NONE);
   g_assert_false (mq_alert_tracker_is_muted (fx->tracker, "video/interval", fx->now_ms));
   saved = g_variant_ref_sink (mq_alert_tracker_save_state (fx->tracker, fx->now_ms));
   g_assert_cmpuint (g_variant_n_children (saved), ==, 0);
 
   /* It comes back (a new plan): a fresh start for it. */
-  again = poll_rows (fx, both);
+  video_next = row ("video", "10", fx->end_ms, "unlimited");
+  both_next = g_strconcat (general_next, ",", video_next, NULL);
+  again = poll_rows (fx, both_next);
   assert_one (again, MQ_ALERT_LOW);
+}
+
+/* Issue 9.2: good -> low -> low -> (an answer without the row) -> low
+ * alerted twice for one crossing, and the answer without the row ended a
+ * "mute until reset". */
+static void
+test_missing_once_keeps_state (Fixture       *fx,
+                               gconstpointer  data)
+{
+  g_autofree char *speech_15 = row ("speech-hd", "15", fx->end_ms, "unlimited");
+  g_autofree char *general_15 = row ("general", "15", fx->end_ms, "unlimited");
+  g_autofree char *both_15 = g_strconcat (general_15, ",", speech_15, NULL);
+  g_autofree char *general_3 = row ("general", "3", fx->end_ms, "unlimited");
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  assert_quiet (fx, "80");
+  assert_poll_gives (fx, "15", MQ_ALERT_LOW);
+  assert_quiet (fx, "15");
+
+  /* One answer lists another model only, the next lists "general" again. */
+  g_ptr_array_unref (poll_rows (fx, speech_15));
+  g_assert_cmpint (mq_alert_tracker_get_level (fx->tracker, "general/interval"), ==,
+                   MQ_ALERT_LEVEL_LOW);
+  alerts = poll_rows (fx, both_15);
+  g_assert_cmpuint (alerts->len, ==, 0);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  /* A mute until reset survives an answer without the row. */
+  mq_alert_tracker_mute (fx->tracker, "general/interval", fx->end_ms);
+  g_ptr_array_unref (poll_rows (fx, speech_15));
+  g_assert_true (mq_alert_tracker_is_muted (fx->tracker, "general/interval", fx->now_ms));
+  alerts = poll_rows (fx, general_3);
+  g_assert_cmpuint (alerts->len, ==, 0);
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+
+  /* Missing for a day (a window whose reset is not known) drops it. */
+  fx->end_ms = fx->now_ms + 48 * HOUR_MS;
+  {
+    const char *no_reset = "{\"model_name\":\"music\",\"current_interval_status\":1,"
+                           "\"current_interval_remaining_percent\":10,\"current_weekly_status\":3}";
+
+    alerts = poll_rows (fx, no_reset);
+    assert_one (alerts, MQ_ALERT_LOW);
+    g_clear_pointer (&alerts, g_ptr_array_unref);
+    g_ptr_array_unref (poll_rows (fx, speech_15));
+    g_assert_cmpint (mq_alert_tracker_get_level (fx->tracker, "music/interval"), ==,
+                     MQ_ALERT_LEVEL_LOW);
+    fx->now_ms += MQ_ALERT_KEEP_ABSENT_MS;
+    g_ptr_array_unref (poll_rows (fx, speech_15));
+    g_assert_cmpint (mq_alert_tracker_get_level (fx->tracker, "music/interval"), ==,
+                     MQ_ALERT_LEVEL_NONE);
+  }
 }
 
 static void
@@ -750,6 +813,7 @@ main (int   argc,
   ADD ("custom-thresholds", test_custom_thresholds);
   ADD ("weekly-window", test_weekly_window);
   ADD ("model-removed-pruned", test_model_removed_is_pruned);
+  ADD ("missing-once-keeps-state", test_missing_once_keeps_state);
   ADD ("stale-snapshot-never", test_stale_snapshot_never);
   ADD ("reset-jitter-same-window", test_reset_jitter_same_window);
   ADD ("duplicate-rows", test_duplicate_rows);

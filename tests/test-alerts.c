@@ -309,7 +309,7 @@ test_buttons (void)
   shown = last_shown ();
   g_assert_cmpstr (shown->id, ==, "quota-general/weekly");
   g_assert_cmpstr (shown->title, ==, "Text models: 15% left");
-  g_assert_true (g_str_has_prefix (shown->body, "of the weekly quota · resets in "));
+  g_assert_true (g_str_has_prefix (shown->body, "of the weekly cap · resets in "));
   buttons = describe_buttons (shown);
   g_assert_cmpstr (buttons, ==,
                    "Open dashboard=app.open-dashboard()\n"
@@ -385,6 +385,123 @@ test_stale_and_thresholds_from_settings (void)
   tear_down ();
 }
 
+/* A limited row: @interval left in a 5-hour window ending at t.end_ms, the
+ * weekly window unlimited. */
+static void
+append_row (GString    *rows,
+            const char *name,
+            const char *interval)
+{
+  if (rows->len > 0)
+    g_string_append_c (rows, ',');
+  g_string_append_printf (rows, "{\"model_name\":\"%s\","
+                          "\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT ","
+                          "\"current_interval_status\":1,\"current_interval_remaining_percent\":%s,"
+                          "\"current_weekly_status\":3}",
+                          name, t.end_ms - 5 * HOUR_MS, t.end_ms, interval);
+}
+
+/* One refresh with the rows @rows (a JSON array's contents). */
+static void
+process_rows (const char *rows)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) fresh = NULL;
+  g_autofree char *json = g_strdup_printf (
+      "{\"model_remains\":[%s],\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}",
+      rows);
+
+  fresh = mq_snapshot_parse (json, strlen (json), t.now_ms, MQ_REGION_GLOBAL, &error);
+  g_assert_no_error (error);
+  mq_alerts_process (t.alerts, fresh, t.now_ms);
+  t.now_ms += 3 * MINUTE_MS;
+}
+
+/* Issue 9.2: an answer without the text row wiped its alert state, so the
+ * next answer announced the same crossing again, and a mute ended. */
+static void
+test_missing_row_keeps_state (void)
+{
+  g_autoptr(GString) speech_only = g_string_new (NULL);
+
+  set_up ();
+  append_row (speech_only, "speech-hd", "80");
+
+  process ("80", "unlimited");
+  process ("15", "unlimited");
+  wait_for_shown (1);
+  process ("15", "unlimited");
+  process_rows (speech_only->str);
+  process ("15", "unlimited");
+
+  /* Muted until reset, then an answer without the row: still muted. */
+  mq_alerts_mute_until_reset (t.alerts, "general/interval");
+  mq_test_wait_count (&t.server->removed, 1, 10, "the removal");
+  process_rows (speech_only->str);
+  process ("3", "unlimited");
+
+  /* The weekly window is not muted: its crossing is the next thing shown
+   * (calls on one connection arrive in order), and the only one. */
+  process ("3", "10");
+  wait_for_shown (2);
+  g_assert_cmpstr (last_shown ()->id, ==, "quota-general/weekly");
+
+  tear_down ();
+}
+
+/* Issue 9.3: 200 models at 10% sent 400 notifications from one refresh. */
+static void
+test_flood_is_capped (void)
+{
+  g_autoptr(GString) rows = g_string_new (NULL);
+  g_autoptr(GString) worse = NULL;
+  const MqTestNotification *shown;
+
+  set_up ();
+  /* The text model is listed last, and 199 others before it; 20 rows are
+   * not in the plan (status 3 on both windows, 0% left). */
+  for (guint i = 0; i < 199; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("model-%03u", i);
+
+      append_row (rows, name, "10");
+    }
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf (rows, ",{\"model_name\":\"video-%02u\","
+                            "\"current_interval_status\":3,\"current_weekly_status\":3,"
+                            "\"current_interval_remaining_percent\":0,"
+                            "\"current_weekly_remaining_percent\":0}", i);
+  worse = g_string_new (rows->str);
+  append_row (rows, "general", "10");
+  append_row (worse, "general", "3");
+
+  process_rows (rows->str);
+  wait_for_shown (MQ_ALERTS_MAX_PER_REFRESH + 1);
+
+  /* The headline first, two more, then one summary for the rest. */
+  shown = g_ptr_array_index (t.server->shown, 0);
+  g_assert_cmpstr (shown->id, ==, "quota-general/interval");
+  g_assert_cmpstr (shown->title, ==, "Text models: 10% left");
+  shown = last_shown ();
+  g_assert_cmpstr (shown->id, ==, MQ_ALERTS_SUMMARY_ID);
+  g_assert_cmpstr (shown->title, ==, "And 197 more models are low");
+  for (guint i = 0; i < t.server->shown->len; i++)
+    {
+      const char *id = ((MqTestNotification *) g_ptr_array_index (t.server->shown, i))->id;
+
+      g_assert_null (strstr (id, "video"));
+    }
+
+  /* The crossings left out are not announced later: the next refresh
+   * sends nothing, and the next one only the text model's new crossing. */
+  process_rows (rows->str);
+  process_rows (worse->str);
+  wait_for_shown (MQ_ALERTS_MAX_PER_REFRESH + 2);
+  g_assert_cmpstr (last_shown ()->title, ==, "Text models: 3% left");
+
+  tear_down ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,6 +533,8 @@ main (int   argc,
   g_test_add_func ("/alerts/buttons", test_buttons);
   g_test_add_func ("/alerts/exhausted-and-refilled", test_exhausted_and_refilled);
   g_test_add_func ("/alerts/stale-and-thresholds-from-settings", test_stale_and_thresholds_from_settings);
+  g_test_add_func ("/alerts/missing-row-keeps-state", test_missing_row_keeps_state);
+  g_test_add_func ("/alerts/flood-is-capped", test_flood_is_capped);
 
   status = g_test_run ();
 

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "mq-format.h"
+#include "mq-wording.h"
 #include "mq-snapshot.h"
 
 /* 2026-11-23 (a Monday) 14:00:00 UTC */
@@ -250,6 +251,49 @@ test_display_width (void)
   g_assert_cmpuint (mq_format_display_width ("a\xff\xfe" "b"), ==, 4);
 }
 
+/* One vocabulary: every phrase about a period names it the same way. */
+static void
+test_wording_vocabulary (void)
+{
+  static const struct {
+    MqPeriod    period;
+    const char *name;
+  } periods[] = {
+    { MQ_PERIOD_FIVE_HOUR, "5-hour window" },
+    { MQ_PERIOD_DAILY, "daily quota" },
+    { MQ_PERIOD_WEEKLY, "weekly cap" },
+    { MQ_PERIOD_UNKNOWN, "current window" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (periods); i++)
+    {
+      g_autofree char *left = mq_wording_percent_left (periods[i].period, "63%");
+      g_autofree char *expected_left = g_strdup_printf ("63%% of the %s left", periods[i].name);
+      g_autofree char *expected_of = g_strdup_printf ("of the %s", periods[i].name);
+      g_autofree char *expected_used_up = g_strdup_printf ("The %s is used up", periods[i].name);
+      g_autofree char *name = g_ascii_strdown (mq_wording_window_name (periods[i].period), -1);
+
+      g_assert_cmpstr (left, ==, expected_left);
+      g_assert_cmpstr (mq_wording_of_window (periods[i].period), ==, expected_of);
+      g_assert_cmpstr (mq_wording_used_up (periods[i].period), ==, expected_used_up);
+      g_assert_cmpstr (name, ==, periods[i].name);
+    }
+
+  /* A weekly slot is the weekly cap whatever its row says. */
+  g_assert_cmpint (mq_wording_period (MQ_SLOT_WEEKLY, MQ_PERIOD_FIVE_HOUR), ==, MQ_PERIOD_WEEKLY);
+  g_assert_cmpint (mq_wording_period (MQ_SLOT_INTERVAL, MQ_PERIOD_DAILY), ==, MQ_PERIOD_DAILY);
+}
+
+static void
+test_wording_ascii (void)
+{
+  g_autofree char *ascii = mq_wording_to_ascii ("945/1,500 · 63% · ×2 — not in plan…");
+
+  g_assert_cmpstr (ascii, ==, "945/1,500 - 63% - x2 - not in plan...");
+  g_assert_cmpstr (mq_wording_separator (TRUE), ==, " - ");
+  g_assert_cmpstr (mq_wording_separator (FALSE), ==, " · ");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -268,6 +312,8 @@ main (int    argc,
   g_test_add_func ("/format/model-display-name", test_model_display_name);
   g_test_add_func ("/format/iso8601", test_iso8601);
   g_test_add_func ("/format/display-width", test_display_width);
+  g_test_add_func ("/wording/vocabulary", test_wording_vocabulary);
+  g_test_add_func ("/wording/ascii", test_wording_ascii);
 
   return g_test_run ();
 }

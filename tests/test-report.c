@@ -613,7 +613,7 @@ test_text_no_text_lane (void)
   g_autoptr(MqSnapshot) snapshot = parse_bytes (body, strlen (body), TOKEN_PLAN_NOW_MS, MQ_REGION_GLOBAL);
   g_auto(GStrv) lines = text_lines (snapshot, TOKEN_PLAN_NOW_MS, FALSE);
 
-  g_assert_cmpstr (lines[0], ==, "No text model quota in the response.");
+  g_assert_cmpstr (lines[0], ==, "No text model quota in the response");
   g_assert_nonnull (strstr (line_containing (lines, "Video"), "3/3 · 100%"));
 }
 
@@ -668,6 +668,68 @@ test_text_cjk_alignment (void)
   g_assert_cmpuint (column_of (ascii, "8%"), ==, fourth);
 }
 
+/* Issue 9: under LC_ALL=C every "·" printed as "?" ("945/1,500 ? 63%").
+ * In a locale that is not UTF-8 the text is ASCII: nothing to replace. */
+static void
+assert_ascii_in_c_locale (MqSnapshot *snapshot,
+                          gint64      now_ms)
+{
+  g_autofree char *text = mq_report_to_text (snapshot, NULL, NULL, now_ms, FALSE);
+  g_autofree char *printed = NULL;
+  const char *charset;
+
+  g_test_message ("%s", text);
+  g_assert_null (strchr (text, '?'));
+  for (const char *p = text; *p != '\0'; p++)
+    g_assert_cmpint ((guchar) *p, <, 0x80);
+
+  /* What g_print() would write: no "?" for an unconvertible character. */
+  g_get_charset (&charset);
+  printed = g_convert_with_fallback (text, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+  g_assert_nonnull (printed);
+  g_assert_null (strchr (printed, '?'));
+}
+
+static void
+test_text_c_locale_ascii (void)
+{
+  g_autoptr(MqSnapshot) token_plan =
+    parse_fixture ("token-plan-plus-video-not-in-plan.json", TOKEN_PLAN_NOW_MS, MQ_REGION_GLOBAL);
+  g_autoptr(MqSnapshot) boost =
+    parse_fixture ("plus-boost-not-in-plan.json", BOOST_NOW_MS, MQ_REGION_GLOBAL);
+  g_autoptr(MqSnapshot) legacy =
+    parse_fixture ("legacy-counts-cn.json", LEGACY_NOW_MS, MQ_REGION_CN);
+  g_autofree char *utf8_text = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+
+  g_assert_nonnull (setlocale (LC_ALL, "C"));
+  if (g_get_charset (NULL))
+    {
+      setlocale (LC_ALL, saved);
+      g_test_skip ("the C locale is UTF-8 here");
+      return;
+    }
+
+  assert_ascii_in_c_locale (token_plan, TOKEN_PLAN_NOW_MS);
+  assert_ascii_in_c_locale (boost, BOOST_NOW_MS);
+  assert_ascii_in_c_locale (legacy, LEGACY_NOW_MS);
+
+  /* The separators are ASCII ones, not dropped. */
+  text = mq_report_to_text (token_plan, NULL, NULL, TOKEN_PLAN_NOW_MS, FALSE);
+  g_assert_nonnull (strstr (text, "945/1,500 - 63%"));
+  g_assert_true (g_str_has_prefix (text, "63% of the 5-hour window left - resets in 2h 30m (21:00)\n"));
+  g_assert_nonnull (strstr (text, "not in plan - upgrade: https://"));
+
+  /* Back in a UTF-8 locale, the usual "·". */
+  setlocale (LC_ALL, saved);
+  if (g_get_charset (NULL))
+    {
+      utf8_text = mq_report_to_text (token_plan, NULL, NULL, TOKEN_PLAN_NOW_MS, FALSE);
+      g_assert_nonnull (strstr (utf8_text, "945/1,500 · 63%"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -691,6 +753,7 @@ main (int    argc,
   g_test_add_func ("/report/text/legacy", test_text_legacy);
   g_test_add_func ("/report/text/no-text-lane", test_text_no_text_lane);
   g_test_add_func ("/report/text/cjk-alignment", test_text_cjk_alignment);
+  g_test_add_func ("/report/text/c-locale-ascii", test_text_c_locale_ascii);
 
   return g_test_run ();
 }

@@ -213,7 +213,7 @@ test_other_lane_headline (void)
   input.icon_model = "video";
   view = mq_view_build (&input);
 
-  g_assert_cmpstr (mq_view_get_header (view), ==, "Video: 100% left today");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "Video: 100% of the daily quota left");
   g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_PERCENT);
   g_assert_cmpint (mq_view_get_icon (view)->percent, ==, 100);
   g_assert_cmpstr (mq_view_get_label (view), ==, "100%");
@@ -306,10 +306,10 @@ test_weekly_binds (void)
   g_autoptr(MqView) view = mq_view_build (&input);
   const MqIconSpec *icon = mq_view_get_icon (view);
 
-  g_assert_cmpstr (mq_view_get_header (view), ==, "12% left this week");
-  assert_contains (mq_view_get_header_detail (view), "weekly cap binds");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "12% of the weekly cap left");
+  assert_contains (mq_view_get_header_detail (view), "weekly cap is the tighter limit");
   assert_contains (mq_view_get_header_detail (view), "6d");
-  assert_contains (mq_view_get_title (view), "12% left this week · resets ");
+  assert_contains (mq_view_get_title (view), "12% of the weekly cap left · resets ");
   g_assert_cmpint (icon->percent, ==, 12);
   g_assert_cmpint (icon->state, ==, MQ_STATE_LOW);
   g_assert_cmpstr (mq_view_get_label (view), ==, "12%");
@@ -577,6 +577,100 @@ test_icon_spec_equal (void)
   g_assert_cmpstr (text_stale, ==, "p63-ok-stale");
 }
 
+/* Issue 9.5: 20,000 rows built a menu of 20,000 items (24 s of CPU, RSS
+ * 29 -> 254 MB). The view offers at most MQ_VIEW_MAX_MODELS models: the
+ * headline's and those in the plan first, then one "N more models…" row. */
+static void
+test_rows_capped (void)
+{
+  g_autoptr(GString) rows = g_string_new (NULL);
+  g_autoptr(MqSnapshot) snapshot = NULL;
+  g_autoptr(MqView) view = NULL;
+  MqViewInput input;
+  const MqViewRow *last;
+  guint n_models = 0, n_in_plan = 0;
+  gboolean found_text = FALSE;
+  gint64 started;
+  double seconds;
+
+  /* 10,000 not in the plan first, then 9,999 in it, the text model last. */
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_printf (rows, "{\"model_name\":\"video-%05u\","
+                            "\"current_interval_status\":3,\"current_weekly_status\":3,"
+                            "\"current_interval_remaining_percent\":0,"
+                            "\"current_weekly_remaining_percent\":0},", i);
+  for (guint i = 0; i < 9999; i++)
+    g_string_append_printf (rows, "{\"model_name\":\"alpha-%04u\",\"current_interval_status\":1,"
+                            "\"current_interval_remaining_percent\":50,"
+                            "\"current_weekly_status\":1,\"current_weekly_remaining_percent\":60},", i);
+  g_string_append (rows, "{\"model_name\":\"general\",\"current_interval_status\":1,"
+                         "\"current_interval_remaining_percent\":63,\"current_weekly_status\":3}");
+  snapshot = parse_rows (rows->str, TOKEN_PLAN_NOW);
+  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, 20000);
+
+  input = input_for (snapshot, TOKEN_PLAN_NOW);
+  started = g_get_monotonic_time ();
+  view = mq_view_build (&input);
+  seconds = (g_get_monotonic_time () - started) / 1e6;
+  g_test_message ("view of 20,000 rows built in %.3f s", seconds);
+  g_assert_cmpfloat (seconds, <, 1.0);
+
+  g_assert_cmpuint (mq_view_get_n_rows (view), <=, MQ_VIEW_MAX_ROWS + 1);
+  for (guint i = 0; i < mq_view_get_n_rows (view); i++)
+    {
+      const MqViewRow *row = mq_view_get_row (view, i);
+
+      if (row->level > 0)
+        continue;
+      n_models++;
+      g_assert_false (row->not_in_plan);
+      if (g_str_has_prefix (row->text, "Text models"))
+        found_text = TRUE;
+      if (g_str_has_prefix (row->text, "alpha-"))
+        n_in_plan++;
+    }
+  g_assert_true (found_text);
+  g_assert_cmpuint (n_in_plan, ==, MQ_VIEW_MAX_MODELS - 1);
+  g_assert_cmpuint (n_models, ==, MQ_VIEW_MAX_MODELS + 1);
+  g_assert_true (mq_view_get_show_upgrade (view));
+
+  last = mq_view_get_row (view, mq_view_get_n_rows (view) - 1);
+  g_assert_cmpstr (last->id, ==, "more-models");
+  g_assert_cmpstr (last->text, ==, "19988 more models…");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "63% of the 5-hour window left");
+}
+
+/* Few models: every one, in the order of the answer, and no "more" row. */
+static void
+test_rows_under_cap_all_shown (void)
+{
+  g_autoptr(GString) rows = g_string_new (NULL);
+  g_autoptr(MqSnapshot) snapshot = NULL;
+  g_autoptr(MqView) view = NULL;
+  MqViewInput input;
+  guint n_models = 0;
+
+  for (guint i = 0; i < MQ_VIEW_MAX_MODELS; i++)
+    g_string_append_printf (rows, "%s{\"model_name\":\"m-%02u\",\"current_interval_status\":%d,"
+                            "\"current_interval_remaining_percent\":50,\"current_weekly_status\":3}",
+                            i > 0 ? "," : "", i, i % 2 == 0 ? 3 : 1);
+  snapshot = parse_rows (rows->str, TOKEN_PLAN_NOW);
+  input = input_for (snapshot, TOKEN_PLAN_NOW);
+  view = mq_view_build (&input);
+
+  for (guint i = 0; i < mq_view_get_n_rows (view); i++)
+    {
+      const MqViewRow *row = mq_view_get_row (view, i);
+      g_autofree char *id = NULL;
+
+      if (row->level > 0)
+        continue;
+      id = g_strdup_printf ("model:m-%02u", n_models++);
+      g_assert_cmpstr (row->id, ==, id);
+    }
+  g_assert_cmpuint (n_models, ==, MQ_VIEW_MAX_MODELS);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -606,6 +700,8 @@ main (int    argc,
   g_test_add_func ("/view/error/wording", test_error_wording);
   g_test_add_func ("/view/status/first-fetch", test_waiting_for_first_answer);
   g_test_add_func ("/view/status/busy", test_busy_with_data);
+  g_test_add_func ("/view/rows/capped", test_rows_capped);
+  g_test_add_func ("/view/rows/under-cap-all-shown", test_rows_under_cap_all_shown);
 
   return g_test_run ();
 }
