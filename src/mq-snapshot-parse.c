@@ -1,9 +1,10 @@
-/* mq-parse.c: response body -> MqSnapshot, never trusting the input
+/* mq-snapshot-parse.c: mq_snapshot_parse(), a body -> MqSnapshot, never trusting the input
  *
  * The endpoint has no published schema and changed shape twice in 2026, so
  * every field is optional, numbers may be int, float or numeric string, and
  * a row with a value of the wrong kind is kept but marked unusable rather
- * than guessed at. Interpretation happens in mq-snapshot.c.
+ * than guessed at. Interpretation happens in mq-snapshot.c. A web page is
+ * told from data once, by mq_response_read(); here it is just not JSON.
  */
 #include "config.h"
 
@@ -304,19 +305,6 @@ nesting_within (const char *data,
 }
 
 static gboolean
-looks_like_html (const char *data,
-                 gsize       length)
-{
-  for (gsize i = 0; i < length; i++)
-    {
-      if (g_ascii_isspace (data[i]))
-        continue;
-      return data[i] == '<';
-    }
-  return FALSE;
-}
-
-static gboolean
 check_api_status (JsonObject  *base_resp,
                   GError     **error)
 {
@@ -414,12 +402,6 @@ mq_snapshot_parse (const char  *data,
   if (length == 0)
     {
       unreadable (error, _("MiniMax sent an empty answer. Try again later."));
-      return NULL;
-    }
-
-  if (looks_like_html (data, length))
-    {
-      unreadable (error, _("MiniMax answered with a web page instead of quota data (often a firewall or Cloudflare check). Try again later."));
       return NULL;
     }
 
