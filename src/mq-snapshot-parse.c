@@ -17,6 +17,7 @@
 #include "mq-error.h"
 #include "mq-json-text.h"
 #include "mq-region.h"
+#include "mq-safe-text.h"
 #include "mq-snapshot-private.h"
 
 /* Real responses nest four levels deep; anything much deeper is hostile. */
@@ -25,15 +26,53 @@
 #define MAX_ROWS 100000
 
 #define MIN_EPOCH_MS G_GINT64_CONSTANT (946684800000)   /* 2000-01-01 */
+/* Times below this are epoch seconds (API.md rule 9): in milliseconds it
+ * would be 1973, in seconds it is the year 5138. */
+#define SECONDS_BELOW 1e11
 #define MAX_EPOCH_MS G_GINT64_CONSTANT (7258118400000)  /* 2200-01-01 */
 #define MAX_DURATION_MS (G_GINT64_CONSTANT (400) * 24 * 3600 * 1000)
 #define MAX_COUNT 1e15
+/* A boost is a multiplier of the allowance in per mille: more than ×1,
+ * at most ×100; anything else is not a boost anybody sells. */
+#define MIN_BOOST_PERMILLE 1000
+#define MAX_BOOST_PERMILLE 100000
 
 typedef enum {
   FIELD_ABSENT,
   FIELD_OK,
   FIELD_BAD,
 } FieldResult;
+
+/* A plain decimal number: [+-] digits [. digits] [e [+-] digits]. No hex,
+ * no inf or nan, nothing before or after (g_ascii_strtod() reads all of
+ * those: "0x32" would be 50). */
+static gboolean
+is_plain_decimal (const char *text)
+{
+  const char *p = text;
+  gboolean digits = FALSE;
+
+  if (*p == '+' || *p == '-')
+    p++;
+  for (; g_ascii_isdigit (*p); p++)
+    digits = TRUE;
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      digits = TRUE;
+  if (!digits)
+    return FALSE;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
 
 static FieldResult
 read_number (JsonObject *object,
@@ -65,6 +104,8 @@ read_number (JsonObject *object,
 
         if (*text == '\0')
           return FIELD_ABSENT;
+        if (!is_plain_decimal (text))
+          return FIELD_BAD;
         value = g_ascii_strtod (text, &end);
         if (end == text || *end != '\0')
           return FIELD_BAD;
@@ -171,6 +212,26 @@ read_time_ms (JsonObject *object,
   *out = (gint64) value;
 }
 
+/* An epoch time in milliseconds, or in seconds below SECONDS_BELOW. */
+static void
+read_epoch_ms (JsonObject *object,
+               const char *member,
+               gboolean   *has,
+               gint64     *out)
+{
+  double value = 0;
+
+  if (read_number (object, member, &value) != FIELD_OK)
+    return;
+  if (value > 0 && value < SECONDS_BELOW)
+    value *= 1000;
+  if (value < MIN_EPOCH_MS || value > MAX_EPOCH_MS)
+    return;
+
+  *has = TRUE;
+  *out = (gint64) value;
+}
+
 static void
 read_boost (JsonObject        *object,
             const char * const *members,
@@ -183,7 +244,7 @@ read_boost (JsonObject        *object,
 
       if (read_number (object, members[i], &value) != FIELD_OK)
         continue;
-      if (value <= 0 || value > 1000000)
+      if (value <= MIN_BOOST_PERMILLE || value > MAX_BOOST_PERMILLE)
         continue;
 
       *has = TRUE;
@@ -251,11 +312,39 @@ read_window (JsonObject         *row,
   ok &= read_status (row, fields->status, &raw->has_status, &raw->status) != FIELD_BAD;
 
   read_boost (row, fields->boost, &raw->has_boost, &raw->boost_permille);
-  read_time_ms (row, fields->start, MIN_EPOCH_MS, MAX_EPOCH_MS, &raw->has_start, &raw->start_ms);
-  read_time_ms (row, fields->end, MIN_EPOCH_MS, MAX_EPOCH_MS, &raw->has_end, &raw->end_ms);
+  read_epoch_ms (row, fields->start, &raw->has_start, &raw->start_ms);
+  read_epoch_ms (row, fields->end, &raw->has_end, &raw->end_ms);
   read_time_ms (row, fields->remains, 0, MAX_DURATION_MS, &raw->has_remains, &raw->remains_ms);
 
   return ok;
+}
+
+static gboolean
+window_has_quota (const MqRawWindow *raw)
+{
+  return raw->has_total || raw->has_usage || raw->has_remaining_alias ||
+         raw->has_used_alias || raw->has_percent || raw->has_status;
+}
+
+/* Whether a row carries any number of a quota. */
+static gboolean
+row_has_quota (const MqRawRow *raw)
+{
+  return window_has_quota (&raw->interval) || window_has_quota (&raw->weekly);
+}
+
+/* The name of a row without one, from its window: a daily window is a
+ * daily quota, anything else (a 5-hour window, or none said) the text
+ * lane of the older count-based plans. */
+static const char *
+unnamed_row_name (const MqRawWindow *interval)
+{
+  if (interval->has_start && interval->has_end &&
+      interval->end_ms - interval->start_ms >= 20 * 3600 * G_GINT64_CONSTANT (1000) &&
+      interval->end_ms - interval->start_ms <= 28 * 3600 * G_GINT64_CONSTANT (1000))
+    return MQ_MODEL_NAME_UNNAMED_DAILY;
+
+  return MQ_MODEL_NAME_UNNAMED_TEXT;
 }
 
 /* Whether a body that is not valid JSON failed on its depth (json-glib
@@ -310,7 +399,10 @@ check_api_status (JsonObject  *base_resp,
 {
   double code = 0;
 
-  if (read_number (base_resp, "status_code", &code) == FIELD_BAD)
+  /* A code is a whole number of a sane size: 1e23 or 0.5 is no code at
+   * all, and must not reach a message as "error code -1" or "0". */
+  if (read_number (base_resp, "status_code", &code) == FIELD_BAD ||
+      code != floor (code) || fabs (code) > G_MAXINT32)
     {
       g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
                    _("MiniMax answered with a status this version cannot read. Try again later; if it persists, update MiniMax Quota."));
@@ -320,8 +412,7 @@ check_api_status (JsonObject  *base_resp,
   if (code == 0)
     return TRUE;
 
-  /* Known codes are small integers; a huge one must not reach the cast. */
-  switch (fabs (code) < G_MAXINT32 ? (gint64) code : -1)
+  switch ((gint64) code)
     {
     case 1004:
       g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
@@ -482,7 +573,7 @@ mq_snapshot_parse (const char  *data,
       JsonNode *row_node = json_array_get_element (rows, i);
       JsonObject *row;
       JsonNode *name_node;
-      g_autofree char *valid_name = NULL;
+      g_autofree char *safe_name = NULL;
       MqRawRow raw = { 0 };
       MqModel model;
 
@@ -493,23 +584,32 @@ mq_snapshot_parse (const char  *data,
         }
 
       row = json_node_get_object (row_node);
-      name_node = json_object_get_member (row, "model_name");
-      if (name_node == NULL || !JSON_NODE_HOLDS_VALUE (name_node) ||
-          json_node_get_value_type (name_node) != G_TYPE_STRING ||
-          *json_node_get_string (name_node) == '\0')
-        {
-          g_debug ("Skipping quota row %u: no model name", i);
-          continue;
-        }
-
-      raw.name = json_node_get_string (name_node);
-      /* The body is valid UTF-8, but a \ud800 escape is not, once decoded. */
-      if (!g_utf8_validate (raw.name, -1, NULL))
-        raw.name = valid_name = g_utf8_make_valid (raw.name, -1);
       if (!read_window (row, &interval_fields, &raw.interval))
         raw.malformed = TRUE;
       if (!read_window (row, &weekly_fields, &raw.weekly))
         raw.malformed = TRUE;
+
+      name_node = json_object_get_member (row, "model_name");
+      if (name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) &&
+          json_node_get_value_type (name_node) == G_TYPE_STRING &&
+          *json_node_get_string (name_node) != '\0')
+        {
+          /* Never shown raw (controls, bidi overrides, endless names); a
+           * \ud800 escape is not UTF-8 once decoded either. */
+          raw.name = safe_name = mq_safe_text (json_node_get_string (name_node), -1,
+                                               MQ_SAFE_TEXT_NAME_MAX);
+        }
+      else if (row_has_quota (&raw))
+        {
+          /* Rule 9: older accounts send rows without a name; a row with
+           * numbers is kept, named by its window. */
+          raw.name = unnamed_row_name (&raw.interval);
+        }
+      else
+        {
+          g_debug ("Skipping quota row %u: no model name", i);
+          continue;
+        }
 
       mq_model_interpret (&raw, now_ms, &model);
       g_array_append_val (models, model);
