@@ -504,6 +504,31 @@ test_http_403_html_sniffed (Fixture       *f,
   g_assert_nonnull (strstr (message, "web page"));
 }
 
+/* A key no server should see (a 100 KB paste got "HTTP 431"): refused
+ * before anything is sent, with the fix named. */
+static void
+test_unsendable_key (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  g_autofree char *huge = g_strnfill (100 * 1024, 'k');
+  g_autofree char *message = NULL;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+
+  mq_client_set_api_key (f->client, huge);
+  message = fetch_fails (f->client, MQ_ERROR_KEY_REJECTED);
+  g_assert_nonnull (strstr (message, "Copy the key again"));
+  g_free (g_steal_pointer (&message));
+
+  mq_client_set_api_key (f->client, "sk-cp-\x1b]0;x\x07");
+  message = fetch_fails (f->client, MQ_ERROR_KEY_REJECTED);
+  g_assert_cmpuint (mq_test_server_get_total_hits (f->server), ==, 0);
+
+  mq_client_set_api_key (f->client, TEST_KEY);
+  mq_snapshot_unref (fetch_ok (f->client));
+  g_assert_cmpuint (mq_test_server_get_total_hits (f->server), ==, 1);
+}
+
 static void
 test_http_429 (Fixture       *f,
                gconstpointer  user_data)
@@ -1162,6 +1187,7 @@ main (int   argc,
   add_fixture_tests (names);
   g_test_add_func ("/client/errors/not-http", test_not_http);
   ADD ("/client/fixture/region-passed-to-parse", test_region_passed_to_parse, NULL);
+  ADD ("/client/key/unsendable", test_unsendable_key, NULL);
   ADD ("/client/paths/legacy-fallback", test_legacy_fallback, NULL);
   ADD ("/client/paths/legacy-fallback-second", test_legacy_fallback_second, NULL);
   ADD ("/client/paths/all-missing", test_all_paths_missing, NULL);
