@@ -193,39 +193,25 @@ read_status (JsonObject *object,
   return FIELD_OK;
 }
 
-/* Times are tolerated when wrong (rule 6 falls back to remains_time): an
- * out-of-range value is simply absent. */
+/* Times are tolerated when wrong (the reset falls back to the other of
+ * end_time and remains_time): an out-of-range value is simply absent. An
+ * @epoch time is in milliseconds, or in seconds below SECONDS_BELOW; a
+ * duration is in milliseconds. */
 static void
 read_time_ms (JsonObject *object,
               const char *member,
-              double      min,
-              double      max,
+              gboolean    epoch,
               gboolean   *has,
               gint64     *out)
 {
   double value = 0;
 
-  if (read_in_range (object, member, min, max, &value) != FIELD_OK)
-    return;
-
-  *has = TRUE;
-  *out = (gint64) value;
-}
-
-/* An epoch time in milliseconds, or in seconds below SECONDS_BELOW. */
-static void
-read_epoch_ms (JsonObject *object,
-               const char *member,
-               gboolean   *has,
-               gint64     *out)
-{
-  double value = 0;
-
   if (read_number (object, member, &value) != FIELD_OK)
     return;
-  if (value > 0 && value < SECONDS_BELOW)
+  if (epoch && value > 0 && value < SECONDS_BELOW)
     value *= 1000;
-  if (value < MIN_EPOCH_MS || value > MAX_EPOCH_MS)
+  if (epoch ? value < MIN_EPOCH_MS || value > MAX_EPOCH_MS
+            : value < 0 || value > MAX_DURATION_MS)
     return;
 
   *has = TRUE;
@@ -312,9 +298,9 @@ read_window (JsonObject         *row,
   ok &= read_status (row, fields->status, &raw->has_status, &raw->status) != FIELD_BAD;
 
   read_boost (row, fields->boost, &raw->has_boost, &raw->boost_permille);
-  read_epoch_ms (row, fields->start, &raw->has_start, &raw->start_ms);
-  read_epoch_ms (row, fields->end, &raw->has_end, &raw->end_ms);
-  read_time_ms (row, fields->remains, 0, MAX_DURATION_MS, &raw->has_remains, &raw->remains_ms);
+  read_time_ms (row, fields->start, TRUE, &raw->has_start, &raw->start_ms);
+  read_time_ms (row, fields->end, TRUE, &raw->has_end, &raw->end_ms);
+  read_time_ms (row, fields->remains, FALSE, &raw->has_remains, &raw->remains_ms);
 
   return ok;
 }
