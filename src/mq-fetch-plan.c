@@ -99,10 +99,11 @@ MqFetchPlan *
 mq_fetch_plan_new (const char * const *paths,
                    gboolean            auto_regions)
 {
-  MqFetchPlan *plan = g_new0 (MqFetchPlan, 1);
+  MqFetchPlan *plan;
 
   g_return_val_if_fail (paths != NULL && paths[0] != NULL, NULL);
 
+  plan = g_new0 (MqFetchPlan, 1);
   plan->paths = paths;
   plan->hosts = g_ptr_array_new_with_free_func (host_free);
   plan->auto_regions = auto_regions;
