@@ -8,13 +8,11 @@
 #include <libsoup/soup.h>
 
 #include "fuzz-common.h"
-#include "mq-client-private.h"
 #include "mq-error.h"
 #include "mq-report.h"
+#include "mq-response.h"
 
 #define FUZZ_HOST_NAME "api.minimax.io"
-/* The client believes no Retry-After longer than a day. */
-#define RETRY_AFTER_MAX (24 * 60 * 60)
 
 void
 fuzz_init (void)
@@ -256,12 +254,12 @@ fuzz_response_input (const guint8 *data,
       body = g_bytes_new (text, size);
     }
 
-  snapshot = mq_client_interpret_response (status, headers,
-                                           mq_client_response_needs_body (status) ? body : NULL,
-                                           FUZZ_HOST_NAME, FUZZ_NOW_MS, region,
-                                           &retry_after, &error);
+  snapshot = mq_response_read (status, headers,
+                               mq_response_needs_body (status) ? body : NULL,
+                               FUZZ_HOST_NAME, FUZZ_NOW_MS, region,
+                               &retry_after, &error);
 
-  g_assert_cmpuint (retry_after, <=, RETRY_AFTER_MAX);
+  g_assert_cmpuint (retry_after, <=, MQ_RESPONSE_RETRY_AFTER_MAX);
 
   if (snapshot == NULL)
     {

@@ -41,7 +41,7 @@ void fuzz_parse_input    (const guint8 *data,
  * libsoup's own parser reads (as for a fetch), the rest being the body;
  * any other input is the body of a "200 OK" with Content-Type:
  * application/json. Either way it goes through
- * mq_client_interpret_response(), the code every fetch runs. */
+ * mq_response_read(), the code every fetch runs. */
 void fuzz_response_input (const guint8 *data,
                           gsize         size);
 

@@ -1,8 +1,8 @@
 /* fuzz-response.c: libFuzzer target for "bytes + headers -> snapshot or error"
  *
  * The input is what a server sends back (a whole HTTP/1.x answer, or a bare
- * body); it goes through mq_client_interpret_response(), the code every
- * fetch of MqClient runs. See fuzz-common.h.
+ * body); it goes through mq_response_read(), the code every fetch of
+ * MqClient runs. See fuzz-common.h.
  */
 #include "config.h"
 

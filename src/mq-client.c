@@ -22,18 +22,18 @@
 #include "mq-client.h"
 #include "mq-client-private.h"
 #include "mq-error.h"
+#include "mq-fetch-plan.h"
+#include "mq-response.h"
 
 #define USER_AGENT        "minimax-quota/" PACKAGE_VERSION
 #define READ_CHUNK        (64 * 1024)
-/* A Retry-After longer than a day is not believed. */
-#define RETRY_AFTER_MAX   (24 * 60 * 60)
 #define N_REGIONS         (MQ_REGION_CN + 1)
-#define HTTP_TOO_MANY_REQUESTS 429
 
 static const char * const paths[] = {
   MQ_PATH_CURRENT,
   MQ_PATH_LEGACY_1,
   MQ_PATH_LEGACY_2,
+  NULL,
 };
 
 struct _MqClient
@@ -54,48 +54,13 @@ struct _MqClient
   guint         connect_timeout;
   guint         total_timeout;
   gsize         max_body;
-  guint         retry_after;
 };
 
 G_DEFINE_FINAL_TYPE (MqClient, mq_client, G_TYPE_OBJECT)
 
-/* How much an error tells the user, least first; the highest one met is
- * reported when every attempt failed. */
-typedef enum {
-  RANK_NOT_FOUND,
-  RANK_NETWORK,
-  RANK_TIMEOUT,
-  RANK_UNREADABLE,
-  RANK_SERVER,
-  RANK_RATE_LIMITED,
-  RANK_NO_PLAN,
-  RANK_KEY_REJECTED,
-} Rank;
-
-/* What a failed attempt means for the rest of the plan. */
-typedef enum {
-  NEXT_HOST,          /* try the other hosts on this path */
-  NEXT_HOST_AND_PATH, /* and this host again on the next path */
-  NEXT_HOST_DEAD,     /* this host is unreachable: not on later paths */
-  SKIP_REGION,        /* key rejected under AUTO: no more hosts of this region */
-  STOP,               /* no other host can change the answer */
-} Next;
-
 typedef struct {
-  char    *base_url;
-  char    *name;          /* host[:port], for messages and debug logs */
-  MqRegion region;
-  gboolean dead;
-  gboolean try_now;       /* on the current path */
-  gboolean try_next;      /* on the next path */
-} Host;
-
-typedef struct {
-  GPtrArray    *hosts;
-  guint         path_index;
-  guint         host_index;
-  gboolean      auto_regions;     /* hosts of both regions, keys per region */
-  gboolean      region_rejected[N_REGIONS];
+  MqFetchPlan  *plan;
+  guint         retry_after;      /* of the answer that stopped the walk */
 
   char         *authorization;    /* "Bearer <key>", wiped on free */
   guint         total_timeout;
@@ -108,9 +73,6 @@ typedef struct {
   gulong        client_handler;
   GSource      *deadline;
   gboolean      timed_out;
-
-  GError       *best_error;
-  Rank          best_rank;
 
   /* the attempt in flight */
   SoupMessage  *msg;
@@ -137,38 +99,6 @@ wipe_free (char *secret)
 {
   wipe_string (secret);
   g_free (secret);
-}
-
-static void
-host_free (gpointer data)
-{
-  Host *host = data;
-
-  g_free (host->base_url);
-  g_free (host->name);
-  g_free (host);
-}
-
-static Host *
-host_new (const char *base_url,
-          MqRegion    region)
-{
-  Host *host = g_new0 (Host, 1);
-  g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
-  const char *name = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  host->base_url = g_strdup (base_url);
-  if (name == NULL || *name == '\0')
-    host->name = g_strdup (base_url);
-  else if (g_uri_get_port (uri) > 0)
-    host->name = g_strdup_printf (strchr (name, ':') != NULL ? "[%s]:%d" : "%s:%d",
-                                  name, g_uri_get_port (uri));
-  else
-    host->name = g_strdup (name);
-  host->region = region;
-  host->try_now = TRUE;
-
-  return host;
 }
 
 static void
@@ -213,77 +143,38 @@ fetch_data_free (gpointer user_data)
     g_cancellable_disconnect (data->client_cancellable, data->client_handler);
   g_clear_object (&data->client_cancellable);
   g_clear_object (&data->cancellable);
-  g_clear_pointer (&data->hosts, g_ptr_array_unref);
+  g_clear_pointer (&data->plan, mq_fetch_plan_free);
   wipe_free (g_steal_pointer (&data->authorization));
-  g_clear_error (&data->best_error);
   g_free (data);
 }
 
-static Host *
-current_host (FetchData *data)
+static const char *
+current_host_name (FetchData *data)
 {
-  return g_ptr_array_index (data->hosts, data->host_index);
+  return mq_fetch_plan_get_host_name (data->plan);
 }
 
 static const char *
 current_path (FetchData *data)
 {
-  return paths[data->path_index];
-}
-
-static Rank
-rank_for_error (const GError *error)
-{
-  if (error->domain != MQ_ERROR)
-    return RANK_NETWORK;
-
-  switch ((MqError) error->code)
-    {
-    case MQ_ERROR_KEY_REJECTED: return RANK_KEY_REJECTED;
-    case MQ_ERROR_NO_PLAN: return RANK_NO_PLAN;
-    case MQ_ERROR_RATE_LIMITED: return RANK_RATE_LIMITED;
-    case MQ_ERROR_SERVER: return RANK_SERVER;
-    case MQ_ERROR_UNREADABLE: return RANK_UNREADABLE;
-    case MQ_ERROR_TIMEOUT: return RANK_TIMEOUT;
-    case MQ_ERROR_NO_KEY:
-    case MQ_ERROR_INVALID_ARGUMENT:
-    case MQ_ERROR_NETWORK:
-    default: return RANK_NETWORK;
-    }
-}
-
-/* Keeps @error (taken) when it says more than the best one so far; among
- * equals the first wins: it came from the host tried first. */
-static void
-record_error (FetchData *data,
-              GError    *error,
-              Rank       rank)
-{
-  if (data->best_error == NULL || rank > data->best_rank)
-    {
-      g_clear_error (&data->best_error);
-      data->best_error = error;
-      data->best_rank = rank;
-    }
-  else
-    {
-      g_error_free (error);
-    }
+  return mq_fetch_plan_get_path (data->plan);
 }
 
 static void
 finish_failed (GTask *task)
 {
   FetchData *data = g_task_get_task_data (task);
+  GError *error;
 
   clear_deadline (data);
   clear_attempt (data);
 
-  if (data->best_error == NULL)
+  error = mq_fetch_plan_take_error (data->plan);
+  if (error == NULL)
     g_task_return_new_error (task, MQ_ERROR, MQ_ERROR_NETWORK,
                              _("There is no MiniMax server to ask for this region. Check the region setting."));
   else
-    g_task_return_error (task, g_steal_pointer (&data->best_error));
+    g_task_return_error (task, error);
 }
 
 static void
@@ -293,14 +184,13 @@ finish_cancelled (GTask *task)
 
   if (data->timed_out)
     {
-      record_error (data,
-                    g_error_new (MQ_ERROR, MQ_ERROR_TIMEOUT,
-                                 g_dngettext (GETTEXT_PACKAGE,
-                                              "MiniMax did not answer within %u second. Try again later.",
-                                              "MiniMax did not answer within %u seconds. Try again later.",
-                                              data->total_timeout),
-                                 data->total_timeout),
-                    RANK_TIMEOUT);
+      mq_fetch_plan_record (data->plan,
+                            g_error_new (MQ_ERROR, MQ_ERROR_TIMEOUT,
+                                         g_dngettext (GETTEXT_PACKAGE,
+                                                      "MiniMax did not answer within %u second. Try again later.",
+                                                      "MiniMax did not answer within %u seconds. Try again later.",
+                                                      data->total_timeout),
+                                         data->total_timeout));
       finish_failed (task);
       return;
     }
@@ -317,60 +207,37 @@ finish_success (GTask      *task,
 {
   FetchData *data = g_task_get_task_data (task);
   MqClient *self = g_task_get_source_object (task);
-  Host *host = current_host (data);
+  MqRegion region = mq_fetch_plan_get_region (data->plan);
 
-  self->resolved_region = host->region;
+  self->resolved_region = region;
   if (self->region == MQ_REGION_AUTO && self->base_url == NULL)
-    self->preferred_region = host->region;
+    self->preferred_region = region;
 
   clear_deadline (data);
   clear_attempt (data);
   g_task_return_pointer (task, snapshot, (GDestroyNotify) mq_snapshot_unref);
 }
 
-/* Records @error (taken) and goes on with the plan as @next says. */
+/* Records @error (taken), met on an answer with @status (0: none), and
+ * goes on with the plan. */
 static void
 fail_attempt (GTask  *task,
               GError *error,
-              Rank    rank,
-              Next    next)
+              guint   status)
 {
   FetchData *data = g_task_get_task_data (task);
-  Host *host = current_host (data);
+  gboolean go_on;
 
-  g_debug ("%s%s failed: %s", host->name, current_path (data), mq_error_code_nick (error));
+  g_debug ("%s%s failed: %s", current_host_name (data), current_path (data),
+           mq_error_code_nick (error));
 
-  record_error (data, error, rank);
+  go_on = mq_fetch_plan_fail (data->plan, error, status);
   clear_attempt (data);
 
-  switch (next)
-    {
-    case STOP:
-      finish_failed (task);
-      return;
-    case NEXT_HOST_AND_PATH:
-      host->try_next = TRUE;
-      break;
-    case NEXT_HOST_DEAD:
-      host->dead = TRUE;
-      break;
-    case SKIP_REGION:
-      data->region_rejected[host->region] = TRUE;
-      break;
-    case NEXT_HOST:
-    default:
-      break;
-    }
-
-  data->host_index++;
-  fetch_next (task);
-}
-
-static Next
-next_after_key_rejected (FetchData *data)
-{
-  /* Keys are per region: under AUTO the other region may still accept it. */
-  return data->auto_regions ? SKIP_REGION : STOP;
+  if (go_on)
+    fetch_next (task);
+  else
+    finish_failed (task);
 }
 
 static void
@@ -379,7 +246,6 @@ transport_failed (GTask  *task,
 {
   FetchData *data = g_task_get_task_data (task);
   MqClient *self = g_task_get_source_object (task);
-  Host *host = current_host (data);
   g_autoptr(GError) error = error_in;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -389,256 +255,9 @@ transport_failed (GTask  *task,
       return;
     }
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      fail_attempt (task,
-                    g_error_new (MQ_ERROR, MQ_ERROR_TIMEOUT,
-                                 g_dngettext (GETTEXT_PACKAGE,
-                                              "%s did not answer within %u second. Try again later.",
-                                              "%s did not answer within %u seconds. Try again later.",
-                                              self->connect_timeout),
-                                 host->name, self->connect_timeout),
-                    RANK_TIMEOUT, NEXT_HOST_DEAD);
-      return;
-    }
-
-  /* The server answered, but not in HTTP that libsoup can read (garbage,
-   * endless header lines, a broken encoding): the network is fine. */
-  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
-      g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
-    {
-      fail_attempt (task,
-                    g_error_new (MQ_ERROR, MQ_ERROR_UNREADABLE,
-                                 _("%s answered with something that is not a readable HTTP response. Check the base URL, or try again later."),
-                                 host->name),
-                    RANK_UNREADABLE, NEXT_HOST_AND_PATH);
-      return;
-    }
-
   fail_attempt (task,
-                g_error_new (MQ_ERROR, MQ_ERROR_NETWORK,
-                             _("Could not reach %s: %s. Check your network connection."),
-                             host->name, error->message),
-                RANK_NETWORK, NEXT_HOST_DEAD);
-}
-
-/* Seconds from Retry-After (delta-seconds or an HTTP date); 0 when it is
- * absent, unreadable or past. */
-static guint
-parse_retry_after (SoupMessageHeaders *headers,
-                   gint64              now_ms)
-{
-  const char *value = soup_message_headers_get_one (headers, "Retry-After");
-  g_autofree char *text = NULL;
-  g_autoptr(GDateTime) when = NULL;
-  guint64 seconds;
-  gint64 span_ms;
-
-  if (value == NULL)
-    return 0;
-
-  text = g_strstrip (g_strdup (value));
-  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &seconds, NULL))
-    return (guint) MIN (seconds, RETRY_AFTER_MAX);
-
-  when = soup_date_time_new_from_http_string (text);
-  if (when == NULL)
-    return 0;
-
-  /* HTTP dates have whole seconds. */
-  span_ms = g_date_time_to_unix (when) * 1000 - now_ms;
-  if (span_ms <= 0)
-    return 0;
-
-  return (guint) MIN ((span_ms + 999) / 1000, RETRY_AFTER_MAX);
-}
-
-static gboolean
-looks_like_html (SoupMessageHeaders *headers,
-                 GBytes             *body)
-{
-  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
-  gsize size = 0;
-  const guchar *data = g_bytes_get_data (body, &size);
-  gsize i;
-
-  if (content_type != NULL &&
-      (g_ascii_strcasecmp (content_type, "text/html") == 0 ||
-       g_ascii_strcasecmp (content_type, "application/xhtml+xml") == 0))
-    return TRUE;
-
-  for (i = 0; i < size && g_ascii_isspace (data[i]); i++)
-    ;
-
-  return i < size && data[i] == '<';
-}
-
-/* The error of an answer whose body is not read. */
-static GError *
-status_error (guint               status,
-              SoupMessageHeaders *headers,
-              const char         *host_name,
-              gint64              now_ms,
-              guint              *retry_after_s)
-{
-  if (SOUP_STATUS_IS_REDIRECTION (status))
-    {
-      /* Never followed: the key must not travel to another host. */
-      return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                          _("%s answered with an unexpected redirect (HTTP %u). Check the base URL and region."),
-                          host_name, status);
-    }
-
-  if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED)
-    {
-      return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                          _("%s offers no quota information (HTTP %u). Check the base URL and region."),
-                          host_name, status);
-    }
-
-  if (status == HTTP_TOO_MANY_REQUESTS)
-    {
-      guint seconds = parse_retry_after (headers, now_ms);
-
-      *retry_after_s = seconds;
-      if (seconds > 0)
-        return g_error_new (MQ_ERROR, MQ_ERROR_RATE_LIMITED,
-                            g_dngettext (GETTEXT_PACKAGE,
-                                         "MiniMax is limiting requests (HTTP 429). Try again in %u second.",
-                                         "MiniMax is limiting requests (HTTP 429). Try again in %u seconds.",
-                                         seconds),
-                            seconds);
-      return g_error_new_literal (MQ_ERROR, MQ_ERROR_RATE_LIMITED,
-                                  _("MiniMax is limiting requests (HTTP 429). Try again in a few minutes."));
-    }
-
-  if (status == SOUP_STATUS_REQUEST_TIMEOUT || SOUP_STATUS_IS_SERVER_ERROR (status))
-    {
-      return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                          _("MiniMax had a problem answering (HTTP %u from %s). Try again later."),
-                          status, host_name);
-    }
-
-  return g_error_new (MQ_ERROR, MQ_ERROR_SERVER,
-                      _("%s answered with an unexpected status (HTTP %u). Try again later; if it persists, check the base URL."),
-                      host_name, status);
-}
-
-gboolean
-mq_client_response_needs_body (guint status)
-{
-  return status == SOUP_STATUS_OK ||
-         status == SOUP_STATUS_UNAUTHORIZED ||
-         status == SOUP_STATUS_FORBIDDEN;
-}
-
-MqSnapshot *
-mq_client_interpret_response (guint                status,
-                              SoupMessageHeaders  *headers,
-                              GBytes              *body,
-                              const char          *host_name,
-                              gint64               now_ms,
-                              MqRegion             region,
-                              guint               *retry_after_s,
-                              GError             **error)
-{
-  g_autoptr(GBytes) empty = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint retry_after = 0;
-  const char *data;
-  gsize size = 0;
-  MqSnapshot *snapshot;
-
-  g_return_val_if_fail (headers != NULL, NULL);
-  g_return_val_if_fail (host_name != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (retry_after_s == NULL)
-    retry_after_s = &retry_after;
-  *retry_after_s = 0;
-
-  if (!mq_client_response_needs_body (status))
-    {
-      g_propagate_error (error, status_error (status, headers, host_name, now_ms, retry_after_s));
-      return NULL;
-    }
-
-  if (body == NULL)
-    body = empty = g_bytes_new_static ("", 0);
-
-  if (looks_like_html (headers, body))
-    {
-      g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
-                   _("%s answered a web page instead of data (often a firewall/Cloudflare page). Try again later, or from another network."),
-                   host_name);
-      return NULL;
-    }
-
-  if (status != SOUP_STATUS_OK)
-    {
-      g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
-                   _("The API key was rejected by %s (HTTP %u). Check the key and its region: keys are per region."),
-                   host_name, status);
-      return NULL;
-    }
-
-  data = g_bytes_get_data (body, &size);
-  snapshot = mq_snapshot_parse (data, size, now_ms, region, &local_error);
-  if (snapshot != NULL)
-    return snapshot;
-
-  if (g_error_matches (local_error, MQ_ERROR, MQ_ERROR_RATE_LIMITED))
-    *retry_after_s = parse_retry_after (headers, now_ms);
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return NULL;
-}
-
-/* Goes on with the plan after @error (taken), what an answer with @status
- * meant (mq_client_interpret_response()). */
-static void
-answer_failed (GTask  *task,
-               guint   status,
-               GError *error,
-               guint   retry_after_s)
-{
-  FetchData *data = g_task_get_task_data (task);
-  MqClient *self = g_task_get_source_object (task);
-
-  if (error->domain != MQ_ERROR)
-    {
-      fail_attempt (task, error, rank_for_error (error), NEXT_HOST);
-      return;
-    }
-
-  switch ((MqError) error->code)
-    {
-    case MQ_ERROR_KEY_REJECTED:
-      fail_attempt (task, error, RANK_KEY_REJECTED, next_after_key_rejected (data));
-      break;
-    case MQ_ERROR_NO_PLAN:
-      fail_attempt (task, error, RANK_NO_PLAN, STOP);
-      break;
-    case MQ_ERROR_RATE_LIMITED:
-      self->retry_after = retry_after_s;
-      fail_attempt (task, error, RANK_RATE_LIMITED, STOP);
-      break;
-    case MQ_ERROR_UNREADABLE:
-      fail_attempt (task, error, RANK_UNREADABLE, NEXT_HOST_AND_PATH);
-      break;
-    case MQ_ERROR_SERVER:
-      if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED)
-        fail_attempt (task, error, RANK_NOT_FOUND, NEXT_HOST_AND_PATH);
-      else
-        fail_attempt (task, error, RANK_SERVER, NEXT_HOST);
-      break;
-    case MQ_ERROR_NO_KEY:
-    case MQ_ERROR_NETWORK:
-    case MQ_ERROR_TIMEOUT:
-    case MQ_ERROR_INVALID_ARGUMENT:
-    default:
-      fail_attempt (task, error, rank_for_error (error), NEXT_HOST);
-      break;
-    }
+                mq_response_transport_error (error, current_host_name (data), self->connect_timeout),
+                0);
 }
 
 /* The answer is in: status and headers, and the body when it was read
@@ -648,29 +267,23 @@ answer_received (GTask  *task,
                  GBytes *body)
 {
   FetchData *data = g_task_get_task_data (task);
-  Host *host = current_host (data);
   guint status = soup_message_get_status (data->msg);
   g_autoptr(GError) error = NULL;
-  guint retry_after = 0;
   MqSnapshot *snapshot;
 
-  snapshot = mq_client_interpret_response (status, soup_message_get_response_headers (data->msg),
-                                           body, host->name, g_get_real_time () / 1000,
-                                           host->region, &retry_after, &error);
+  snapshot = mq_response_read (status, soup_message_get_response_headers (data->msg),
+                               body, current_host_name (data), g_get_real_time () / 1000,
+                               mq_fetch_plan_get_region (data->plan), &data->retry_after, &error);
   if (snapshot != NULL)
     finish_success (task, snapshot);
   else
-    answer_failed (task, status, g_steal_pointer (&error), retry_after);
+    fail_attempt (task, g_steal_pointer (&error), status);
 }
 
 static GError *
 too_large_error (FetchData *data)
 {
-  g_autofree char *size = g_format_size_full (data->max_body, G_FORMAT_SIZE_IEC_UNITS);
-
-  return g_error_new (MQ_ERROR, MQ_ERROR_UNREADABLE,
-                      _("The response from %s was too large (over %s). Check the base URL, or try again later."),
-                      current_host (data)->name, size);
+  return mq_response_too_large_error (current_host_name (data), data->max_body);
 }
 
 /* The whole body of a 200, 401 or 403 is in data->body. */
@@ -680,7 +293,7 @@ body_complete (GTask *task)
   FetchData *data = g_task_get_task_data (task);
   g_autoptr(GBytes) body = NULL;
 
-  g_debug ("%s%s: HTTP %u, %u bytes", current_host (data)->name, current_path (data),
+  g_debug ("%s%s: HTTP %u, %u bytes", current_host_name (data), current_path (data),
            soup_message_get_status (data->msg), data->body->len);
 
   body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
@@ -727,13 +340,11 @@ on_read (GObject      *source,
     {
       if (body_cut_short (data))
         {
-          Host *host = current_host (data);
-
           fail_attempt (task,
                         g_error_new (MQ_ERROR, MQ_ERROR_NETWORK,
                                      _("The connection to %s broke off before the whole answer arrived. Check your network connection."),
-                                     host->name),
-                        RANK_NETWORK, NEXT_HOST_DEAD);
+                                     current_host_name (data)),
+                        soup_message_get_status (data->msg));
           return;
         }
       body_complete (task);
@@ -742,7 +353,7 @@ on_read (GObject      *source,
 
   if (size > data->max_body - data->body->len)
     {
-      fail_attempt (task, too_large_error (data), RANK_UNREADABLE, NEXT_HOST_AND_PATH);
+      fail_attempt (task, too_large_error (data), soup_message_get_status (data->msg));
       return;
     }
 
@@ -785,9 +396,9 @@ on_sent (GObject      *source,
   status = soup_message_get_status (data->msg);
   headers = soup_message_get_response_headers (data->msg);
 
-  if (!mq_client_response_needs_body (status))
+  if (!mq_response_needs_body (status))
     {
-      g_debug ("%s%s: HTTP %u", current_host (data)->name, current_path (data), status);
+      g_debug ("%s%s: HTTP %u", current_host_name (data), current_path (data), status);
       answer_received (task, NULL);
       return;
     }
@@ -796,9 +407,9 @@ on_sent (GObject      *source,
       soup_message_headers_get_content_length (headers) > (goffset) data->max_body)
     {
       g_debug ("%s%s: HTTP %u, Content-Length %" G_GOFFSET_FORMAT " over the cap",
-               current_host (data)->name, current_path (data), status,
+               current_host_name (data), current_path (data), status,
                soup_message_headers_get_content_length (headers));
-      fail_attempt (task, too_large_error (data), RANK_UNREADABLE, NEXT_HOST_AND_PATH);
+      fail_attempt (task, too_large_error (data), soup_message_get_status (data->msg));
       return;
     }
 
@@ -811,8 +422,8 @@ start_request (GTask *task)
 {
   FetchData *data = g_task_get_task_data (task);
   MqClient *self = g_task_get_source_object (task);
-  Host *host = current_host (data);
-  g_autofree char *uri = g_strconcat (host->base_url, current_path (data), NULL);
+  const char *base_url = mq_fetch_plan_get_base_url (data->plan);
+  g_autofree char *uri = g_strconcat (base_url, current_path (data), NULL);
   SoupMessageHeaders *headers;
 
   data->msg = soup_message_new (SOUP_METHOD_GET, uri);
@@ -821,8 +432,8 @@ start_request (GTask *task)
       fail_attempt (task,
                     g_error_new (MQ_ERROR, MQ_ERROR_NETWORK,
                                  _("“%s” is not a valid address. Check the base URL."),
-                                 host->base_url),
-                    RANK_NETWORK, NEXT_HOST_DEAD);
+                                 base_url),
+                    0);
       return;
     }
 
@@ -831,34 +442,9 @@ start_request (GTask *task)
   soup_message_headers_replace (headers, "Authorization", data->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
 
-  g_debug ("GET %s%s", host->name, current_path (data));
+  g_debug ("GET %s%s", current_host_name (data), current_path (data));
   soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT,
                            data->cancellable, on_sent, g_object_ref (task));
-}
-
-/* Moves to the next path with the hosts that earned another try there.
- * FALSE when there is none. */
-static gboolean
-advance_path (FetchData *data)
-{
-  gboolean any = FALSE;
-
-  if (data->path_index + 1 >= G_N_ELEMENTS (paths))
-    return FALSE;
-
-  data->path_index++;
-  data->host_index = 0;
-
-  for (guint i = 0; i < data->hosts->len; i++)
-    {
-      Host *host = g_ptr_array_index (data->hosts, i);
-
-      host->try_now = host->try_next && !host->dead && !data->region_rejected[host->region];
-      host->try_next = FALSE;
-      any = any || host->try_now;
-    }
-
-  return any;
 }
 
 static void
@@ -872,24 +458,10 @@ fetch_next (GTask *task)
       return;
     }
 
-  for (;;)
+  if (!mq_fetch_plan_next (data->plan))
     {
-      Host *host;
-
-      if (data->host_index >= data->hosts->len)
-        {
-          if (!advance_path (data))
-            {
-              finish_failed (task);
-              return;
-            }
-          continue;
-        }
-
-      host = current_host (data);
-      if (host->try_now && !host->dead && !data->region_rejected[host->region])
-        break;
-      data->host_index++;
+      finish_failed (task);
+      return;
     }
 
   start_request (task);
@@ -916,16 +488,16 @@ chain_cancel (GCancellable *cancellable,
 }
 
 static void
-add_region_hosts (MqClient  *self,
-                  GPtrArray *hosts,
-                  MqRegion   region)
+add_region_hosts (MqClient    *self,
+                  MqFetchPlan *plan,
+                  MqRegion     region)
 {
   const char * const *bases = self->region_hosts[region] != NULL
     ? (const char * const *) self->region_hosts[region]
     : mq_region_get_base_urls (region);
 
   for (guint i = 0; bases[i] != NULL; i++)
-    g_ptr_array_add (hosts, host_new (bases[i], region));
+    mq_fetch_plan_add_host (plan, bases[i], region);
 }
 
 static MqRegion
@@ -934,12 +506,31 @@ first_region (MqClient *self)
   return self->preferred_region == MQ_REGION_CN ? MQ_REGION_CN : MQ_REGION_GLOBAL;
 }
 
-static gboolean
-key_is_sendable (const char *key)
+gboolean
+mq_api_key_check (const char  *key,
+                  GError     **error)
 {
+  gsize length;
+
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  length = strlen (key);
+  if (length > MQ_API_KEY_MAX_LENGTH)
+    {
+      g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                   _("The API key is %" G_GSIZE_FORMAT " characters long, far longer than a MiniMax key. Copy the key again, whole and alone."),
+                   length);
+      return FALSE;
+    }
+
   for (const char *p = key; *p != '\0'; p++)
     if ((guchar) *p <= ' ' || (guchar) *p == 0x7f)
-      return FALSE;
+      {
+        g_set_error_literal (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                             _("The API key contains spaces or control characters. Copy the key again, whole and alone."));
+        return FALSE;
+      }
 
   return TRUE;
 }
@@ -951,6 +542,7 @@ mq_client_fetch_async (MqClient            *self,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
   FetchData *data;
 
   g_return_if_fail (MQ_IS_CLIENT (self));
@@ -960,8 +552,6 @@ mq_client_fetch_async (MqClient            *self,
   g_task_set_source_tag (task, mq_client_fetch_async);
   g_task_set_name (task, "mq_client_fetch_async");
 
-  self->retry_after = 0;
-
   if (self->api_key == NULL)
     {
       g_task_return_new_error (task, MQ_ERROR, MQ_ERROR_NO_KEY,
@@ -969,10 +559,11 @@ mq_client_fetch_async (MqClient            *self,
       return;
     }
 
-  if (!key_is_sendable (self->api_key))
+  /* Refused before sending: a server would only answer with a status
+   * that does not say why (a 100 KB key gets HTTP 431). */
+  if (!mq_api_key_check (self->api_key, &error))
     {
-      g_task_return_new_error (task, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
-                               _("The API key contains spaces or control characters. Copy the key again, whole and alone."));
+      g_task_return_error (task, error);
       return;
     }
 
@@ -982,25 +573,24 @@ mq_client_fetch_async (MqClient            *self,
   data = g_new0 (FetchData, 1);
   g_task_set_task_data (task, data, fetch_data_free);
 
-  data->hosts = g_ptr_array_new_with_free_func (host_free);
+  data->plan = mq_fetch_plan_new (paths, self->base_url == NULL && self->region == MQ_REGION_AUTO);
   if (self->base_url != NULL)
     {
       MqRegion region = self->region != MQ_REGION_AUTO ? self->region : first_region (self);
 
-      g_ptr_array_add (data->hosts, host_new (self->base_url, region));
+      mq_fetch_plan_add_host (data->plan, self->base_url, region);
     }
   else if (self->region == MQ_REGION_AUTO)
     {
       MqRegion first = first_region (self);
 
-      add_region_hosts (self, data->hosts, first);
-      add_region_hosts (self, data->hosts,
+      add_region_hosts (self, data->plan, first);
+      add_region_hosts (self, data->plan,
                         first == MQ_REGION_GLOBAL ? MQ_REGION_CN : MQ_REGION_GLOBAL);
-      data->auto_regions = TRUE;
     }
   else
     {
-      add_region_hosts (self, data->hosts, self->region);
+      add_region_hosts (self, data->plan, self->region);
     }
 
   data->authorization = g_strconcat ("Bearer ", self->api_key, NULL);
@@ -1027,15 +617,31 @@ mq_client_fetch_async (MqClient            *self,
 }
 
 MqSnapshot *
-mq_client_fetch_finish (MqClient      *self,
-                        GAsyncResult  *result,
-                        GError       **error)
+mq_client_fetch_finish_full (MqClient      *self,
+                             GAsyncResult  *result,
+                             guint         *retry_after_s,
+                             GError       **error)
 {
+  FetchData *data;
+
   g_return_val_if_fail (MQ_IS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_client_fetch_async, NULL);
 
+  /* No task data: the fetch ended before any request (no key, cancelled). */
+  data = g_task_get_task_data (G_TASK (result));
+  if (retry_after_s != NULL)
+    *retry_after_s = data != NULL && g_task_had_error (G_TASK (result)) ? data->retry_after : 0;
+
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+MqSnapshot *
+mq_client_fetch_finish (MqClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return mq_client_fetch_finish_full (self, result, NULL, error);
 }
 
 MqClient *
@@ -1168,14 +774,6 @@ mq_client_set_max_body_size (MqClient *self,
   g_return_if_fail (MQ_IS_CLIENT (self));
 
   self->max_body = max_bytes > 0 ? max_bytes : MQ_CLIENT_DEFAULT_MAX_BODY;
-}
-
-guint
-mq_client_get_retry_after (MqClient *self)
-{
-  g_return_val_if_fail (MQ_IS_CLIENT (self), 0);
-
-  return self->retry_after;
 }
 
 void

@@ -1,8 +1,9 @@
 /* mq-client.h: fetches the remains endpoint with libsoup 3
  *
- * One SoupSession, reused. Tries the region's hosts and the legacy paths in
- * the order of API.md, checks HTTP status and base_resp.status_code, caps the
- * body size and the total time, and hands back an MqSnapshot or an MQ_ERROR.
+ * One SoupSession, reused. Walks the region's hosts and the legacy paths
+ * (MQ_PATH_*, mq-fetch-plan.h), caps the body size and the total time, and
+ * hands back an MqSnapshot or an MQ_ERROR; each answer is read by
+ * mq_response_read().
  */
 #pragma once
 
@@ -20,9 +21,9 @@ G_DECLARE_FINAL_TYPE (MqClient, mq_client, MQ, CLIENT, GObject)
 #define MQ_CLIENT_DEFAULT_TOTAL_TIMEOUT   30   /* seconds */
 #define MQ_CLIENT_DEFAULT_MAX_BODY        (4 * 1024 * 1024)
 
-#define MQ_PATH_CURRENT  "/v1/token_plan/remains"
-#define MQ_PATH_LEGACY_1 "/v1/api/openplatform/coding_plan/remains"
-#define MQ_PATH_LEGACY_2 "/v1/coding_plan/remains"
+/* Longer keys are refused before sending (real ones are a few hundred
+ * bytes at most). */
+#define MQ_API_KEY_MAX_LENGTH 4096
 
 MqClient   *mq_client_new                 (void);
 
@@ -57,12 +58,21 @@ void        mq_client_fetch_async         (MqClient            *self,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
+/* @retry_after_s (nullable) gets the seconds the server asked to wait
+ * (Retry-After) when the fetch failed, 0 when it did not say. */
+MqSnapshot *mq_client_fetch_finish_full   (MqClient            *self,
+                                           GAsyncResult        *result,
+                                           guint               *retry_after_s,
+                                           GError             **error);
+/* mq_client_fetch_finish_full() for callers that do not wait on a server. */
 MqSnapshot *mq_client_fetch_finish        (MqClient            *self,
                                            GAsyncResult        *result,
                                            GError             **error);
 
-/* Seconds the server asked to wait (Retry-After) on the last failed fetch,
- * 0 when it did not say. */
-guint       mq_client_get_retry_after     (MqClient     *self);
+/* Whether @key can be sent: at most MQ_API_KEY_MAX_LENGTH bytes, no
+ * space or control character. MQ_ERROR_KEY_REJECTED, naming the fix,
+ * otherwise. Every fetch checks its key so. */
+gboolean    mq_api_key_check              (const char          *key,
+                                           GError             **error);
 
 G_END_DECLS

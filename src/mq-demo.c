@@ -9,8 +9,8 @@
 
 #include <libsoup/soup.h>
 
-#include "mq-client.h"
 #include "mq-demo.h"
+#include "mq-region.h"
 
 #define HOUR_MS (G_GINT64_CONSTANT (3600) * 1000)
 #define DAY_MS  (24 * HOUR_MS)

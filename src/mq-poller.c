@@ -220,6 +220,7 @@ schedule (MqPoller *self)
 static void
 finish_fetch (MqPoller   *self,
               MqSnapshot *snapshot,
+              guint       retry_after_s,
               GError     *error)
 {
   gint64 now = now_ms (self);
@@ -244,8 +245,7 @@ finish_fetch (MqPoller   *self,
       self->error = g_error_copy (error);
       if (self->failures < G_MAXUINT)
         self->failures++;
-      self->retry_after_s = MIN (mq_client_get_retry_after (self->client),
-                                 MQ_SCHEDULE_RETRY_AFTER_MAX_S);
+      self->retry_after_s = MIN (retry_after_s, MQ_SCHEDULE_RETRY_AFTER_MAX_S);
       self->retry_until_ms = now + (gint64) self->retry_after_s * 1000;
       g_debug ("Fetch failed (%s), %u in a row", mq_error_code_nick (error), self->failures);
     }
@@ -270,14 +270,15 @@ on_fetched (GObject      *source,
   g_autoptr(MqPoller) self = g_weak_ref_get (&data->poller);
   g_autoptr(MqSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
+  guint retry_after_s = 0;
 
-  snapshot = mq_client_fetch_finish (MQ_CLIENT (source), result, &error);
+  snapshot = mq_client_fetch_finish_full (MQ_CLIENT (source), result, &retry_after_s, &error);
 
   /* Gone, or dropped by mq_poller_restart(): a newer fetch owns the state. */
   if (self == NULL || data->cancellable != self->fetch_cancellable)
     return;
 
-  finish_fetch (self, snapshot, error);
+  finish_fetch (self, snapshot, retry_after_s, error);
 }
 
 /* Starts a fetch, or joins the one in flight. */

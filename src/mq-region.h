@@ -11,6 +11,12 @@ typedef enum {
   MQ_REGION_CN,
 } MqRegion;
 
+/* The paths of the remains endpoint, in the order to try: the current one,
+ * then the legacy ones (older accounts). */
+#define MQ_PATH_CURRENT  "/v1/token_plan/remains"
+#define MQ_PATH_LEGACY_1 "/v1/api/openplatform/coding_plan/remains"
+#define MQ_PATH_LEGACY_2 "/v1/coding_plan/remains"
+
 const char         *mq_region_to_string          (MqRegion     region);
 gboolean            mq_region_from_string        (const char  *text,
                                                   MqRegion    *out_region);

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "mq-snapshot-private.h"
 
 #define HOUR_MS   (G_GINT64_CONSTANT (3600) * 1000)
@@ -173,13 +175,17 @@ mq_lane_for_name (const char *model_name)
 
   lower = g_ascii_strdown (model_name, -1);
 
+  /* "M2.7-highspeed" is the High-Speed subscription's text row. */
   if (g_str_equal (lower, "general") || g_str_has_prefix (lower, "minimax-m") ||
-      g_str_equal (lower, "text") || g_str_has_prefix (lower, "abab"))
+      g_str_equal (lower, "text") || g_str_has_prefix (lower, "abab") ||
+      g_str_has_prefix (lower, "m2") || g_str_equal (lower, MQ_MODEL_NAME_UNNAMED_TEXT))
     return MQ_LANE_TEXT;
   if (g_str_equal (lower, "video") || strstr (lower, "hailuo") != NULL ||
       g_str_has_prefix (lower, "video-") || g_str_has_prefix (lower, "t2v") ||
       g_str_has_prefix (lower, "i2v") || g_str_has_prefix (lower, "s2v"))
     return MQ_LANE_VIDEO;
+  if (strstr (lower, "highspeed") != NULL)
+    return MQ_LANE_TEXT;
   if (g_str_has_prefix (lower, "speech") || g_str_equal (lower, "tts"))
     return MQ_LANE_SPEECH;
   if (g_str_has_prefix (lower, "image"))
@@ -188,6 +194,21 @@ mq_lane_for_name (const char *model_name)
     return MQ_LANE_MUSIC;
 
   return MQ_LANE_OTHER;
+}
+
+const char *
+mq_model_name_unnamed_display (const char *model_name)
+{
+  if (g_strcmp0 (model_name, MQ_MODEL_NAME_UNNAMED_TEXT) == 0)
+    /* Translators: a quota row the server sent without a name, with the
+     * 5-hour window of the text models */
+    return _("Text models");
+  if (g_strcmp0 (model_name, MQ_MODEL_NAME_UNNAMED_DAILY) == 0)
+    /* Translators: a quota row the server sent without a name, with a
+     * daily window */
+    return _("Daily quota");
+
+  return NULL;
 }
 
 const char *
@@ -277,6 +298,17 @@ mq_snapshot_get_headline (MqSnapshot         *self,
         model = candidate;
     }
 
+  /* Whatever the name, a row with a measured 5-hour window is the text
+   * lane (the FAQ: text models have the 5-hour window, others daily). */
+  for (guint i = 0; model == NULL && i < self->models->len; i++)
+    {
+      const MqModel *candidate = &g_array_index (self->models, MqModel, i);
+
+      if (candidate->usable && candidate->interval.period == MQ_PERIOD_FIVE_HOUR &&
+          candidate->interval.period_seconds > 0)
+        model = candidate;
+    }
+
   if (model == NULL)
     return FALSE;
 
@@ -351,11 +383,13 @@ interpret_times (const MqRawWindow *raw,
       period = period_for_duration (raw->end_ms - raw->start_ms);
     }
 
-  /* Rule 6: end_time when valid, else now + remains_time. */
-  if (raw->has_end && (!raw->has_start || raw->end_ms > raw->start_ms))
-    window->resets_at_ms = raw->end_ms;
-  else if (raw->has_remains)
+  /* The server's own countdown first: end_time read against a local
+   * clock that is 2 h fast would say "resets in 34m" for 2h 34m (issue
+   * 9 overrides rule 6 here). Else end_time when valid. */
+  if (raw->has_remains && raw->remains_ms > 0)
     window->resets_at_ms = now_ms + raw->remains_ms;
+  else if (raw->has_end && (!raw->has_start || raw->end_ms > raw->start_ms))
+    window->resets_at_ms = raw->end_ms;
 
   if (period == MQ_PERIOD_UNKNOWN)
     {

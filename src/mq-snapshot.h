@@ -58,8 +58,13 @@ typedef struct {
   MqPeriod period;
 } MqWindow;
 
+/* The stable names (for JSON and alert state) of a row the server sent
+ * without a model_name (API.md rule 9), by its window. */
+#define MQ_MODEL_NAME_UNNAMED_TEXT  "text-models"
+#define MQ_MODEL_NAME_UNNAMED_DAILY "daily-models"
+
 typedef struct {
-  char    *name;
+  char    *name;              /* safe to show: see mq-safe-text.h */
   MqLane   lane;
   gboolean in_plan;           /* FALSE: the plan does not include the model */
   gboolean usable;            /* FALSE: malformed row, nothing to show */
@@ -115,8 +120,9 @@ MqRegion        mq_snapshot_get_region        (MqSnapshot  *self);
 gint64          mq_snapshot_get_next_reset_ms (MqSnapshot  *self,
                                                gint64       now_ms);
 
-/* The headline: for @model_name, or the text lane when NULL or absent;
- * the tighter of its interval and weekly windows. Returns FALSE (and an
+/* The headline: for @model_name, or the text lane when NULL or absent
+ * (by name, else the first row with a measured 5-hour window); the
+ * tighter of its interval and weekly windows. Returns FALSE (and an
  * UNKNOWN headline with model NULL) when there is no such model. */
 gboolean        mq_snapshot_get_headline      (MqSnapshot         *self,
                                                const char         *model_name,
@@ -127,6 +133,10 @@ const MqWindow *mq_model_get_window           (const MqModel *model,
                                                MqSlot         slot);
 
 MqLane          mq_lane_for_name              (const char    *model_name);
+
+/* The translated name to show for MQ_MODEL_NAME_UNNAMED_*, NULL for any
+ * other name. */
+const char     *mq_model_name_unnamed_display (const char    *model_name);
 
 MqState         mq_state_for_window           (const MqWindow     *window,
                                                const MqThresholds *thresholds);

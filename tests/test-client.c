@@ -24,7 +24,11 @@ typedef struct {
   gboolean    done;
   MqSnapshot *snapshot;
   GError     *error;
+  guint       retry_after;
 } Result;
+
+/* The Retry-After seconds that came with the result of the last fetch(). */
+static guint last_retry_after = G_MAXUINT;
 
 /* Debug log capture, to prove the key and the body never reach a log. */
 static GString  *captured_logs;
@@ -93,7 +97,7 @@ on_fetched (GObject      *source,
   Result *r = user_data;
 
   g_assert_false (r->done);
-  r->snapshot = mq_client_fetch_finish (MQ_CLIENT (source), result, &r->error);
+  r->snapshot = mq_client_fetch_finish_full (MQ_CLIENT (source), result, &r->retry_after, &r->error);
   r->done = TRUE;
 }
 
@@ -120,6 +124,7 @@ fetch (MqClient      *client,
 
   mq_client_fetch_async (client, cancellable, on_fetched, &r);
   wait_for (&r);
+  last_retry_after = r.retry_after;
   if (r.error != NULL)
     g_propagate_error (error, r.error);
   return r.snapshot;
@@ -499,6 +504,31 @@ test_http_403_html_sniffed (Fixture       *f,
   g_assert_nonnull (strstr (message, "web page"));
 }
 
+/* A key no server should see (a 100 KB paste got "HTTP 431"): refused
+ * before anything is sent, with the fix named. */
+static void
+test_unsendable_key (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  g_autofree char *huge = g_strnfill (100 * 1024, 'k');
+  g_autofree char *message = NULL;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+
+  mq_client_set_api_key (f->client, huge);
+  message = fetch_fails (f->client, MQ_ERROR_KEY_REJECTED);
+  g_assert_nonnull (strstr (message, "Copy the key again"));
+  g_free (g_steal_pointer (&message));
+
+  mq_client_set_api_key (f->client, "sk-cp-\x1b]0;x\x07");
+  message = fetch_fails (f->client, MQ_ERROR_KEY_REJECTED);
+  g_assert_cmpuint (mq_test_server_get_total_hits (f->server), ==, 0);
+
+  mq_client_set_api_key (f->client, TEST_KEY);
+  mq_snapshot_unref (fetch_ok (f->client));
+  g_assert_cmpuint (mq_test_server_get_total_hits (f->server), ==, 1);
+}
+
 static void
 test_http_429 (Fixture       *f,
                gconstpointer  user_data)
@@ -510,7 +540,7 @@ test_http_429 (Fixture       *f,
 
   message = fetch_fails (f->client, MQ_ERROR_RATE_LIMITED);
   g_assert_nonnull (strstr (message, "120"));
-  g_assert_cmpuint (mq_client_get_retry_after (f->client), ==, 120);
+  g_assert_cmpuint (last_retry_after, ==, 120);
   g_assert_cmpuint (mq_test_server_get_total_hits (f->server), ==, 1);
   g_free (g_steal_pointer (&message));
 
@@ -523,7 +553,7 @@ test_http_429 (Fixture       *f,
 
     mq_test_server_set_header (f->server, MQ_PATH_CURRENT, "Retry-After", date);
     message = fetch_fails (f->client, MQ_ERROR_RATE_LIMITED);
-    seconds = mq_client_get_retry_after (f->client);
+    seconds = last_retry_after;
     g_assert_cmpuint (seconds, >=, 3590);
     g_assert_cmpuint (seconds, <=, 3601);
     g_free (g_steal_pointer (&message));
@@ -532,18 +562,18 @@ test_http_429 (Fixture       *f,
   /* Nothing said: 0; and an absurd value is capped at a day. */
   mq_test_server_set_header (f->server, MQ_PATH_CURRENT, "Retry-After", NULL);
   message = fetch_fails (f->client, MQ_ERROR_RATE_LIMITED);
-  g_assert_cmpuint (mq_client_get_retry_after (f->client), ==, 0);
+  g_assert_cmpuint (last_retry_after, ==, 0);
   g_free (g_steal_pointer (&message));
 
   mq_test_server_set_header (f->server, MQ_PATH_CURRENT, "Retry-After", "99999999999");
   message = fetch_fails (f->client, MQ_ERROR_RATE_LIMITED);
-  g_assert_cmpuint (mq_client_get_retry_after (f->client), ==, 24 * 60 * 60);
+  g_assert_cmpuint (last_retry_after, ==, 24 * 60 * 60);
 
   /* A later success clears it. */
   mq_test_server_remove_route (f->server, MQ_PATH_CURRENT);
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
   mq_snapshot_unref (fetch_ok (f->client));
-  g_assert_cmpuint (mq_client_get_retry_after (f->client), ==, 0);
+  g_assert_cmpuint (last_retry_after, ==, 0);
 }
 
 static void
@@ -557,7 +587,7 @@ test_api_rate_limited (Fixture       *f,
   mq_test_server_set_header (f->server, MQ_PATH_CURRENT, "Retry-After", "30");
 
   message = fetch_fails (f->client, MQ_ERROR_RATE_LIMITED);
-  g_assert_cmpuint (mq_client_get_retry_after (f->client), ==, 30);
+  g_assert_cmpuint (last_retry_after, ==, 30);
   g_assert_cmpuint (mq_test_server_get_total_hits (f->server), ==, 1);
 }
 
@@ -1047,7 +1077,15 @@ test_defaults (void)
   g_assert_cmpint (mq_client_get_resolved_region (client), ==, MQ_REGION_AUTO);
   g_assert_null (mq_client_get_base_url (client));
   g_assert_false (mq_client_has_api_key (client));
-  g_assert_cmpuint (mq_client_get_retry_after (client), ==, 0);
+
+  /* No Retry-After comes with a fetch that sent nothing. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MqSnapshot) none = fetch (client, NULL, &error);
+
+    g_assert_error (error, MQ_ERROR, MQ_ERROR_NO_KEY);
+    g_assert_cmpuint (last_retry_after, ==, 0);
+  }
 
   mq_client_set_region (client, MQ_REGION_CN);
   g_assert_cmpint (mq_client_get_region (client), ==, MQ_REGION_CN);
@@ -1149,6 +1187,7 @@ main (int   argc,
   add_fixture_tests (names);
   g_test_add_func ("/client/errors/not-http", test_not_http);
   ADD ("/client/fixture/region-passed-to-parse", test_region_passed_to_parse, NULL);
+  ADD ("/client/key/unsendable", test_unsendable_key, NULL);
   ADD ("/client/paths/legacy-fallback", test_legacy_fallback, NULL);
   ADD ("/client/paths/legacy-fallback-second", test_legacy_fallback_second, NULL);
   ADD ("/client/paths/all-missing", test_all_paths_missing, NULL);

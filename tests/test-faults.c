@@ -517,6 +517,35 @@ test_deep_nesting (Fixture       *f,
              "nested too deeply", "Unreadable answer");
 }
 
+static void
+on_client_fetched (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  guint *retry_after = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = NULL;
+
+  snapshot = mq_client_fetch_finish_full (MQ_CLIENT (source), result, retry_after, &error);
+  g_assert_null (snapshot);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_RATE_LIMITED);
+}
+
+/* A fetch by the client alone: the Retry-After that came with its result. */
+static guint
+client_retry_after (Fixture *f)
+{
+  guint retry_after = G_MAXUINT;
+  guint id = g_timeout_add_seconds (WATCHDOG_S, watchdog, (gpointer) "the client fetch");
+
+  mq_client_fetch_async (f->client, NULL, on_client_fetched, &retry_after);
+  while (retry_after == G_MAXUINT)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+
+  return retry_after;
+}
+
 /* 429 with Retry-After: the poller waits at least that long, and the
  * legacy paths are not tried (the server asked to wait). */
 static void
@@ -531,7 +560,7 @@ test_rate_limited (Fixture       *f,
   mq_test_server_set_fault (f->server, MQ_PATH_CURRENT, MQ_TEST_FAULT_RATE_LIMITED, "600");
   fetch (f);
   assert_stale (f, good, MQ_ERROR_RATE_LIMITED, "600 seconds", "Rate limited");
-  g_assert_cmpuint (mq_client_get_retry_after (f->client), ==, 600);
+  g_assert_cmpuint (client_retry_after (f), ==, 600);
   g_assert_cmpint (mq_poller_get_next_delay_ms (f->poller), >=, 600 * 1000);
   g_assert_cmpuint (mq_test_server_get_hits (f->server, MQ_PATH_LEGACY_1), ==, 0);
   g_assert_cmpuint (mq_test_server_get_hits (f->server, MQ_PATH_LEGACY_2), ==, 0);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mq-error.h"
+#include "mq-safe-text.h"
 #include "mq-snapshot.h"
 
 /* 2026-06-08T13:13:20Z: inside the windows of most fixtures. */
@@ -507,16 +508,23 @@ test_missing_fields (void)
 }
 
 static void
-test_rows_without_name_skipped (void)
+test_rows_without_name (void)
 {
   g_autoptr(MqSnapshot) snapshot = parse_ok (
       "{\"model_remains\":[42,null,\"x\",{\"current_interval_remaining_percent\":5},"
       "{\"model_name\":7},{\"model_name\":\"\"},"
       "{\"model_name\":\"video\",\"current_interval_remaining_percent\":50}],"
       "\"base_resp\":{\"status_code\":0}}");
+  const MqModel *unnamed;
 
-  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, 1);
-  g_assert_cmpstr (mq_snapshot_get_model (snapshot, 0)->name, ==, "video");
+  /* Rule 9: a nameless row with numbers is kept, named by its window (none
+   * said: the text lane of the older plans); one without numbers is not. */
+  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, 2);
+  unnamed = mq_snapshot_get_model (snapshot, 0);
+  g_assert_cmpstr (unnamed->name, ==, MQ_MODEL_NAME_UNNAMED_TEXT);
+  g_assert_cmpint (unnamed->lane, ==, MQ_LANE_TEXT);
+  g_assert_cmpfloat (unnamed->interval.remaining_percent, ==, 5);
+  g_assert_cmpstr (mq_snapshot_get_model (snapshot, 1)->name, ==, "video");
 }
 
 static void
@@ -926,6 +934,334 @@ test_refcount_and_metadata (void)
   g_boxed_free (MQ_TYPE_SNAPSHOT, copy);
 }
 
+
+/* ---------------- shapes other monitors read (issue 9) ---------------- */
+
+/* A count-based row without model_name, in the data wrapper, every number
+ * a string: kept as the text lane, with its counts and its reset. */
+static void
+test_nameless_count_row (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = parse_fixture ("nameless-count-row.json", &error);
+  const MqModel *model;
+  MqHeadline headline;
+
+  g_assert_no_error (error);
+  model = only_model (snapshot);
+  g_assert_cmpstr (model->name, ==, MQ_MODEL_NAME_UNNAMED_TEXT);
+  g_assert_cmpstr (mq_model_name_unnamed_display (model->name), ==, "Text models");
+  g_assert_cmpint (model->lane, ==, MQ_LANE_TEXT);
+  g_assert_true (model->usable);
+  g_assert_true (model->in_plan);
+  g_assert_cmpint (model->interval.total, ==, 1500);
+  g_assert_cmpint (model->interval.remaining, ==, 945);
+  g_assert_cmpfloat (model->interval.remaining_percent, ==, 63);
+  g_assert_cmpint (model->interval.period, ==, MQ_PERIOD_FIVE_HOUR);
+  g_assert_true (model->weekly.unlimited);
+
+  g_assert_true (mq_snapshot_get_headline (snapshot, NULL, NULL, &headline));
+  g_assert_true (headline.model == model);
+  g_assert_cmpfloat (headline.remaining_percent, ==, 63);
+}
+
+/* A nameless row with a daily window is a daily quota, not the text lane;
+ * any other name is not one of the nameless ones. */
+static void
+test_nameless_daily_row (void)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_ok (
+      "{\"model_remains\":[{\"start_time\":1780790400000,\"end_time\":1780876800000,"
+      "\"current_interval_total_count\":200,\"current_interval_usage_count\":150}],"
+      "\"base_resp\":{\"status_code\":0}}");
+  const MqModel *model = only_model (snapshot);
+  MqHeadline headline;
+
+  g_assert_cmpstr (model->name, ==, MQ_MODEL_NAME_UNNAMED_DAILY);
+  g_assert_cmpstr (mq_model_name_unnamed_display (model->name), ==, "Daily quota");
+  g_assert_cmpint (model->lane, !=, MQ_LANE_TEXT);
+  g_assert_cmpint (model->interval.period, ==, MQ_PERIOD_DAILY);
+  g_assert_false (mq_snapshot_get_headline (snapshot, NULL, NULL, &headline));
+  g_assert_null (mq_model_name_unnamed_display ("general"));
+  g_assert_null (mq_model_name_unnamed_display (NULL));
+}
+
+/* The High-Speed subscription names its text row M2.7-highspeed. */
+static void
+test_highspeed_row (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = parse_fixture ("highspeed-plan.json", &error);
+  MqHeadline headline;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (mq_lane_for_name ("M2.7-highspeed"), ==, MQ_LANE_TEXT);
+  g_assert_cmpint (mq_lane_for_name ("MiniMax-M2.7-highspeed"), ==, MQ_LANE_TEXT);
+  g_assert_cmpint (mq_lane_for_name ("m2-her"), ==, MQ_LANE_TEXT);
+  g_assert_cmpint (mq_lane_for_name ("Text-HighSpeed"), ==, MQ_LANE_TEXT);
+  /* Video stays video, high speed or not. */
+  g_assert_cmpint (mq_lane_for_name ("MiniMax-Hailuo-highspeed"), ==, MQ_LANE_VIDEO);
+
+  g_assert_true (mq_snapshot_get_headline (snapshot, NULL, NULL, &headline));
+  g_assert_cmpstr (headline.model->name, ==, "MiniMax-M2.7-highspeed");
+  g_assert_cmpfloat (headline.remaining_percent, ==, 41);
+  g_assert_cmpint (headline.slot, ==, MQ_SLOT_INTERVAL);
+}
+
+/* Whatever the name, the row with a measured 5-hour window is the text
+ * lane for the headline; without times a name says nothing. */
+static void
+test_headline_five_hour_fallback (void)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_ok (
+      "{\"model_remains\":["
+      "{\"model_name\":\"image-01\",\"start_time\":1780790400000,\"end_time\":1780876800000,"
+      "\"current_interval_remaining_percent\":90},"
+      "{\"model_name\":\"Coding-Plan-2027\",\"start_time\":1780848000000,\"end_time\":1780866000000,"
+      "\"current_interval_remaining_percent\":37}],"
+      "\"base_resp\":{\"status_code\":0}}");
+  g_autoptr(MqSnapshot) untimed = parse_ok (
+      "{\"model_remains\":[{\"model_name\":\"Coding-Plan-2027\","
+      "\"current_interval_remaining_percent\":37}],\"base_resp\":{\"status_code\":0}}");
+  MqHeadline headline;
+
+  g_assert_true (mq_snapshot_get_headline (snapshot, NULL, NULL, &headline));
+  g_assert_cmpstr (headline.model->name, ==, "Coding-Plan-2027");
+  g_assert_cmpfloat (headline.remaining_percent, ==, 37);
+
+  g_assert_false (mq_snapshot_get_headline (untimed, NULL, NULL, &headline));
+}
+
+/* start_time/end_time in epoch seconds (below 1e11) are read as seconds. */
+static void
+test_epoch_seconds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = parse_fixture ("epoch-seconds.json", &error);
+  const MqModel *model;
+
+  g_assert_no_error (error);
+  model = only_model (snapshot);
+  g_assert_cmpint (model->interval.resets_at_ms, ==, G_GINT64_CONSTANT (1780866000000));
+  g_assert_cmpint (model->interval.period_seconds, ==, 5 * 3600);
+  g_assert_cmpint (model->interval.period, ==, MQ_PERIOD_FIVE_HOUR);
+  g_assert_cmpint (model->weekly.resets_at_ms, ==, G_GINT64_CONSTANT (1781452800000));
+  g_assert_cmpint (model->weekly.period, ==, MQ_PERIOD_WEEKLY);
+
+  /* Milliseconds still read as milliseconds; a tiny value is no time. */
+  {
+    g_autoptr(MqSnapshot) ms = parse_row (
+        "\"current_interval_remaining_percent\":50,\"start_time\":1780848000000,"
+        "\"end_time\":1780866000000");
+    g_autoptr(MqSnapshot) tiny = parse_row (
+        "\"current_interval_remaining_percent\":50,\"start_time\":1,\"end_time\":18001");
+
+    g_assert_cmpint (only_model (ms)->interval.resets_at_ms, ==, G_GINT64_CONSTANT (1780866000000));
+    g_assert_cmpint (only_model (tiny)->interval.resets_at_ms, ==, 0);
+  }
+}
+
+/* ---------------- server text is never shown raw (issue 9.4) ---------------- */
+
+static void
+assert_safe (const char *text)
+{
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_assert_false (c < 0x20 || (c >= 0x7f && c <= 0x9f));
+      g_assert_false (c == 0x200e || c == 0x200f || c == 0x061c ||
+                      (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
+    }
+}
+
+static void
+test_hostile_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = parse_fixture ("hostile-names.json", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    assert_safe (mq_snapshot_get_model (snapshot, i)->name);
+
+  g_assert_cmpstr (mq_snapshot_get_model (snapshot, 0)->name, ==,
+                   "general\xef\xbf\xbd]0;pwned\xef\xbf\xbd\xef\xbf\xbd[2J");
+  /* A newline cannot forge a second row. */
+  g_assert_cmpstr (mq_snapshot_get_model (snapshot, 1)->name, ==, "video Text models 100%");
+  g_assert_nonnull (mq_snapshot_find_model (snapshot, "video Text models 100%"));
+}
+
+static void
+test_long_names_capped (void)
+{
+  GString *json = g_string_new ("{\"model_remains\":[{\"model_name\":\"");
+  g_autoptr(MqSnapshot) snapshot = NULL;
+  const char *name;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (json, "\xe6\xa8\xa1");   /* U+6A21, three bytes */
+  g_string_append (json, "\",\"current_interval_remaining_percent\":10}],\"base_resp\":{\"status_code\":0}}");
+
+  snapshot = parse_ok (json->str);
+  name = only_model (snapshot)->name;
+  g_assert_true (g_utf8_validate (name, -1, NULL));
+  g_assert_cmpint (g_utf8_strlen (name, -1), ==, MQ_SAFE_TEXT_NAME_MAX);
+  g_assert_true (g_str_has_suffix (name, "\xe2\x80\xa6"));
+  g_string_free (json, TRUE);
+}
+
+static void
+test_safe_text (void)
+{
+  struct { const char *in; guint max; const char *out; } cases[] = {
+    { "general", 0, "general" },
+    { "a\r\nb\tc", 0, "a  b c" },
+    { "x\x1b[2Jy", 0, "x\xef\xbf\xbd[2Jy" },
+    { "del\x7f", 0, "del\xef\xbf\xbd" },
+    { "c1\xc2\x9b", 0, "c1\xef\xbf\xbd" },
+    { "bad\xff utf8", 0, "bad\xef\xbf\xbd utf8" },
+    { "\xe2\x80\xae" "evil", 0, "\xef\xbf\xbd" "evil" },
+    { "line\xe2\x80\xa8sep", 0, "line sep" },
+    { "abcdef", 4, "abc\xe2\x80\xa6" },
+    { "abcd", 4, "abcd" },
+    { "\xc3\xa9\xc3\xa9\xc3\xa9", 2, "\xc3\xa9\xe2\x80\xa6" },
+    { "", 4, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = mq_safe_text (cases[i].in, -1, cases[i].max);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
+/* ---------------- numbers that should never be shown (issue 9) ---------------- */
+
+static void
+test_status_code_not_an_integer (void)
+{
+  const char *codes[] = { "1e23", "0.5", "-1e300", "2049.5", "\"1e23\"", "4294967296" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+          "{\"model_remains\":[],\"base_resp\":{\"status_code\":%s}}", codes[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MqSnapshot) snapshot = parse_text (json, &error);
+
+      g_assert_null (snapshot);
+      g_assert_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE);
+      g_assert_null (strstr (error->message, "code -1"));
+      g_assert_null (strstr (error->message, "code 0"));
+    }
+
+  /* A whole code in range still reads as that code. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MqSnapshot) snapshot = parse_text (
+        "{\"model_remains\":[],\"base_resp\":{\"status_code\":4321.0}}", &error);
+
+    g_assert_error (error, MQ_ERROR, MQ_ERROR_SERVER);
+    g_assert_nonnull (strstr (error->message, "4321"));
+  }
+}
+
+static void
+test_boost_range (void)
+{
+  struct { const char *permille; double boost; } cases[] = {
+    { "0.4", 1.0 },
+    { "999", 1.0 },
+    { "1000", 1.0 },
+    { "1500", 1.5 },
+    { "100000", 100.0 },
+    { "100001", 1.0 },
+    { "999999", 1.0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *fields = g_strdup_printf (
+          "\"interval_boost_permille\":%s,\"current_interval_remaining_percent\":90",
+          cases[i].permille);
+      g_autoptr(MqSnapshot) snapshot = parse_row (fields);
+
+      g_assert_cmpfloat (only_model (snapshot)->interval.boost, ==, cases[i].boost);
+    }
+}
+
+static void
+test_plain_decimal_strings (void)
+{
+  const char *bad[] = { "\"0x32\"", "\"inf\"", "\"nan\"", "\"-inf\"", "\"50abc\"",
+                        "\"abc50\"", "\"1e\"", "\".\"", "\"5 0\"", "\"0X1p4\"" };
+  const char *good[] = { "\"50\"", "\" 50 \"", "\"+50\"", "\"50.0\"", "\"5e1\"", "\".5e2\"" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *fields = g_strdup_printf ("\"current_interval_remaining_percent\":%s", bad[i]);
+      g_autoptr(MqSnapshot) snapshot = parse_row (fields);
+
+      g_assert_false (only_model (snapshot)->usable);
+      g_assert_cmpfloat (only_model (snapshot)->interval.remaining_percent, <, 0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *fields = g_strdup_printf ("\"current_interval_remaining_percent\":%s", good[i]);
+      g_autoptr(MqSnapshot) snapshot = parse_row (fields);
+
+      g_assert_true (only_model (snapshot)->usable);
+      g_assert_cmpfloat (only_model (snapshot)->interval.remaining_percent, ==, 50);
+    }
+}
+
+/* ---------------- clock skew (issue 9) ---------------- */
+
+/* The local clock is 2 h fast: end_time says 34 minutes are left, the
+ * server's own countdown says 2 h 34 min; the countdown wins. */
+static void
+test_server_countdown_first (void)
+{
+  const gint64 remains_ms = (2 * 60 + 34) * 60 * G_GINT64_CONSTANT (1000);
+  const gint64 end_ms = G_GINT64_CONSTANT (1780866000000);
+  const gint64 skew_ms = 2 * 3600 * G_GINT64_CONSTANT (1000);
+  const gint64 now_ms = end_ms - remains_ms + skew_ms;
+  g_autofree char *json = g_strdup_printf (
+      "{\"model_remains\":[{\"model_name\":\"general\",\"start_time\":%" G_GINT64_FORMAT ","
+      "\"end_time\":%" G_GINT64_FORMAT ",\"remains_time\":%" G_GINT64_FORMAT ","
+      "\"current_interval_remaining_percent\":50}],\"base_resp\":{\"status_code\":0}}",
+      end_ms - 5 * 3600 * G_GINT64_CONSTANT (1000), end_ms, remains_ms);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = mq_snapshot_parse (json, strlen (json), now_ms,
+                                                      MQ_REGION_GLOBAL, &error);
+  const MqModel *model;
+  MqHeadline headline;
+
+  g_assert_no_error (error);
+  model = only_model (snapshot);
+  g_assert_cmpint (model->interval.resets_at_ms, ==, now_ms + remains_ms);
+  g_assert_cmpint (model->interval.resets_at_ms - now_ms, !=, end_ms - now_ms);
+  /* The window is still measured from start and end. */
+  g_assert_cmpint (model->interval.period, ==, MQ_PERIOD_FIVE_HOUR);
+  g_assert_true (mq_snapshot_get_headline (snapshot, NULL, NULL, &headline));
+  g_assert_cmpint (headline.resets_at_ms, ==, now_ms + remains_ms);
+
+  /* A countdown of 0 or less says nothing: end_time then. */
+  {
+    g_autoptr(MqSnapshot) zero = parse_row (
+        "\"current_interval_remaining_percent\":50,\"start_time\":1780848000000,"
+        "\"end_time\":1780866000000,\"remains_time\":0");
+
+    g_assert_cmpint (only_model (zero)->interval.resets_at_ms, ==, G_GINT64_CONSTANT (1780866000000));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -953,7 +1289,7 @@ main (int   argc,
   g_test_add_func ("/snapshot/numbers/huge", test_huge_number_unusable);
   g_test_add_func ("/snapshot/numbers/wrong-types", test_wrong_types_unusable);
   g_test_add_func ("/snapshot/rows/missing-fields", test_missing_fields);
-  g_test_add_func ("/snapshot/rows/without-name", test_rows_without_name_skipped);
+  g_test_add_func ("/snapshot/rows/without-name", test_rows_without_name);
   g_test_add_func ("/snapshot/rows/unknown-status", test_unknown_status_ignored);
   g_test_add_func ("/snapshot/rules/not-in-plan-needs-both", test_not_in_plan_needs_both);
   g_test_add_func ("/snapshot/rules/interval-unlimited", test_interval_unlimited_weekly_limited);
@@ -977,6 +1313,18 @@ main (int   argc,
   g_test_add_func ("/snapshot/envelope/nesting-in-strings", test_nesting_inside_strings_is_fine);
   g_test_add_func ("/snapshot/envelope/many-rows", test_many_rows);
   g_test_add_func ("/snapshot/lanes", test_lanes);
+  g_test_add_func ("/snapshot/shapes/nameless-count-row", test_nameless_count_row);
+  g_test_add_func ("/snapshot/shapes/nameless-daily-row", test_nameless_daily_row);
+  g_test_add_func ("/snapshot/shapes/highspeed", test_highspeed_row);
+  g_test_add_func ("/snapshot/shapes/five-hour-fallback", test_headline_five_hour_fallback);
+  g_test_add_func ("/snapshot/shapes/epoch-seconds", test_epoch_seconds);
+  g_test_add_func ("/snapshot/safe-text/hostile-names", test_hostile_names);
+  g_test_add_func ("/snapshot/safe-text/long-names", test_long_names_capped);
+  g_test_add_func ("/snapshot/safe-text/cases", test_safe_text);
+  g_test_add_func ("/snapshot/numbers/status-code-not-integer", test_status_code_not_an_integer);
+  g_test_add_func ("/snapshot/numbers/boost-range", test_boost_range);
+  g_test_add_func ("/snapshot/numbers/plain-decimal", test_plain_decimal_strings);
+  g_test_add_func ("/snapshot/rules/server-countdown-first", test_server_countdown_first);
   g_test_add_func ("/snapshot/refcount", test_refcount_and_metadata);
 
   return g_test_run ();

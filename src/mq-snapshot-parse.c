@@ -1,9 +1,10 @@
-/* mq-parse.c: response body -> MqSnapshot, never trusting the input
+/* mq-snapshot-parse.c: mq_snapshot_parse(), a body -> MqSnapshot, never trusting the input
  *
  * The endpoint has no published schema and changed shape twice in 2026, so
  * every field is optional, numbers may be int, float or numeric string, and
  * a row with a value of the wrong kind is kept but marked unusable rather
- * than guessed at. Interpretation happens in mq-snapshot.c.
+ * than guessed at. Interpretation happens in mq-snapshot.c. A web page is
+ * told from data once, by mq_response_read(); here it is just not JSON.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include "mq-error.h"
 #include "mq-json-text.h"
 #include "mq-region.h"
+#include "mq-safe-text.h"
 #include "mq-snapshot-private.h"
 
 /* Real responses nest four levels deep; anything much deeper is hostile. */
@@ -24,15 +26,53 @@
 #define MAX_ROWS 100000
 
 #define MIN_EPOCH_MS G_GINT64_CONSTANT (946684800000)   /* 2000-01-01 */
+/* Times below this are epoch seconds (API.md rule 9): in milliseconds it
+ * would be 1973, in seconds it is the year 5138. */
+#define SECONDS_BELOW 1e11
 #define MAX_EPOCH_MS G_GINT64_CONSTANT (7258118400000)  /* 2200-01-01 */
 #define MAX_DURATION_MS (G_GINT64_CONSTANT (400) * 24 * 3600 * 1000)
 #define MAX_COUNT 1e15
+/* A boost is a multiplier of the allowance in per mille: more than ×1,
+ * at most ×100; anything else is not a boost anybody sells. */
+#define MIN_BOOST_PERMILLE 1000
+#define MAX_BOOST_PERMILLE 100000
 
 typedef enum {
   FIELD_ABSENT,
   FIELD_OK,
   FIELD_BAD,
 } FieldResult;
+
+/* A plain decimal number: [+-] digits [. digits] [e [+-] digits]. No hex,
+ * no inf or nan, nothing before or after (g_ascii_strtod() reads all of
+ * those: "0x32" would be 50). */
+static gboolean
+is_plain_decimal (const char *text)
+{
+  const char *p = text;
+  gboolean digits = FALSE;
+
+  if (*p == '+' || *p == '-')
+    p++;
+  for (; g_ascii_isdigit (*p); p++)
+    digits = TRUE;
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      digits = TRUE;
+  if (!digits)
+    return FALSE;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
 
 static FieldResult
 read_number (JsonObject *object,
@@ -64,6 +104,8 @@ read_number (JsonObject *object,
 
         if (*text == '\0')
           return FIELD_ABSENT;
+        if (!is_plain_decimal (text))
+          return FIELD_BAD;
         value = g_ascii_strtod (text, &end);
         if (end == text || *end != '\0')
           return FIELD_BAD;
@@ -151,19 +193,25 @@ read_status (JsonObject *object,
   return FIELD_OK;
 }
 
-/* Times are tolerated when wrong (rule 6 falls back to remains_time): an
- * out-of-range value is simply absent. */
+/* Times are tolerated when wrong (the reset falls back to the other of
+ * end_time and remains_time): an out-of-range value is simply absent. An
+ * @epoch time is in milliseconds, or in seconds below SECONDS_BELOW; a
+ * duration is in milliseconds. */
 static void
 read_time_ms (JsonObject *object,
               const char *member,
-              double      min,
-              double      max,
+              gboolean    epoch,
               gboolean   *has,
               gint64     *out)
 {
   double value = 0;
 
-  if (read_in_range (object, member, min, max, &value) != FIELD_OK)
+  if (read_number (object, member, &value) != FIELD_OK)
+    return;
+  if (epoch && value > 0 && value < SECONDS_BELOW)
+    value *= 1000;
+  if (epoch ? value < MIN_EPOCH_MS || value > MAX_EPOCH_MS
+            : value < 0 || value > MAX_DURATION_MS)
     return;
 
   *has = TRUE;
@@ -182,7 +230,7 @@ read_boost (JsonObject        *object,
 
       if (read_number (object, members[i], &value) != FIELD_OK)
         continue;
-      if (value <= 0 || value > 1000000)
+      if (value <= MIN_BOOST_PERMILLE || value > MAX_BOOST_PERMILLE)
         continue;
 
       *has = TRUE;
@@ -250,11 +298,39 @@ read_window (JsonObject         *row,
   ok &= read_status (row, fields->status, &raw->has_status, &raw->status) != FIELD_BAD;
 
   read_boost (row, fields->boost, &raw->has_boost, &raw->boost_permille);
-  read_time_ms (row, fields->start, MIN_EPOCH_MS, MAX_EPOCH_MS, &raw->has_start, &raw->start_ms);
-  read_time_ms (row, fields->end, MIN_EPOCH_MS, MAX_EPOCH_MS, &raw->has_end, &raw->end_ms);
-  read_time_ms (row, fields->remains, 0, MAX_DURATION_MS, &raw->has_remains, &raw->remains_ms);
+  read_time_ms (row, fields->start, TRUE, &raw->has_start, &raw->start_ms);
+  read_time_ms (row, fields->end, TRUE, &raw->has_end, &raw->end_ms);
+  read_time_ms (row, fields->remains, FALSE, &raw->has_remains, &raw->remains_ms);
 
   return ok;
+}
+
+static gboolean
+window_has_quota (const MqRawWindow *raw)
+{
+  return raw->has_total || raw->has_usage || raw->has_remaining_alias ||
+         raw->has_used_alias || raw->has_percent || raw->has_status;
+}
+
+/* Whether a row carries any number of a quota. */
+static gboolean
+row_has_quota (const MqRawRow *raw)
+{
+  return window_has_quota (&raw->interval) || window_has_quota (&raw->weekly);
+}
+
+/* The name of a row without one, from its window: a daily window is a
+ * daily quota, anything else (a 5-hour window, or none said) the text
+ * lane of the older count-based plans. */
+static const char *
+unnamed_row_name (const MqRawWindow *interval)
+{
+  if (interval->has_start && interval->has_end &&
+      interval->end_ms - interval->start_ms >= 20 * 3600 * G_GINT64_CONSTANT (1000) &&
+      interval->end_ms - interval->start_ms <= 28 * 3600 * G_GINT64_CONSTANT (1000))
+    return MQ_MODEL_NAME_UNNAMED_DAILY;
+
+  return MQ_MODEL_NAME_UNNAMED_TEXT;
 }
 
 /* Whether a body that is not valid JSON failed on its depth (json-glib
@@ -304,25 +380,15 @@ nesting_within (const char *data,
 }
 
 static gboolean
-looks_like_html (const char *data,
-                 gsize       length)
-{
-  for (gsize i = 0; i < length; i++)
-    {
-      if (g_ascii_isspace (data[i]))
-        continue;
-      return data[i] == '<';
-    }
-  return FALSE;
-}
-
-static gboolean
 check_api_status (JsonObject  *base_resp,
                   GError     **error)
 {
   double code = 0;
 
-  if (read_number (base_resp, "status_code", &code) == FIELD_BAD)
+  /* A code is a whole number of a sane size: 1e23 or 0.5 is no code at
+   * all, and must not reach a message as "error code -1" or "0". */
+  if (read_number (base_resp, "status_code", &code) == FIELD_BAD ||
+      code != floor (code) || fabs (code) > G_MAXINT32)
     {
       g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
                    _("MiniMax answered with a status this version cannot read. Try again later; if it persists, update MiniMax Quota."));
@@ -332,8 +398,7 @@ check_api_status (JsonObject  *base_resp,
   if (code == 0)
     return TRUE;
 
-  /* Known codes are small integers; a huge one must not reach the cast. */
-  switch (fabs (code) < G_MAXINT32 ? (gint64) code : -1)
+  switch ((gint64) code)
     {
     case 1004:
       g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
@@ -417,12 +482,6 @@ mq_snapshot_parse (const char  *data,
       return NULL;
     }
 
-  if (looks_like_html (data, length))
-    {
-      unreadable (error, _("MiniMax answered with a web page instead of quota data (often a firewall or Cloudflare check). Try again later."));
-      return NULL;
-    }
-
   if (!g_utf8_validate_len (data, length, NULL))
     {
       unreadable (error, _("MiniMax sent text that is not valid UTF-8. Try again later; if it persists, update MiniMax Quota."));
@@ -500,7 +559,7 @@ mq_snapshot_parse (const char  *data,
       JsonNode *row_node = json_array_get_element (rows, i);
       JsonObject *row;
       JsonNode *name_node;
-      g_autofree char *valid_name = NULL;
+      g_autofree char *safe_name = NULL;
       MqRawRow raw = { 0 };
       MqModel model;
 
@@ -511,23 +570,32 @@ mq_snapshot_parse (const char  *data,
         }
 
       row = json_node_get_object (row_node);
-      name_node = json_object_get_member (row, "model_name");
-      if (name_node == NULL || !JSON_NODE_HOLDS_VALUE (name_node) ||
-          json_node_get_value_type (name_node) != G_TYPE_STRING ||
-          *json_node_get_string (name_node) == '\0')
-        {
-          g_debug ("Skipping quota row %u: no model name", i);
-          continue;
-        }
-
-      raw.name = json_node_get_string (name_node);
-      /* The body is valid UTF-8, but a \ud800 escape is not, once decoded. */
-      if (!g_utf8_validate (raw.name, -1, NULL))
-        raw.name = valid_name = g_utf8_make_valid (raw.name, -1);
       if (!read_window (row, &interval_fields, &raw.interval))
         raw.malformed = TRUE;
       if (!read_window (row, &weekly_fields, &raw.weekly))
         raw.malformed = TRUE;
+
+      name_node = json_object_get_member (row, "model_name");
+      if (name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) &&
+          json_node_get_value_type (name_node) == G_TYPE_STRING &&
+          *json_node_get_string (name_node) != '\0')
+        {
+          /* Never shown raw (controls, bidi overrides, endless names); a
+           * \ud800 escape is not UTF-8 once decoded either. */
+          raw.name = safe_name = mq_safe_text (json_node_get_string (name_node), -1,
+                                               MQ_SAFE_TEXT_NAME_MAX);
+        }
+      else if (row_has_quota (&raw))
+        {
+          /* Rule 9: older accounts send rows without a name; a row with
+           * numbers is kept, named by its window. */
+          raw.name = unnamed_row_name (&raw.interval);
+        }
+      else
+        {
+          g_debug ("Skipping quota row %u: no model name", i);
+          continue;
+        }
 
       mq_model_interpret (&raw, now_ms, &model);
       g_array_append_val (models, model);
