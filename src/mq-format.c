@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-format.h"
+#include "mq-snapshot.h"
 
 #define SECONDS_PER_MINUTE ((gint64) 60)
 #define SECONDS_PER_HOUR   ((gint64) 3600)
@@ -222,6 +223,10 @@ mq_format_boost (double boost)
 const char *
 mq_format_model_display_name (const char *model_name)
 {
+  const char *unnamed = mq_model_name_unnamed_display (model_name);
+
+  if (unnamed != NULL)
+    return unnamed;
   if (model_name == NULL || *model_name == '\0')
     return _("Unnamed model");
 
