@@ -15,6 +15,7 @@
 #include "mq-alerts.h"
 #include "mq-format.h"
 #include "mq-test-notifications.h"
+#include "mq-wording.h"
 #include "mq-test-util.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -186,11 +187,12 @@ tear_down (void)
 static void
 test_low_then_critical (void)
 {
-  g_autofree char *resets = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *body = NULL;
   g_autofree char *buttons = NULL;
   g_autoptr(GVariant) state = NULL;
-  g_autoptr(GIcon) app_icon = g_themed_icon_new (APP_ID);
+  g_autoptr(GIcon) warning_icon = g_themed_icon_new ("dialog-warning-symbolic");
+  g_autoptr(GIcon) error_icon = g_themed_icon_new ("dialog-error-symbolic");
   const MqTestNotification *low, *critical;
   guint32 level = 0;
   gint64 resets_at_ms = 0;
@@ -198,19 +200,21 @@ test_low_then_critical (void)
   set_up ();
 
   process ("25", "unlimited");
-  resets = mq_format_reset (t.end_ms, t.now_ms);
+  when = mq_wording_when (t.end_ms, t.now_ms);
   process ("18", "unlimited");
   wait_for_shown (1);
 
   low = last_shown ();
-  body = g_strdup_printf ("of the 5-hour window · %s", resets);
+  /* Full sentences, and the clock time of the reset rather than a
+   * countdown that goes stale on screen (issue 10). */
+  body = g_strdup_printf ("18%% of the 5-hour window is left. It resets %s.", when);
   g_assert_cmpstr (low->app_id, ==, APP_ID);
   g_assert_cmpstr (low->id, ==, "quota-general/interval");
   g_assert_cmpstr (low->title, ==, "Text models: 18% left");
   g_assert_cmpstr (low->body, ==, body);
   g_assert_cmpstr (low->priority, ==, "normal");
   g_assert_nonnull (low->icon);
-  g_assert_true (g_icon_equal (low->icon, app_icon));
+  g_assert_true (g_icon_equal (low->icon, warning_icon));
   g_assert_false (low->has_default_action);
   buttons = describe_buttons (low);
   g_assert_cmpstr (buttons, ==,
@@ -228,7 +232,11 @@ test_low_then_critical (void)
   wait_for_shown (2);
   critical = last_shown ();
   g_assert_cmpstr (critical->title, ==, "Text models: 4% left");
-  g_assert_cmpstr (critical->priority, ==, "high");
+  /* Urgent: GLib 2.74 sends "high" to a freedesktop daemon as normal
+   * (issue 10.3). */
+  g_assert_cmpstr (critical->priority, ==, "urgent");
+  g_assert_true (g_icon_equal (critical->icon, error_icon));
+  g_assert_true (g_str_has_prefix (critical->body, "4% of the 5-hour window is left. It resets "));
   /* One notification per window: the same id, so the newer replaces it. */
   g_assert_cmpstr (critical->id, ==, low->id);
 
@@ -309,7 +317,7 @@ test_buttons (void)
   shown = last_shown ();
   g_assert_cmpstr (shown->id, ==, "quota-general/weekly");
   g_assert_cmpstr (shown->title, ==, "Text models: 15% left");
-  g_assert_true (g_str_has_prefix (shown->body, "of the weekly cap · resets in "));
+  g_assert_true (g_str_has_prefix (shown->body, "15% of the weekly cap is left. It resets "));
   buttons = describe_buttons (shown);
   g_assert_cmpstr (buttons, ==,
                    "Open dashboard=app.open-dashboard()\n"
@@ -326,21 +334,24 @@ test_buttons (void)
 static void
 test_exhausted_and_refilled (void)
 {
-  g_autofree char *clock = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *body = NULL;
   g_autofree char *buttons = NULL;
   g_autoptr(GVariant) state = NULL;
+  g_autoptr(GIcon) error_icon = g_themed_icon_new ("dialog-error-symbolic");
+  g_autoptr(GIcon) ok_icon = g_themed_icon_new ("emblem-ok-symbolic");
   const MqTestNotification *shown;
 
   set_up ();
-  clock = mq_format_clock (t.end_ms, t.now_ms);
+  when = mq_wording_when (t.end_ms, t.now_ms);
   process ("0", "unlimited");
   wait_for_shown (1);
   shown = last_shown ();
-  body = g_strdup_printf ("5-hour window · resets at %s", clock);
+  body = g_strdup_printf ("The 5-hour window is used up. It resets %s.", when);
   g_assert_cmpstr (shown->title, ==, "Text models: used up");
   g_assert_cmpstr (shown->body, ==, body);
-  g_assert_cmpstr (shown->priority, ==, "high");
+  g_assert_cmpstr (shown->priority, ==, "urgent");
+  g_assert_true (g_icon_equal (shown->icon, error_icon));
 
   /* The next window. */
   t.end_ms += 5 * HOUR_MS;
@@ -349,8 +360,9 @@ test_exhausted_and_refilled (void)
   shown = last_shown ();
   g_assert_cmpstr (shown->id, ==, "quota-general/interval");
   g_assert_cmpstr (shown->title, ==, "Text models: available again");
-  g_assert_cmpstr (shown->body, ==, "100% of the 5-hour window left");
+  g_assert_cmpstr (shown->body, ==, "100% of the 5-hour window is left.");
   g_assert_cmpstr (shown->priority, ==, "normal");
+  g_assert_true (g_icon_equal (shown->icon, ok_icon));
   buttons = describe_buttons (shown);
   g_assert_cmpstr (buttons, ==, "Open dashboard=app.open-dashboard()\n");
 
