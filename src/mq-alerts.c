@@ -615,9 +615,12 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
   id = mq_alerts_notification_id (window_key);
   if (app != NULL && g_application_get_is_registered (app))
     {
-      g_autofree char *forecast_id = mq_alerts_forecast_notification_id (window_key);
-
       g_application_withdraw_notification (app, id);
-      g_application_withdraw_notification (app, forecast_id);
+      if (mq_alert_tracker_forecast_announced (self->tracker, window_key))
+        {
+          g_autofree char *forecast_id = mq_alerts_forecast_notification_id (window_key);
+
+          g_application_withdraw_notification (app, forecast_id);
+        }
     }
 }
