@@ -11,9 +11,16 @@ typedef struct {
   gint64       absent_since_ms; /* first answer without the model; 0: listed */
 } WindowState;
 
+/* A predictive alert already shown. */
+typedef struct {
+  gint64       resets_at_ms;  /* of the window announced; 0 unknown */
+  gint64       announced_ms;
+} ForecastState;
+
 struct _MqAlertTracker {
   GHashTable *windows;        /* key -> WindowState */
   GHashTable *muted;          /* key -> gint64 until_ms */
+  GHashTable *forecasts;      /* key -> ForecastState */
 };
 
 static const MqSlot all_slots[] = { MQ_SLOT_INTERVAL, MQ_SLOT_WEEKLY };
@@ -38,6 +45,7 @@ mq_alert_kind_to_string (MqAlertKind kind)
     case MQ_ALERT_CRITICAL: return "critical";
     case MQ_ALERT_EXHAUSTED: return "exhausted";
     case MQ_ALERT_REFILLED: return "refilled";
+    case MQ_ALERT_FORECAST: return "forecast";
     default: return "unknown";
     }
 }
@@ -87,6 +95,7 @@ mq_alert_tracker_new (void)
 
   self->windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->muted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->forecasts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   return self;
 }
@@ -99,6 +108,7 @@ mq_alert_tracker_free (MqAlertTracker *self)
 
   g_clear_pointer (&self->windows, g_hash_table_unref);
   g_clear_pointer (&self->muted, g_hash_table_unref);
+  g_clear_pointer (&self->forecasts, g_hash_table_unref);
   g_free (self);
 }
 
@@ -559,6 +569,177 @@ mq_alert_tracker_save_muted (MqAlertTracker *self,
 
       if (*until_ms > now_ms)
         g_variant_builder_add (&builder, "{sx}", key, *until_ms);
+    }
+
+  return g_variant_builder_end (&builder);
+}
+
+/* ------------------------------------------------------------------ */
+/* Predictive alerts (issue 11)                                         */
+/* ------------------------------------------------------------------ */
+
+/* Whether @state announced the window that resets at @resets_at_ms. */
+static gboolean
+forecast_still_announced (const ForecastState *state,
+                          gint64               resets_at_ms,
+                          gint64               now_ms)
+{
+  gint64 diff;
+
+  if (state == NULL)
+    return FALSE;
+
+  if (state->resets_at_ms == 0 || resets_at_ms == 0)
+    return state->resets_at_ms == resets_at_ms &&
+           now_ms - state->announced_ms < MQ_ALERT_KEEP_ABSENT_MS;
+
+  if (state->resets_at_ms <= now_ms)
+    return FALSE;
+
+  diff = resets_at_ms - state->resets_at_ms;
+  return diff <= MQ_ALERT_RESET_TOLERANCE_MS && diff >= -MQ_ALERT_RESET_TOLERANCE_MS;
+}
+
+static gboolean
+forecast_is_due (const MqForecast *forecast,
+                 const MqWindow   *window,
+                 gint64            lead_ms,
+                 gint64            now_ms)
+{
+  if (!forecast->has_forecast || forecast->lasts_until_reset || forecast->runs_out_at_ms == 0)
+    return FALSE;
+
+  /* Already out: the "used up" alert says so. */
+  if (window->exhausted || forecast->runs_out_at_ms <= now_ms)
+    return FALSE;
+
+  if (forecast->runs_out_at_ms - now_ms > lead_ms)
+    return FALSE;
+
+  return window->resets_at_ms == 0 || forecast->runs_out_at_ms < window->resets_at_ms;
+}
+
+GPtrArray *
+mq_alert_tracker_evaluate_forecasts (MqAlertTracker          *self,
+                                     MqSnapshot              *snapshot,
+                                     const MqHistoryForecast *forecasts,
+                                     gsize                    n_forecasts,
+                                     gint64                   lead_ms,
+                                     gint64                   now_ms)
+{
+  GPtrArray *alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_alert_free);
+
+  g_return_val_if_fail (self != NULL, alerts);
+  g_return_val_if_fail (snapshot != NULL, alerts);
+
+  if (forecasts == NULL ||
+      now_ms - mq_snapshot_get_fetched_at_ms (snapshot) > MQ_ALERT_STALE_MS)
+    return alerts;
+
+  for (gsize i = 0; i < n_forecasts; i++)
+    {
+      const MqHistoryForecast *entry = &forecasts[i];
+      const MqModel *model;
+      const MqWindow *window;
+      g_autofree char *key = NULL;
+      ForecastState *state;
+      MqAlert *alert;
+
+      if (entry->model == NULL)
+        continue;
+      model = mq_snapshot_find_model (snapshot, entry->model);
+      if (model == NULL)
+        continue;
+      window = mq_model_get_window (model, entry->slot);
+      if (!window_is_trackable (model, window) ||
+          !forecast_is_due (&entry->forecast, window, lead_ms, now_ms))
+        continue;
+
+      key = mq_alert_window_key (model->name, entry->slot);
+      state = g_hash_table_lookup (self->forecasts, key);
+      if (forecast_still_announced (state, window->resets_at_ms, now_ms))
+        continue;
+
+      state = g_new0 (ForecastState, 1);
+      state->resets_at_ms = window->resets_at_ms;
+      state->announced_ms = now_ms;
+      g_hash_table_insert (self->forecasts, g_strdup (key), state);
+
+      if (mq_alert_tracker_is_muted (self, key, now_ms))
+        continue;
+
+      alert = alert_new (MQ_ALERT_FORECAST, model, entry->slot, window, key);
+      alert->runs_out_at_ms = entry->forecast.runs_out_at_ms;
+      g_ptr_array_add (alerts, alert);
+    }
+
+  return alerts;
+}
+
+gboolean
+mq_alert_tracker_forecast_announced (MqAlertTracker *self,
+                                     const char     *window_key)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (window_key != NULL, FALSE);
+
+  return g_hash_table_contains (self->forecasts, window_key);
+}
+
+void
+mq_alert_tracker_load_forecast_state (MqAlertTracker *self,
+                                      GVariant       *state)
+{
+  GVariantIter iter;
+  const char *key;
+  gint64 resets_at_ms, announced_ms;
+
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_remove_all (self->forecasts);
+
+  if (state == NULL || !g_variant_is_of_type (state, G_VARIANT_TYPE ("a{s(xx)}")))
+    return;
+
+  g_variant_iter_init (&iter, state);
+  while (g_variant_iter_next (&iter, "{&s(xx)}", &key, &resets_at_ms, &announced_ms))
+    {
+      ForecastState *entry;
+
+      if (resets_at_ms < 0 || announced_ms <= 0 || !mq_alert_window_key_parse (key, NULL, NULL))
+        continue;
+
+      entry = g_new0 (ForecastState, 1);
+      entry->resets_at_ms = resets_at_ms;
+      entry->announced_ms = announced_ms;
+      g_hash_table_insert (self->forecasts, g_strdup (key), entry);
+    }
+}
+
+GVariant *
+mq_alert_tracker_save_forecast_state (MqAlertTracker *self,
+                                      gint64          now_ms)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(xx)}"));
+  keys = sorted_keys (self->forecasts);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      const ForecastState *state = g_hash_table_lookup (self->forecasts, key);
+
+      if (state->resets_at_ms != 0 &&
+          state->resets_at_ms < now_ms - MQ_ALERT_KEEP_AFTER_RESET_MS)
+        continue;
+      if (state->resets_at_ms == 0 && now_ms - state->announced_ms >= MQ_ALERT_KEEP_ABSENT_MS)
+        continue;
+
+      g_variant_builder_add (&builder, "{s(xx)}", key, state->resets_at_ms, state->announced_ms);
     }
 
   return g_variant_builder_end (&builder);

@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "mq-history.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
@@ -52,6 +53,7 @@ typedef enum {
   MQ_ALERT_CRITICAL,
   MQ_ALERT_EXHAUSTED,
   MQ_ALERT_REFILLED,
+  MQ_ALERT_FORECAST,          /* at this rate it runs out soon (issue 11) */
 } MqAlertKind;
 
 typedef struct {
@@ -62,6 +64,7 @@ typedef struct {
   double      percent;        /* remaining, 0..100 */
   gint64      resets_at_ms;   /* 0 when unknown */
   char       *window_key;     /* "<model>/<interval|weekly>" */
+  gint64      runs_out_at_ms; /* MQ_ALERT_FORECAST only, else 0 */
 } MqAlert;
 
 void            mq_alert_free                  (MqAlert *alert);
@@ -129,6 +132,37 @@ GVariant       *mq_alert_tracker_save_state    (MqAlertTracker *self,
                                                 gint64          now_ms);
 GVariant       *mq_alert_tracker_save_muted    (MqAlertTracker *self,
                                                 gint64          now_ms);
+
+/* ---- Predictive alerts (issue 11) ----
+ *
+ * A window whose forecast runs out within @lead_ms of @now_ms, and before
+ * its reset, gives one MQ_ALERT_FORECAST alert per window: the tracker
+ * remembers, per window key, the reset time of the window it announced
+ * (and when), and re-arms when that reset changes by more than
+ * MQ_ALERT_RESET_TOLERANCE_MS or has passed (a window of unknown reset:
+ * MQ_ALERT_KEEP_ABSENT_MS after the announcement). Only in-plan, limited,
+ * not used-up windows of a fresh snapshot count; a muted window updates
+ * its state silently. @forecasts: @n_forecasts entries as
+ * mq_history_forecast() gives them. Returns a GPtrArray of MqAlert. */
+GPtrArray      *mq_alert_tracker_evaluate_forecasts (MqAlertTracker          *self,
+                                                     MqSnapshot              *snapshot,
+                                                     const MqHistoryForecast *forecasts,
+                                                     gsize                    n_forecasts,
+                                                     gint64                   lead_ms,
+                                                     gint64                   now_ms);
+
+/* Whether the predictive alert of @window_key's current window was shown. */
+gboolean        mq_alert_tracker_forecast_announced (MqAlertTracker *self,
+                                                     const char     *window_key);
+
+/* Persistence of the predictive alerts, in the type of the GSettings key
+ * "forecast-alert-state" (a{s(xx)}: reset time, time announced). Saving
+ * drops windows whose reset is more than MQ_ALERT_KEEP_AFTER_RESET_MS
+ * before @now_ms. */
+void            mq_alert_tracker_load_forecast_state (MqAlertTracker *self,
+                                                      GVariant       *state);
+GVariant       *mq_alert_tracker_save_forecast_state (MqAlertTracker *self,
+                                                      gint64          now_ms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqAlert, mq_alert_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqAlertTracker, mq_alert_tracker_free)

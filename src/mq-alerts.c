@@ -14,6 +14,10 @@ struct _MqAlerts {
   GSettings      *settings;
   MqAlertTracker *tracker;
   MqSnapshot     *snapshot;   /* the last fresh one, for "mute until reset" */
+
+  GCancellable   *cancellable; /* the notification service checks */
+  guint           n_missing_service; /* checks that found none */
+  gboolean        told_missing_service; /* said so on stderr (once per run) */
 };
 
 G_DEFINE_FINAL_TYPE (MqAlerts, mq_alerts, G_TYPE_OBJECT)
@@ -27,6 +31,8 @@ mq_alerts_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->tracker, mq_alert_tracker_free);
   g_clear_pointer (&self->snapshot, mq_snapshot_unref);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (mq_alerts_parent_class)->finalize (object);
 }
@@ -44,6 +50,7 @@ mq_alerts_init (MqAlerts *self)
 {
   g_weak_ref_init (&self->app, NULL);
   self->tracker = mq_alert_tracker_new ();
+  self->cancellable = g_cancellable_new ();
 }
 
 MqAlerts *
@@ -53,6 +60,7 @@ mq_alerts_new (GApplication *app,
   MqAlerts *self;
   g_autoptr(GVariant) state = NULL;
   g_autoptr(GVariant) muted = NULL;
+  g_autoptr(GVariant) forecast_state = NULL;
 
   g_return_val_if_fail (G_IS_APPLICATION (app), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
@@ -65,6 +73,8 @@ mq_alerts_new (GApplication *app,
   muted = g_settings_get_value (settings, "muted-until");
   mq_alert_tracker_load_state (self->tracker, state);
   mq_alert_tracker_load_muted (self->tracker, muted);
+  forecast_state = g_settings_get_value (settings, "forecast-alert-state");
+  mq_alert_tracker_load_forecast_state (self->tracker, forecast_state);
 
   return self;
 }
@@ -91,6 +101,8 @@ save_state (MqAlerts *self,
                    mq_alert_tracker_save_state (self->tracker, now_ms));
   settings_update (self->settings, "muted-until",
                    mq_alert_tracker_save_muted (self->tracker, now_ms));
+  settings_update (self->settings, "forecast-alert-state",
+                   mq_alert_tracker_save_forecast_state (self->tracker, now_ms));
 }
 
 char *
@@ -101,16 +113,53 @@ mq_alerts_notification_id (const char *window_key)
   return g_strconcat ("quota-", window_key, NULL);
 }
 
+char *
+mq_alerts_forecast_notification_id (const char *window_key)
+{
+  g_return_val_if_fail (window_key != NULL, NULL);
+
+  return g_strconcat ("quota-forecast-", window_key, NULL);
+}
+
+/* Two sentences of a notification body, "19% of the 5-hour window is
+ * left. It resets at 03:00."; the first alone when @second is NULL. */
 static char *
-join_parts (const char *first,
-            const char *second)
+join_sentences (const char *first,
+                const char *second)
 {
   if (second == NULL)
     return g_strdup (first);
 
-  /* Translators: joins two parts of a notification body,
-   * e.g. "of the 5-hour window · resets in 2h 30m (16:30)" */
-  return g_strdup_printf (C_("notification", "%s · %s"), first, second);
+  /* Translators: joins two sentences of a notification body; use no
+   * space if your language writes none between sentences */
+  return g_strdup_printf (C_("notification", "%s %s"), first, second);
+}
+
+const char *
+mq_alerts_icon_name (MqAlertKind kind)
+{
+  switch (kind)
+    {
+    case MQ_ALERT_CRITICAL:
+    case MQ_ALERT_EXHAUSTED:
+      return "dialog-error-symbolic";
+    case MQ_ALERT_REFILLED:
+      return "emblem-ok-symbolic";
+    case MQ_ALERT_LOW:
+    case MQ_ALERT_FORECAST:
+    default:
+      return "dialog-warning-symbolic";
+    }
+}
+
+GNotificationPriority
+mq_alerts_priority (MqAlertKind kind)
+{
+  /* GLib maps HIGH to the urgency "normal" on the freedesktop backend
+   * (2.74): only URGENT reaches the daemon as critical (issue 10.3). */
+  return kind == MQ_ALERT_CRITICAL || kind == MQ_ALERT_EXHAUSTED
+         ? G_NOTIFICATION_PRIORITY_URGENT
+         : G_NOTIFICATION_PRIORITY_NORMAL;
 }
 
 GNotification *
@@ -123,6 +172,7 @@ mq_alerts_build_notification (const MqAlert *alert,
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
   g_autofree char *percent = NULL;
+  g_autofree char *resets = NULL;
   const char *model;
   MqPeriod period;
 
@@ -132,34 +182,38 @@ mq_alerts_build_notification (const MqAlert *alert,
   model = mq_format_model_display_name (alert->model_name);
   percent = mq_format_percent (alert->percent);
   period = mq_wording_period (alert->slot, alert->period);
+  /* The clock time, not a countdown that goes stale on screen. */
+  resets = mq_wording_reset_sentence (alert->resets_at_ms, now_ms);
 
   switch (alert->kind)
     {
     case MQ_ALERT_EXHAUSTED:
-      {
-        g_autofree char *resets = mq_wording_resets_at (alert->resets_at_ms, now_ms);
-
-        /* Translators: %s is a model, e.g. "Text models: used up" */
-        title = g_strdup_printf (_("%s: used up"), model);
-        body = join_parts (mq_wording_window_name (period), resets);
-      }
+      /* Translators: %s is a model, e.g. "Text models: used up" */
+      title = g_strdup_printf (_("%s: used up"), model);
+      body = join_sentences (mq_wording_used_up_sentence (period), resets);
       break;
 
     case MQ_ALERT_REFILLED:
       /* Translators: %s is a model, e.g. "Text models: available again" */
       title = g_strdup_printf (_("%s: available again"), model);
-      body = mq_wording_percent_left (period, percent);
+      body = mq_wording_left_sentence (period, percent);
+      break;
+
+    case MQ_ALERT_FORECAST:
+      /* Translators: a model and a percentage, e.g. "Text models: 18% left" */
+      title = g_strdup_printf (_("%s: %s left"), model, percent);
+      body = mq_wording_forecast_alert (period, alert->runs_out_at_ms, alert->resets_at_ms, now_ms);
       break;
 
     case MQ_ALERT_LOW:
     case MQ_ALERT_CRITICAL:
     default:
       {
-        g_autofree char *resets = mq_format_reset (alert->resets_at_ms, now_ms);
+        g_autofree char *left = mq_wording_left_sentence (period, percent);
 
         /* Translators: a model and a percentage, e.g. "Text models: 18% left" */
         title = g_strdup_printf (_("%s: %s left"), model, percent);
-        body = join_parts (mq_wording_of_window (period), resets);
+        body = join_sentences (left, resets);
       }
       break;
     }
@@ -167,13 +221,10 @@ mq_alerts_build_notification (const MqAlert *alert,
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);
 
-  icon = g_themed_icon_new (app_id);
+  icon = g_themed_icon_new (mq_alerts_icon_name (alert->kind));
   g_notification_set_icon (notification, icon);
 
-  g_notification_set_priority (notification,
-                               alert->kind == MQ_ALERT_CRITICAL || alert->kind == MQ_ALERT_EXHAUSTED
-                               ? G_NOTIFICATION_PRIORITY_HIGH
-                               : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_priority (notification, mq_alerts_priority (alert->kind));
 
   g_notification_add_button (notification, _("Open dashboard"), "app.open-dashboard");
   if (alert->kind != MQ_ALERT_REFILLED && alert->resets_at_ms != 0)
@@ -184,7 +235,7 @@ mq_alerts_build_notification (const MqAlert *alert,
 }
 
 /* How urgent an alert is: a used-up window before a critical one before a
- * low one; "available again" last. */
+ * low one before a forecast; "available again" last. */
 static int
 alert_rank (const MqAlert *alert)
 {
@@ -193,8 +244,9 @@ alert_rank (const MqAlert *alert)
     case MQ_ALERT_EXHAUSTED: return 0;
     case MQ_ALERT_CRITICAL: return 1;
     case MQ_ALERT_LOW: return 2;
+    case MQ_ALERT_FORECAST: return 3;
     case MQ_ALERT_REFILLED:
-    default: return 3;
+    default: return 4;
     }
 }
 
@@ -214,7 +266,7 @@ order_alerts (GPtrArray          *alerts,
       headline.model != NULL)
     headline_name = headline.model->name;
 
-  for (int pass = 0; pass < 6; pass++)
+  for (int pass = 0; pass < 7; pass++)
     for (guint i = 0; i < alerts->len; i++)
       {
         const MqAlert *alert = g_ptr_array_index (alerts, i);
@@ -275,15 +327,176 @@ mq_alerts_build_summary_notification (guint       n_more_models,
   return g_steal_pointer (&notification);
 }
 
+/* ---------------- no notification service (issue 10) ---------------- */
+
+/* GNotification reports no error when nothing shows it: before the
+ * notifications of a refresh go out, the bus is asked (without starting
+ * anything) whether a notification service owns its name or can be
+ * started. When none can, they are dropped and one clear line goes to
+ * stderr, once per run. */
+
+static const char * const notification_services[] = {
+  "org.gtk.Notifications",
+  "org.freedesktop.Notifications",
+};
+
+typedef struct {
+  GWeakRef      alerts;
+  GApplication *app;
+  GPtrArray    *ids;            /* char * */
+  GPtrArray    *notifications;  /* GNotification * */
+  gboolean      asked_activatable;
+} PendingSend;
+
+static void
+pending_send_free (PendingSend *pending)
+{
+  g_weak_ref_clear (&pending->alerts);
+  g_clear_object (&pending->app);
+  g_clear_pointer (&pending->ids, g_ptr_array_unref);
+  g_clear_pointer (&pending->notifications, g_ptr_array_unref);
+  g_free (pending);
+}
+
+static void
+pending_send_now (PendingSend *pending)
+{
+  for (guint i = 0; i < pending->ids->len; i++)
+    g_application_send_notification (pending->app, g_ptr_array_index (pending->ids, i),
+                                     g_ptr_array_index (pending->notifications, i));
+}
+
+static gboolean
+names_include_service (GVariant *reply)
+{
+  g_autofree const char **names = NULL;
+
+  g_variant_get (reply, "(^a&s)", &names);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (notification_services); j++)
+      if (g_str_equal (names[i], notification_services[j]))
+        return TRUE;
+  return FALSE;
+}
+
+static void ask_bus (PendingSend     *pending,
+                     GDBusConnection *connection,
+                     const char      *method);
+
+static void
+names_listed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PendingSend *pending = user_data;
+  g_autoptr(MqAlerts) self = g_weak_ref_get (&pending->alerts);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      pending_send_free (pending);
+      return;
+    }
+
+  if (reply == NULL)
+    {
+      /* The bus would not say: send, as without the check. */
+      g_debug ("Alerts: cannot list bus names: %s", error->message);
+      pending_send_now (pending);
+      pending_send_free (pending);
+      return;
+    }
+
+  if (names_include_service (reply))
+    {
+      pending_send_now (pending);
+      pending_send_free (pending);
+      return;
+    }
+
+  if (!pending->asked_activatable)
+    {
+      /* Not running, but the bus may start one on the first call. */
+      pending->asked_activatable = TRUE;
+      ask_bus (pending, G_DBUS_CONNECTION (source), "ListActivatableNames");
+      return;
+    }
+
+  self->n_missing_service++;
+  if (!self->told_missing_service)
+    {
+      self->told_missing_service = TRUE;
+      g_printerr ("%s\n", _("No notification service is running: alerts cannot be shown. "
+                            "Install a notification daemon such as dunst or use a desktop "
+                            "that has one."));
+    }
+  g_debug ("Alerts: %u notifications dropped: no notification service", pending->ids->len);
+  pending_send_free (pending);
+}
+
+static void
+ask_bus (PendingSend     *pending,
+         GDBusConnection *connection,
+         const char      *method)
+{
+  g_autoptr(MqAlerts) self = g_weak_ref_get (&pending->alerts);
+
+  g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", method, NULL, G_VARIANT_TYPE ("(as)"),
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000,
+                          self != NULL ? self->cancellable : NULL,
+                          names_listed, pending);
+}
+
+/* Sends @pending now, or once the bus says a notification service is
+ * there. Inside Flatpak the portal shows them: no check. */
+static void
+send_when_service (PendingSend *pending)
+{
+  GDBusConnection *connection = g_application_get_dbus_connection (pending->app);
+
+  if (connection == NULL || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    {
+      pending_send_now (pending);
+      pending_send_free (pending);
+      return;
+    }
+
+  ask_bus (pending, connection, "ListNames");
+}
+
+guint
+mq_alerts_get_n_missing_service (MqAlerts *self)
+{
+  g_return_val_if_fail (MQ_IS_ALERTS (self), 0);
+
+  return self->n_missing_service;
+}
+
+/* ---------------- processing ---------------- */
+
 void
 mq_alerts_process (MqAlerts   *self,
                    MqSnapshot *fresh_snapshot,
                    gint64      now_ms)
 {
+  mq_alerts_process_with_forecasts (self, fresh_snapshot, NULL, 0, now_ms);
+}
+
+void
+mq_alerts_process_with_forecasts (MqAlerts                *self,
+                                  MqSnapshot              *fresh_snapshot,
+                                  const MqHistoryForecast *forecasts,
+                                  gsize                    n_forecasts,
+                                  gint64                   now_ms)
+{
   g_autoptr(GApplication) app = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
   g_autofree char *icon_model = NULL;
   MqThresholds thresholds;
+  PendingSend *pending;
   const char *app_id;
   guint n_shown, n_more;
 
@@ -299,6 +512,16 @@ mq_alerts_process (MqAlerts   *self,
   /* Every crossing is recorded as announced, also those the cap below
    * leaves out: they are not announced again on the next refresh. */
   alerts = mq_alert_tracker_evaluate (self->tracker, fresh_snapshot, &thresholds, now_ms);
+
+  if (forecasts != NULL && g_settings_get_boolean (self->settings, "forecast-alerts"))
+    {
+      gint64 lead_ms = (gint64) g_settings_get_uint (self->settings, "forecast-lead-minutes") * 60 * 1000;
+      GPtrArray *predicted =
+        mq_alert_tracker_evaluate_forecasts (self->tracker, fresh_snapshot, forecasts,
+                                             n_forecasts, lead_ms, now_ms);
+
+      g_ptr_array_extend_and_steal (alerts, predicted);
+    }
   save_state (self, now_ms);
 
   if (alerts->len == 0 || !g_settings_get_boolean (self->settings, "notifications-enabled"))
@@ -319,25 +542,34 @@ mq_alerts_process (MqAlerts   *self,
   order_alerts (alerts, fresh_snapshot, &thresholds,
                 icon_model[0] != '\0' ? icon_model : NULL);
 
+  pending = g_new0 (PendingSend, 1);
+  g_weak_ref_init (&pending->alerts, self);
+  pending->app = g_object_ref (app);
+  pending->ids = g_ptr_array_new_with_free_func (g_free);
+  pending->notifications = g_ptr_array_new_with_free_func (g_object_unref);
+
   n_shown = MIN (alerts->len, MQ_ALERTS_MAX_PER_REFRESH);
   for (guint i = 0; i < n_shown; i++)
     {
       const MqAlert *alert = g_ptr_array_index (alerts, i);
-      g_autoptr(GNotification) notification = mq_alerts_build_notification (alert, app_id, now_ms);
-      g_autofree char *id = mq_alerts_notification_id (alert->window_key);
 
       g_debug ("Alerts: %s for %s", mq_alert_kind_to_string (alert->kind), alert->window_key);
-      g_application_send_notification (app, id, notification);
+      g_ptr_array_add (pending->ids, alert->kind == MQ_ALERT_FORECAST
+                                     ? mq_alerts_forecast_notification_id (alert->window_key)
+                                     : mq_alerts_notification_id (alert->window_key));
+      g_ptr_array_add (pending->notifications, mq_alerts_build_notification (alert, app_id, now_ms));
     }
 
   n_more = count_low_models (alerts, n_shown);
   if (n_more > 0)
     {
-      g_autoptr(GNotification) summary = mq_alerts_build_summary_notification (n_more, app_id);
-
       g_debug ("Alerts: %u more windows, %u models, in one summary", alerts->len - n_shown, n_more);
-      g_application_send_notification (app, MQ_ALERTS_SUMMARY_ID, summary);
+      g_ptr_array_add (pending->ids, g_strdup (MQ_ALERTS_SUMMARY_ID));
+      g_ptr_array_add (pending->notifications,
+                       mq_alerts_build_summary_notification (n_more, app_id));
     }
+
+  send_when_service (pending);
 }
 
 void
@@ -382,5 +614,13 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
   app = g_weak_ref_get (&self->app);
   id = mq_alerts_notification_id (window_key);
   if (app != NULL && g_application_get_is_registered (app))
-    g_application_withdraw_notification (app, id);
+    {
+      g_application_withdraw_notification (app, id);
+      if (mq_alert_tracker_forecast_announced (self->tracker, window_key))
+        {
+          g_autofree char *forecast_id = mq_alerts_forecast_notification_id (window_key);
+
+          g_application_withdraw_notification (app, forecast_id);
+        }
+    }
 }

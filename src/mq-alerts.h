@@ -35,13 +35,35 @@ void      mq_alerts_process             (MqAlerts     *self,
                                          MqSnapshot   *fresh_snapshot,
                                          gint64        now_ms);
 
+/* As mq_alerts_process(), with the forecasts of the snapshot's windows
+ * (@n_forecasts entries as mq_history_forecast() gives them; NULL: none):
+ * when "forecast-alerts" is on, a window that runs out within
+ * "forecast-lead-minutes" and before its reset gives one predictive
+ * alert per window ("At this rate the 5-hour window runs out at 14:20, 2h
+ * before it resets."), its state kept in "forecast-alert-state".
+ *
+ * The notifications go out once the session bus says a notification
+ * service runs or can be started (asked without starting it); when none
+ * can, they are dropped and one line says so on stderr, once per run. */
+void      mq_alerts_process_with_forecasts (MqAlerts                *self,
+                                            MqSnapshot              *fresh_snapshot,
+                                            const MqHistoryForecast *forecasts,
+                                            gsize                    n_forecasts,
+                                            gint64                   now_ms);
+
+/* How many refreshes had notifications due while no notification service
+ * was there (they were dropped). */
+guint     mq_alerts_get_n_missing_service (MqAlerts   *self);
+
 /* Mutes the window "<model>/<interval|weekly>" until its reset (taken from
  * the last snapshot), and withdraws its notification. */
 void      mq_alerts_mute_until_reset    (MqAlerts     *self,
                                          const char   *window_key);
 
-/* The notification built for @alert, as mq_alerts_process() sends it.
- * @app_id names the icon. */
+/* The notification built for @alert, as mq_alerts_process() sends it:
+ * the title "Text models: 18% left", a body of full sentences with the
+ * reset's clock time ("18% of the 5-hour window is left. It resets at
+ * 16:30."), the icon of mq_alerts_icon_name(). */
 GNotification *mq_alerts_build_notification (const MqAlert *alert,
                                              const char    *app_id,
                                              gint64         now_ms);
@@ -54,5 +76,18 @@ GNotification *mq_alerts_build_summary_notification (guint       n_more_models,
 /* The notification id of a window: one notification per window, a newer
  * alert replaces the older one. Free with g_free(). */
 char     *mq_alerts_notification_id     (const char   *window_key);
+
+/* The id of a window's predictive alert ("quota-forecast-<key>"): apart
+ * from its level alerts, so neither hides the other. */
+char     *mq_alerts_forecast_notification_id (const char *window_key);
+
+/* The themed icon of an alert: "dialog-warning-symbolic" (low, forecast),
+ * "dialog-error-symbolic" (critical, used up), "emblem-ok-symbolic"
+ * (available again). */
+const char *mq_alerts_icon_name         (MqAlertKind   kind);
+
+/* URGENT for critical and used up (the freedesktop urgency 2), else
+ * NORMAL. */
+GNotificationPriority mq_alerts_priority (MqAlertKind  kind);
 
 G_END_DECLS

@@ -50,6 +50,19 @@ mq_format_duration (gint64 seconds)
   return g_strdup_printf (C_("duration", "%dd %dh"), days, hours);
 }
 
+int
+mq_format_percent_whole (double pct)
+{
+  if (isnan (pct) || pct < 0.0)
+    return -1;
+
+  /* Anything left is at least 1: "0" must never hide a last request. */
+  if (pct > 0.0 && pct < 1.0)
+    return 1;
+
+  return (int) floor (MIN (pct, 1e9));
+}
+
 char *
 mq_format_percent (double pct)
 {
@@ -62,7 +75,7 @@ mq_format_percent (double pct)
     return g_strdup_printf (C_("percent", "<%d%%"), 1);
 
   /* Translators: a percentage, e.g. "63%" */
-  return g_strdup_printf (C_("percent", "%d%%"), (int) floor (MIN (pct, 1e9)));
+  return g_strdup_printf (C_("percent", "%d%%"), mq_format_percent_whole (pct));
 }
 
 static gboolean
@@ -131,15 +144,14 @@ format_reset (gint64   resets_at_ms,
   if (resets_at_ms == 0)
     return NULL;
 
-  clock = mq_format_clock (resets_at_ms, now_ms);
+  /* A reset time in the past is stale data (the answer is older than
+   * its window), not a countdown: never "in now". */
   if (resets_at_ms <= now_ms)
-    return g_strdup_printf (verb
-                            /* Translators: a quota window resets at this moment; %s is a time */
-                            ? _("resets now (%s)")
-                            /* Translators: a window resets at this moment; %s is a clock time */
-                            : C_("countdown", "now (%s)"),
-                            clock);
+    /* Translators: the reset time of a quota window has passed and the
+     * numbers shown are from before it; a fresh answer is due */
+    return g_strdup (C_("countdown", "reset due"));
 
+  clock = mq_format_clock (resets_at_ms, now_ms);
   duration = mq_format_duration ((resets_at_ms - now_ms) / 1000);
   return g_strdup_printf (verb
                           /* Translators: first %s is a duration ("2h 30m"), second a time ("16:30") */

@@ -12,7 +12,13 @@ G_BEGIN_DECLS
 /* "2h 30m", "45m", "3d 4h", "<1m" (negative counts as "<1m"). */
 char       *mq_format_duration            (gint64      seconds);
 
-/* "63%"; non-integers floor ("63.9" -> "63%") except values in (0, 1),
+/* The one rounding of a percentage left, for every output (JSON, text,
+ * icon): whole numbers rounded down, except that anything above 0 is at
+ * least 1 (1 of 4,500 left is 1, not 0). -1 for negative or NaN
+ * (MQ_PERCENT_UNKNOWN). */
+int         mq_format_percent_whole       (double      pct);
+
+/* "63%" (mq_format_percent_whole()); non-integers floor ("63.9" -> "63%") except values in (0, 1),
  * which show "<1%". Negative or NaN (MQ_PERCENT_UNKNOWN) -> "—". */
 char       *mq_format_percent             (double      pct);
 
@@ -21,13 +27,15 @@ char       *mq_format_percent             (double      pct);
 char       *mq_format_clock               (gint64      epoch_ms,
                                            gint64      now_ms);
 
-/* "resets in 2h 30m (16:30)"; "resets now (16:30)" when the time has come.
+/* "resets in 2h 30m (16:30)"; "reset due" when the time has passed (the
+ * data is older than its window).
  * NULL when @resets_at_ms is 0 (unknown). */
 char       *mq_format_reset               (gint64      resets_at_ms,
                                            gint64      now_ms);
 
 /* "2h 30m (16:30)": the countdown and clock of mq_format_reset() without
- * the verb, for table cells. NULL when @resets_at_ms is 0. */
+ * the verb, for table cells; "reset due" when the time has passed. NULL
+ * when @resets_at_ms is 0. */
 char       *mq_format_countdown           (gint64      resets_at_ms,
                                            gint64      now_ms);
 

@@ -16,17 +16,64 @@
 /* JSON                                                                 */
 /* ------------------------------------------------------------------ */
 
-static const char *
-period_to_string (MqPeriod period)
+#define SECONDS_PER_HOUR 3600
+#define SECONDS_PER_DAY  (24 * SECONDS_PER_HOUR)
+#define SECONDS_PER_WEEK (7 * SECONDS_PER_DAY)
+
+/* What the window lasts, said by its own length when the answer gives one
+ * ("4h" for a 4-hour window, "daily", "weekly"), else by the period the
+ * answer names. NULL when neither is known. */
+static char *
+period_to_string (const MqWindow *window,
+                  MqSlot          slot)
 {
-  switch (period)
+  gint64 seconds = window->period_seconds;
+
+  if (seconds > 0)
     {
-    case MQ_PERIOD_FIVE_HOUR: return "5h";
-    case MQ_PERIOD_DAILY: return "daily";
-    case MQ_PERIOD_WEEKLY: return "weekly";
+      if (seconds == SECONDS_PER_DAY)
+        return g_strdup ("daily");
+      if (seconds == SECONDS_PER_WEEK)
+        return g_strdup ("weekly");
+      if (seconds % SECONDS_PER_DAY == 0)
+        return g_strdup_printf ("%" G_GINT64_FORMAT "d", seconds / SECONDS_PER_DAY);
+      if (seconds % SECONDS_PER_HOUR == 0)
+        return g_strdup_printf ("%" G_GINT64_FORMAT "h", seconds / SECONDS_PER_HOUR);
+      if (seconds % 60 == 0)
+        return g_strdup_printf ("%" G_GINT64_FORMAT "m", seconds / 60);
+      return g_strdup_printf ("%" G_GINT64_FORMAT "s", seconds);
+    }
+
+  switch (mq_wording_period (slot, window->period))
+    {
+    case MQ_PERIOD_FIVE_HOUR: return g_strdup ("5h");
+    case MQ_PERIOD_DAILY: return g_strdup ("daily");
+    case MQ_PERIOD_WEEKLY: return g_strdup ("weekly");
     case MQ_PERIOD_UNKNOWN:
     default: return NULL;
     }
+}
+
+/* The forecasts given to a report, found by model and window. */
+typedef struct {
+  const MqHistoryForecast *items;
+  gsize                    n;
+} Forecasts;
+
+static const MqForecast *
+find_forecast (const Forecasts *forecasts,
+               const char      *model_name,
+               MqSlot           slot)
+{
+  if (forecasts == NULL || model_name == NULL)
+    return NULL;
+
+  for (gsize i = 0; i < forecasts->n; i++)
+    if (forecasts->items[i].slot == slot &&
+        g_strcmp0 (forecasts->items[i].model, model_name) == 0)
+      return &forecasts->items[i].forecast;
+
+  return NULL;
 }
 
 static void
@@ -53,19 +100,20 @@ add_count_or_null (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-/* An integer when integral, else a float; null when unknown. */
+/* A whole number as every output rounds it (mq_format_percent_whole():
+ * down, but at least 1 while anything is left); null when unknown. */
 static void
 add_percent_or_null (JsonBuilder *builder,
                      const char  *member,
                      double       percent)
 {
+  int whole = mq_format_percent_whole (percent);
+
   json_builder_set_member_name (builder, member);
-  if (isnan (percent) || percent < 0)
+  if (whole < 0)
     json_builder_add_null_value (builder);
-  else if (percent == floor (percent) && percent <= (double) G_MAXINT32)
-    json_builder_add_int_value (builder, (gint64) percent);
   else
-    json_builder_add_double_value (builder, percent);
+    json_builder_add_int_value (builder, whole);
 }
 
 static void
@@ -80,16 +128,70 @@ add_time_or_null (JsonBuilder *builder,
   add_string_or_null (builder, member, text);
 }
 
+/* "resets_in_seconds" from @fetched_at_ms, and "reset_due": TRUE when
+ * the reset time has passed (stale data: the window has reset since;
+ * "resets_in_seconds" is then 0). */
 static void
 add_resets_in_or_null (JsonBuilder *builder,
                        gint64       resets_at_ms,
-                       gint64       fetched_at_ms)
+                       gint64       fetched_at_ms,
+                       gint64       now_ms)
 {
+  gboolean due = resets_at_ms != 0 && (resets_at_ms <= fetched_at_ms || resets_at_ms <= now_ms);
+
   json_builder_set_member_name (builder, "resets_in_seconds");
   if (resets_at_ms != 0)
-    json_builder_add_int_value (builder, MAX (resets_at_ms - fetched_at_ms, 0) / 1000);
+    json_builder_add_int_value (builder, due ? 0 : (resets_at_ms - fetched_at_ms) / 1000);
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "reset_due");
+  json_builder_add_boolean_value (builder, due);
+}
+
+/* "forecast": {"rate_percent_per_hour", "runs_out_at", "lasts_until_reset",
+ * "samples"} and "pace": {"expected_remaining_percent", "delta_percent"},
+ * each null when not known. */
+static void
+add_forecast (JsonBuilder      *builder,
+              const MqForecast *forecast,
+              double            remaining_percent)
+{
+  json_builder_set_member_name (builder, "forecast");
+  if (forecast == NULL || !forecast->has_forecast)
+    json_builder_add_null_value (builder);
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "rate_percent_per_hour");
+      json_builder_add_double_value (builder, round (forecast->rate_percent_per_hour * 10.0) / 10.0);
+      add_time_or_null (builder, "runs_out_at",
+                        forecast->lasts_until_reset ? 0 : forecast->runs_out_at_ms);
+      json_builder_set_member_name (builder, "lasts_until_reset");
+      json_builder_add_boolean_value (builder, forecast->lasts_until_reset);
+      json_builder_set_member_name (builder, "samples");
+      json_builder_add_int_value (builder, forecast->samples_used);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_set_member_name (builder, "pace");
+  if (forecast == NULL || !forecast->has_pace)
+    json_builder_add_null_value (builder);
+  else
+    {
+      /* Whole numbers that add up: remaining = expected + delta. */
+      int expected = MAX (mq_format_percent_whole (forecast->expected_remaining_percent), 0);
+      int remaining = mq_format_percent_whole (remaining_percent);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "expected_remaining_percent");
+      json_builder_add_int_value (builder, expected);
+      json_builder_set_member_name (builder, "delta_percent");
+      if (remaining >= 0)
+        json_builder_add_int_value (builder, remaining - expected);
+      else
+        json_builder_add_int_value (builder, (gint64) floor (forecast->delta_percent));
+      json_builder_end_object (builder);
+    }
 }
 
 static void
@@ -98,9 +200,12 @@ add_window (JsonBuilder        *builder,
             const MqModel      *model,
             MqSlot              slot,
             const MqThresholds *thresholds,
-            gint64              fetched_at_ms)
+            const Forecasts    *forecasts,
+            gint64              fetched_at_ms,
+            gint64              now_ms)
 {
   const MqWindow *window = mq_model_get_window (model, slot);
+  g_autofree char *period = NULL;
 
   json_builder_set_member_name (builder, member);
 
@@ -130,12 +235,16 @@ add_window (JsonBuilder        *builder,
     json_builder_add_int_value (builder, window->period_seconds);
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "period", period_to_string (window->period));
+  period = period_to_string (window, slot);
+  add_string_or_null (builder, "period", period);
   add_time_or_null (builder, "resets_at", window->resets_at_ms);
-  add_resets_in_or_null (builder, window->resets_at_ms, fetched_at_ms);
+  add_resets_in_or_null (builder, window->resets_at_ms, fetched_at_ms, now_ms);
   json_builder_set_member_name (builder, "state");
   json_builder_add_string_value (builder,
                                  mq_state_to_string (mq_state_for_window (window, thresholds)));
+  add_forecast (builder,
+                window->unlimited ? NULL : find_forecast (forecasts, model->name, slot),
+                window->exhausted ? 0.0 : window->remaining_percent);
   json_builder_end_object (builder);
 }
 
@@ -143,11 +252,13 @@ static void
 add_headline (JsonBuilder        *builder,
               MqSnapshot         *snapshot,
               const MqThresholds *thresholds,
-              const char         *headline_model)
+              const char         *headline_model,
+              gint64              now_ms)
 {
   MqHeadline headline;
   const MqWindow *window;
   gboolean measured;
+  g_autofree char *period = NULL;
 
   json_builder_set_member_name (builder, "headline");
   json_builder_begin_object (builder);
@@ -164,15 +275,16 @@ add_headline (JsonBuilder        *builder,
       add_percent_or_null (builder, "remaining_percent", headline.remaining_percent);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, mq_state_to_string (headline.state));
-      add_string_or_null (builder, "period",
-                          measured ? period_to_string (window->period) : NULL);
+      if (measured)
+        period = period_to_string (window, headline.slot);
+      add_string_or_null (builder, "period", period);
       json_builder_set_member_name (builder, "unlimited");
       json_builder_add_boolean_value (builder, headline.unlimited);
       json_builder_set_member_name (builder, "in_plan");
       json_builder_add_boolean_value (builder, headline.model->in_plan);
       add_time_or_null (builder, "resets_at", headline.resets_at_ms);
       add_resets_in_or_null (builder, headline.resets_at_ms,
-                             mq_snapshot_get_fetched_at_ms (snapshot));
+                             mq_snapshot_get_fetched_at_ms (snapshot), now_ms);
     }
 
   json_builder_end_object (builder);
@@ -198,7 +310,22 @@ mq_report_to_json (MqSnapshot         *snapshot,
                    const MqThresholds *thresholds,
                    const char         *headline_model)
 {
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  return mq_report_to_json_with_forecasts (snapshot, thresholds, headline_model, NULL, 0,
+                                           mq_snapshot_get_fetched_at_ms (snapshot));
+}
+
+char *
+mq_report_to_json_with_forecasts (MqSnapshot              *snapshot,
+                                  const MqThresholds      *thresholds,
+                                  const char              *headline_model,
+                                  const MqHistoryForecast *forecasts,
+                                  gsize                    n_forecasts,
+                                  gint64                   now_ms)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  Forecasts given = { forecasts, forecasts != NULL ? n_forecasts : 0 };
   gint64 fetched_at_ms;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
@@ -212,7 +339,7 @@ mq_report_to_json (MqSnapshot         *snapshot,
                                  mq_region_to_string (mq_snapshot_get_region (snapshot)));
   add_time_or_null (builder, "fetched_at", fetched_at_ms);
 
-  add_headline (builder, snapshot, thresholds, headline_model);
+  add_headline (builder, snapshot, thresholds, headline_model, now_ms);
 
   json_builder_set_member_name (builder, "models");
   json_builder_begin_array (builder);
@@ -226,10 +353,14 @@ mq_report_to_json (MqSnapshot         *snapshot,
                           mq_format_model_display_name (model->name));
       json_builder_set_member_name (builder, "in_plan");
       json_builder_add_boolean_value (builder, model->in_plan);
+      /* Usable: the row was read and the plan includes the model, so
+       * its windows can be used (docs/API.md). */
       json_builder_set_member_name (builder, "usable");
-      json_builder_add_boolean_value (builder, model->usable);
-      add_window (builder, "interval", model, MQ_SLOT_INTERVAL, thresholds, fetched_at_ms);
-      add_window (builder, "weekly", model, MQ_SLOT_WEEKLY, thresholds, fetched_at_ms);
+      json_builder_add_boolean_value (builder, model->usable && model->in_plan);
+      add_window (builder, "interval", model, MQ_SLOT_INTERVAL, thresholds, &given,
+                  fetched_at_ms, now_ms);
+      add_window (builder, "weekly", model, MQ_SLOT_WEEKLY, thresholds, &given,
+                  fetched_at_ms, now_ms);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -274,7 +405,10 @@ typedef enum {
   STYLE_CRITICAL,
 } Style;
 
-#define N_COLUMNS 5
+/* Model, the current window, its reset, the weekly cap, its reset, and
+ * the forecast (only when forecasts are given). */
+#define N_COLUMNS 6
+#define FORECAST_COLUMN 5
 
 typedef struct {
   char    *cells[N_COLUMNS];
@@ -359,7 +493,38 @@ typedef struct {
   gint64              now_ms;
   gboolean            color;
   gboolean            ascii;    /* the locale is not UTF-8 */
+  const Forecasts    *forecasts; /* NULL: no forecast column */
 } TextInput;
+
+/* The forecast of a row: the window that runs out first, else "lasts"
+ * when some window has a forecast; NULL when none has. */
+static char *
+forecast_cell (const MqModel   *model,
+               const TextInput *in)
+{
+  const MqForecast *chosen = NULL;
+  static const MqSlot slots[] = { MQ_SLOT_INTERVAL, MQ_SLOT_WEEKLY };
+
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      const MqWindow *window = mq_model_get_window (model, slots[i]);
+      const MqForecast *forecast;
+
+      if (!window->known || window->unlimited)
+        continue;
+      forecast = find_forecast (in->forecasts, model->name, slots[i]);
+      if (forecast == NULL || !forecast->has_forecast)
+        continue;
+
+      if (chosen == NULL)
+        chosen = forecast;
+      else if (!forecast->lasts_until_reset &&
+               (chosen->lasts_until_reset || forecast->runs_out_at_ms < chosen->runs_out_at_ms))
+        chosen = forecast;
+    }
+
+  return mq_wording_forecast_cell (chosen, in->now_ms);
+}
 
 static void
 fill_row (Row             *row,
@@ -395,6 +560,11 @@ fill_row (Row             *row,
   row->styles[3] = style_for_state (mq_state_for_window (&model->weekly, in->thresholds));
   row->cells[4] = reset_cell (&model->weekly, in->now_ms);
   row->styles[4] = STYLE_PLAIN;
+  if (in->forecasts != NULL)
+    {
+      row->cells[FORECAST_COLUMN] = forecast_cell (model, in);
+      row->styles[FORECAST_COLUMN] = STYLE_PLAIN;
+    }
 }
 
 static void
@@ -441,12 +611,27 @@ mq_report_to_text (MqSnapshot         *snapshot,
                    gint64              now_ms,
                    gboolean            color)
 {
+  return mq_report_to_text_with_forecasts (snapshot, thresholds, headline_model,
+                                           NULL, 0, now_ms, color);
+}
+
+char *
+mq_report_to_text_with_forecasts (MqSnapshot              *snapshot,
+                                  const MqThresholds      *thresholds,
+                                  const char              *headline_model,
+                                  const MqHistoryForecast *forecasts,
+                                  gsize                    n_forecasts,
+                                  gint64                   now_ms,
+                                  gboolean                 color)
+{
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
   gsize widths[N_COLUMNS] = { 0 };
   const char *gap = "  ";
   Row header = { 0 };
-  TextInput in = { snapshot, thresholds, headline_model, now_ms, color, FALSE };
+  Forecasts given = { forecasts, n_forecasts };
+  TextInput in = { snapshot, thresholds, headline_model, now_ms, color, FALSE,
+                   forecasts != NULL ? &given : NULL };
   gboolean ascii;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
@@ -473,6 +658,9 @@ mq_report_to_text (MqSnapshot         *snapshot,
   header.cells[2] = g_strdup (_("Resets in"));
   header.cells[3] = g_strdup (mq_wording_window_name (MQ_PERIOD_WEEKLY));
   header.cells[4] = g_strdup (_("Resets in"));
+  if (in.forecasts != NULL)
+    /* Translators: table heading: when the quota runs out at this rate */
+    header.cells[FORECAST_COLUMN] = g_strdup (_("Forecast"));
   for (guint c = 0; c < N_COLUMNS; c++)
     header.styles[c] = STYLE_BOLD;
   g_array_append_val (rows, header);

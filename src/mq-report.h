@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "mq-history.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
@@ -16,11 +17,31 @@ G_BEGIN_DECLS
  *
  * Unknown numbers and times are null, never guessed; a window that is not
  * known, or belongs to a row that is not in the plan or not usable, is
- * null. "resets_in_seconds" counts from "fetched_at". @thresholds may be
+ * null. Percents are whole numbers (mq_format_percent_whole()); "period" is
+ * the window's own length when known ("4h", "5h", "daily", "weekly");
+ * "usable" is FALSE for a model not in the plan. "resets_in_seconds"
+ * counts from "fetched_at"; a reset time in the past gives 0 and
+ * "reset_due": true. "forecast" and "pace" are null (see below). @thresholds may be
  * NULL (defaults); @headline_model NULL means the text lane. */
 char *mq_report_to_json            (MqSnapshot         *snapshot,
                                     const MqThresholds *thresholds,
                                     const char         *headline_model);
+
+/* As mq_report_to_json(), with the forecasts of the snapshot's windows
+ * (@forecasts: @n_forecasts entries as mq_history_forecast() gives them;
+ * NULL: none) and the time of the report: every window object gains
+ *
+ *   "forecast": {"rate_percent_per_hour", "runs_out_at" (or null),
+ *                "lasts_until_reset", "samples"} or null,
+ *   "pace": {"expected_remaining_percent", "delta_percent"} or null,
+ *
+ * and "reset_due" is TRUE for a reset time at or before @now_ms. */
+char *mq_report_to_json_with_forecasts (MqSnapshot              *snapshot,
+                                        const MqThresholds      *thresholds,
+                                        const char              *headline_model,
+                                        const MqHistoryForecast *forecasts,
+                                        gsize                    n_forecasts,
+                                        gint64                   now_ms);
 
 /* A header line with the headline, a blank line, and a table with one row
  * per model, aligned by display width (wide CJK characters count twice).
@@ -30,6 +51,17 @@ char *mq_report_to_text            (MqSnapshot         *snapshot,
                                     const char         *headline_model,
                                     gint64              now_ms,
                                     gboolean            color);
+
+/* As mq_report_to_text(), with a "Forecast" column ("runs out ~14:20",
+ * "lasts") when @forecasts is not NULL: the window of the row that runs
+ * out first. */
+char *mq_report_to_text_with_forecasts (MqSnapshot              *snapshot,
+                                        const MqThresholds      *thresholds,
+                                        const char              *headline_model,
+                                        const MqHistoryForecast *forecasts,
+                                        gsize                    n_forecasts,
+                                        gint64                   now_ms,
+                                        gboolean                 color);
 
 /* {"error": {"code": "key-rejected", "message": "...", "exit_status": 2}}
  * for @error, pretty-printed, ending in a newline. */

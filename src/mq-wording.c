@@ -377,6 +377,16 @@ mq_wording_headline_detail (const MqWordedHeadline *headline,
   if (headline->kind != MQ_HEADLINE_PERCENT || headline->headline.resets_at_ms == 0)
     return NULL;
 
+  if (headline->headline.resets_at_ms <= now_ms)
+    {
+      /* Stale data: the window has reset since (issue 10.7). */
+      if (headline->headline.slot == MQ_SLOT_WEEKLY)
+        /* Translators: the weekly cap binds, and its reset time has passed */
+        return g_strdup (_("The weekly cap is the tighter limit · reset due"));
+      /* Translators: the reset time has passed; fresh numbers are due */
+      return g_strdup (_("Reset due — refreshing"));
+    }
+
   countdown = mq_format_countdown (headline->headline.resets_at_ms, now_ms);
   if (headline->headline.slot == MQ_SLOT_WEEKLY)
     /* Translators: the weekly cap is lower than what the 5-hour window
@@ -397,6 +407,11 @@ mq_wording_headline_title (const MqWordedHeadline *headline,
 
   if (headline->kind != MQ_HEADLINE_PERCENT || headline->headline.resets_at_ms == 0)
     return g_strdup (headline->sentence);
+
+  if (headline->headline.resets_at_ms <= now_ms)
+    /* Translators: the tray tooltip when the reset time has passed,
+     * "63% of the 5-hour window left · reset due" */
+    return g_strdup_printf (_("%s · reset due"), headline->sentence);
 
   clock = mq_format_clock (headline->headline.resets_at_ms, now_ms);
   /* Translators: the tray tooltip: the headline, then the reset time,
@@ -427,4 +442,166 @@ mq_wording_to_ascii (const char *text)
     g_string_replace (out, stand_ins[i].from, stand_ins[i].to, 0);
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sentences: notifications and forecasts (issues 10 and 11)            */
+/* ------------------------------------------------------------------ */
+
+/* "the 5-hour window", inside a sentence. */
+static const char *
+the_window (MqPeriod period)
+{
+  switch (period)
+    {
+    case MQ_PERIOD_FIVE_HOUR:
+      /* Translators: inside a sentence, "At this rate the 5-hour window runs out…" */
+      return _("the 5-hour window");
+    case MQ_PERIOD_DAILY:
+      /* Translators: inside a sentence, "At this rate the daily quota runs out…" */
+      return _("the daily quota");
+    case MQ_PERIOD_WEEKLY:
+      /* Translators: inside a sentence, "At this rate the weekly cap runs out…" */
+      return _("the weekly cap");
+    case MQ_PERIOD_UNKNOWN:
+    default:
+      /* Translators: inside a sentence, "At this rate the current window runs out…" */
+      return _("the current window");
+    }
+}
+
+char *
+mq_wording_when (gint64 epoch_ms,
+                 gint64 now_ms)
+{
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  const char *format;
+  gint64 distance_ms = epoch_ms > now_ms ? epoch_ms - now_ms : now_ms - epoch_ms;
+
+  when = g_date_time_new_from_unix_local (epoch_ms / 1000);
+  now = g_date_time_new_from_unix_local (now_ms / 1000);
+  if (when == NULL || now == NULL)
+    return g_strdup (C_("percent", "—"));
+
+  if (g_date_time_get_year (when) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
+    /* xgettext:no-c-format */
+    /* Translators: a time today inside a sentence, in g_date_time_format()
+     * syntax: "It resets at 03:00." */
+    format = C_("when", "at %H:%M");
+  else if (distance_ms < G_GINT64_CONSTANT (7) * 24 * 3600 * 1000)
+    /* xgettext:no-c-format */
+    /* Translators: a weekday and time inside a sentence, in
+     * g_date_time_format() syntax: "It resets on Tue at 03:00." */
+    format = C_("when", "on %a at %H:%M");
+  else
+    /* xgettext:no-c-format */
+    /* Translators: a date and time inside a sentence, in
+     * g_date_time_format() syntax: "It resets on Nov 30 at 03:00." */
+    format = C_("when", "on %b %-d at %H:%M");
+
+  return g_date_time_format (when, format);
+}
+
+char *
+mq_wording_left_sentence (MqPeriod    period,
+                          const char *percent)
+{
+  g_return_val_if_fail (percent != NULL, NULL);
+
+  switch (period)
+    {
+    case MQ_PERIOD_FIVE_HOUR:
+      /* Translators: %s is a percentage: "19% of the 5-hour window is left." */
+      return g_strdup_printf (_("%s of the 5-hour window is left."), percent);
+    case MQ_PERIOD_DAILY:
+      /* Translators: %s is a percentage: "19% of the daily quota is left." */
+      return g_strdup_printf (_("%s of the daily quota is left."), percent);
+    case MQ_PERIOD_WEEKLY:
+      /* Translators: %s is a percentage: "19% of the weekly cap is left." */
+      return g_strdup_printf (_("%s of the weekly cap is left."), percent);
+    case MQ_PERIOD_UNKNOWN:
+    default:
+      /* Translators: %s is a percentage: "19% of the current window is left." */
+      return g_strdup_printf (_("%s of the current window is left."), percent);
+    }
+}
+
+const char *
+mq_wording_used_up_sentence (MqPeriod period)
+{
+  switch (period)
+    {
+    case MQ_PERIOD_FIVE_HOUR:
+      return _("The 5-hour window is used up.");
+    case MQ_PERIOD_DAILY:
+      return _("The daily quota is used up.");
+    case MQ_PERIOD_WEEKLY:
+      return _("The weekly cap is used up.");
+    case MQ_PERIOD_UNKNOWN:
+    default:
+      return _("The current window is used up.");
+    }
+}
+
+char *
+mq_wording_reset_sentence (gint64 resets_at_ms,
+                           gint64 now_ms)
+{
+  g_autofree char *when = NULL;
+
+  if (resets_at_ms == 0)
+    return NULL;
+
+  if (resets_at_ms <= now_ms)
+    /* Translators: the reset time of the window has passed */
+    return g_strdup (_("Its reset is due."));
+
+  when = mq_wording_when (resets_at_ms, now_ms);
+  /* Translators: %s is "at 03:00" or "on Tue at 03:00" */
+  return g_strdup_printf (_("It resets %s."), when);
+}
+
+char *
+mq_wording_forecast_alert (MqPeriod period,
+                           gint64   runs_out_at_ms,
+                           gint64   resets_at_ms,
+                           gint64   now_ms)
+{
+  g_autofree char *when = mq_wording_when (runs_out_at_ms, now_ms);
+  g_autofree char *margin = NULL;
+
+  if (resets_at_ms == 0 || resets_at_ms <= runs_out_at_ms)
+    /* Translators: first %s is "the 5-hour window", second "at 14:20" */
+    return g_strdup_printf (_("At this rate %s runs out %s."), the_window (period), when);
+
+  margin = mq_format_duration ((resets_at_ms - runs_out_at_ms) / 1000);
+  /* Translators: first %s is "the 5-hour window", second "at 14:20", third
+   * a duration ("2h"): "At this rate the 5-hour window runs out at 14:20,
+   * 2h before it resets." */
+  return g_strdup_printf (_("At this rate %s runs out %s, %s before it resets."),
+                          the_window (period), when, margin);
+}
+
+char *
+mq_wording_forecast_cell (const MqForecast *forecast,
+                          gint64            now_ms)
+{
+  g_autofree char *clock = NULL;
+
+  if (forecast == NULL || !forecast->has_forecast)
+    return NULL;
+
+  if (forecast->lasts_until_reset || forecast->runs_out_at_ms == 0)
+    /* Translators: a forecast in a table cell: the window lasts until it resets */
+    return g_strdup (C_("forecast", "lasts"));
+
+  if (forecast->runs_out_at_ms <= now_ms)
+    /* Translators: a forecast in a table cell: nothing is left now */
+    return g_strdup (C_("forecast", "ran out"));
+
+  clock = mq_format_clock (forecast->runs_out_at_ms, now_ms);
+  /* Translators: a forecast in a table cell, %s is a time: "runs out ~14:20" */
+  return g_strdup_printf (C_("forecast", "runs out ~%s"), clock);
 }

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "mq-forecast.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
@@ -106,5 +107,36 @@ char       *mq_wording_headline_detail   (const MqWordedHeadline *headline,
  * resets 16:30"; the sentence alone without a reset. */
 char       *mq_wording_headline_title    (const MqWordedHeadline *headline,
                                           gint64                  now_ms);
+
+/* ---- Sentences: notifications and forecasts (issues 10 and 11) ---- */
+
+/* A time inside a sentence, as seen at @now_ms: "at 03:00" today, "on Tue
+ * at 03:00" within a week, else "on Nov 30 at 03:00". */
+char       *mq_wording_when              (gint64          epoch_ms,
+                                          gint64          now_ms);
+
+/* "19% of the 5-hour window is left." (@percent as mq_format_percent()). */
+char       *mq_wording_left_sentence     (MqPeriod        period,
+                                          const char     *percent);
+
+/* "The 5-hour window is used up." */
+const char *mq_wording_used_up_sentence  (MqPeriod        period);
+
+/* "It resets at 03:00.", "It resets on Tue at 03:00."; "Its reset is
+ * due." when @resets_at_ms has passed; NULL when it is not known (0). */
+char       *mq_wording_reset_sentence    (gint64          resets_at_ms,
+                                          gint64          now_ms);
+
+/* "At this rate the 5-hour window runs out at 14:20, 2h before it
+ * resets."; without the margin when the reset is not known (0). */
+char       *mq_wording_forecast_alert    (MqPeriod        period,
+                                          gint64          runs_out_at_ms,
+                                          gint64          resets_at_ms,
+                                          gint64          now_ms);
+
+/* A forecast in a table cell: "runs out ~14:20", "lasts" (until the
+ * reset), "ran out"; NULL without a forecast. */
+char       *mq_wording_forecast_cell     (const MqForecast *forecast,
+                                          gint64            now_ms);
 
 G_END_DECLS

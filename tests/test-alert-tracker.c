@@ -783,6 +783,178 @@ test_window_keys (void)
   g_assert_false (mq_alert_window_key_parse (NULL, NULL, NULL));
 }
 
+/* ---------------- predictive alerts (issue 11) ---------------- */
+
+#define LEAD_MS (30 * MINUTE_MS)
+
+/* One poll of "general" (@interval left) with a forecast of its 5-hour
+ * window that runs out @runs_out_in_ms from now (0: lasts). */
+static GPtrArray *
+poll_forecast (Fixture    *fx,
+               const char *interval,
+               gint64      runs_out_in_ms)
+{
+  g_autofree char *text = row ("general", interval, fx->end_ms, "unlimited");
+  g_autoptr(MqSnapshot) snapshot = parse_rows_at (text, fx->now_ms);
+  MqHistoryForecast forecast = { (char *) "general", MQ_SLOT_INTERVAL, { 0 } };
+  GPtrArray *alerts;
+
+  forecast.forecast.has_forecast = TRUE;
+  forecast.forecast.samples_used = 5;
+  forecast.forecast.rate_percent_per_hour = 20.0;
+  if (runs_out_in_ms > 0)
+    forecast.forecast.runs_out_at_ms = fx->now_ms + runs_out_in_ms;
+  else
+    forecast.forecast.lasts_until_reset = TRUE;
+
+  alerts = mq_alert_tracker_evaluate_forecasts (fx->tracker, snapshot, &forecast, 1,
+                                                LEAD_MS, fx->now_ms);
+  g_assert_nonnull (alerts);
+  fx->now_ms += POLL_MS;
+  return alerts;
+}
+
+static void
+assert_no_alerts (GPtrArray *alerts)
+{
+  g_assert_cmpuint (alerts->len, ==, 0);
+  g_ptr_array_unref (alerts);
+}
+
+static void
+test_forecast_once_per_window (Fixture       *fx,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) alerts = NULL;
+  const MqAlert *alert;
+
+  /* Lasts, then runs out beyond the lead time: nothing. */
+  assert_no_alerts (poll_forecast (fx, "60", 0));
+  assert_no_alerts (poll_forecast (fx, "50", 2 * HOUR_MS));
+  g_assert_false (mq_alert_tracker_forecast_announced (fx->tracker, "general/interval"));
+
+  /* Within the lead time and before the reset: one alert. */
+  alerts = poll_forecast (fx, "30", 25 * MINUTE_MS);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  alert = g_ptr_array_index (alerts, 0);
+  g_assert_cmpint (alert->kind, ==, MQ_ALERT_FORECAST);
+  g_assert_cmpstr (mq_alert_kind_to_string (alert->kind), ==, "forecast");
+  g_assert_cmpstr (alert->window_key, ==, "general/interval");
+  g_assert_cmpint (alert->runs_out_at_ms, ==, fx->now_ms - POLL_MS + 25 * MINUTE_MS);
+  g_assert_cmpint (alert->resets_at_ms, ==, fx->end_ms);
+  g_assert_cmpfloat (alert->percent, ==, 30.0);
+  g_assert_true (mq_alert_tracker_forecast_announced (fx->tracker, "general/interval"));
+
+  /* Once per window, however the forecast moves. */
+  assert_no_alerts (poll_forecast (fx, "28", 20 * MINUTE_MS));
+  assert_no_alerts (poll_forecast (fx, "28", 0));
+  assert_no_alerts (poll_forecast (fx, "25", 10 * MINUTE_MS));
+
+  /* The next window re-arms it. */
+  fx->end_ms += 5 * HOUR_MS;
+  assert_no_alerts (poll_forecast (fx, "100", 0));
+  g_clear_pointer (&alerts, g_ptr_array_unref);
+  alerts = poll_forecast (fx, "20", 15 * MINUTE_MS);
+  g_assert_cmpuint (alerts->len, ==, 1);
+}
+
+static void
+test_forecast_not_due (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autofree char *text = row ("general", "10", fx->end_ms, "unlimited");
+  g_autoptr(MqSnapshot) snapshot = parse_rows_at (text, fx->now_ms);
+  g_autoptr(MqSnapshot) stale = parse_rows_at (text, fx->now_ms - 20 * MINUTE_MS);
+  MqHistoryForecast forecast = { (char *) "general", MQ_SLOT_INTERVAL, { 0 } };
+
+  forecast.forecast.has_forecast = TRUE;
+  forecast.forecast.runs_out_at_ms = fx->now_ms + 10 * MINUTE_MS;
+
+  /* No forecast. */
+  assert_no_alerts (mq_alert_tracker_evaluate_forecasts (fx->tracker, snapshot, NULL, 0,
+                                                         LEAD_MS, fx->now_ms));
+  forecast.forecast.has_forecast = FALSE;
+  assert_no_alerts (mq_alert_tracker_evaluate_forecasts (fx->tracker, snapshot, &forecast, 1,
+                                                         LEAD_MS, fx->now_ms));
+  forecast.forecast.has_forecast = TRUE;
+
+  /* A stale snapshot never alerts. */
+  assert_no_alerts (mq_alert_tracker_evaluate_forecasts (fx->tracker, stale, &forecast, 1,
+                                                         LEAD_MS, fx->now_ms));
+
+  /* A shorter lead time: not yet. */
+  assert_no_alerts (mq_alert_tracker_evaluate_forecasts (fx->tracker, snapshot, &forecast, 1,
+                                                         5 * MINUTE_MS, fx->now_ms));
+
+  /* Runs out after the reset: it lasts. */
+  forecast.forecast.runs_out_at_ms = fx->end_ms + MINUTE_MS;
+  assert_no_alerts (mq_alert_tracker_evaluate_forecasts (fx->tracker, snapshot, &forecast, 1,
+                                                         5 * HOUR_MS, fx->now_ms));
+
+  /* A model that is not in the answer, or a window that is unlimited. */
+  forecast.forecast.runs_out_at_ms = fx->now_ms + 10 * MINUTE_MS;
+  forecast.model = (char *) "speech-hd";
+  assert_no_alerts (mq_alert_tracker_evaluate_forecasts (fx->tracker, snapshot, &forecast, 1,
+                                                         LEAD_MS, fx->now_ms));
+  forecast.model = (char *) "general";
+  forecast.slot = MQ_SLOT_WEEKLY;
+  assert_no_alerts (mq_alert_tracker_evaluate_forecasts (fx->tracker, snapshot, &forecast, 1,
+                                                         LEAD_MS, fx->now_ms));
+  g_assert_false (mq_alert_tracker_forecast_announced (fx->tracker, "general/interval"));
+}
+
+static void
+test_forecast_used_up_and_muted (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autofree char *key = mq_alert_window_key ("general", MQ_SLOT_INTERVAL);
+
+  /* Already used up: the "used up" alert says so, not a forecast. */
+  assert_no_alerts (poll_forecast (fx, "0", 10 * MINUTE_MS));
+  g_assert_false (mq_alert_tracker_forecast_announced (fx->tracker, key));
+
+  /* Muted: silent, but announced (no backlog after the mute). */
+  fx->end_ms += 5 * HOUR_MS;
+  mq_alert_tracker_mute (fx->tracker, key, fx->end_ms);
+  assert_no_alerts (poll_forecast (fx, "15", 10 * MINUTE_MS));
+  g_assert_true (mq_alert_tracker_forecast_announced (fx->tracker, key));
+  mq_alert_tracker_mute (fx->tracker, key, 0);
+  assert_no_alerts (poll_forecast (fx, "12", 8 * MINUTE_MS));
+}
+
+static void
+test_forecast_state_survives_restart (Fixture       *fx,
+                                      gconstpointer  data)
+{
+  g_autoptr(GVariant) saved = NULL;
+  g_autoptr(GVariant) bad = NULL;
+  g_autoptr(GVariant) later = NULL;
+  g_autoptr(GPtrArray) alerts = poll_forecast (fx, "30", 20 * MINUTE_MS);
+  gint64 resets_at_ms = 0, announced_ms = 0;
+
+  g_assert_cmpuint (alerts->len, ==, 1);
+  saved = g_variant_ref_sink (mq_alert_tracker_save_forecast_state (fx->tracker, fx->now_ms));
+  g_assert_true (g_variant_is_of_type (saved, G_VARIANT_TYPE ("a{s(xx)}")));
+  g_assert_true (g_variant_lookup (saved, "general/interval", "(xx)", &resets_at_ms, &announced_ms));
+  g_assert_cmpint (resets_at_ms, ==, fx->end_ms);
+  g_assert_cmpint (announced_ms, ==, fx->now_ms - POLL_MS);
+
+  /* A new tracker loads it and does not repeat the alert. */
+  mq_alert_tracker_free (fx->tracker);
+  fx->tracker = mq_alert_tracker_new ();
+  mq_alert_tracker_load_forecast_state (fx->tracker, saved);
+  assert_no_alerts (poll_forecast (fx, "28", 15 * MINUTE_MS));
+
+  /* Saved long after the reset: dropped. Bad entries are not loaded. */
+  later = g_variant_ref_sink (mq_alert_tracker_save_forecast_state (
+                               fx->tracker, fx->end_ms + MQ_ALERT_KEEP_AFTER_RESET_MS + HOUR_MS));
+  g_assert_cmpuint (g_variant_n_children (later), ==, 0);
+  bad = g_variant_ref_sink (g_variant_new_parsed ("{'nokey': (@x 1, @x 2), 'general/interval': (@x -1, @x 2)}"));
+  mq_alert_tracker_load_forecast_state (fx->tracker, bad);
+  g_assert_false (mq_alert_tracker_forecast_announced (fx->tracker, "general/interval"));
+  mq_alert_tracker_load_forecast_state (fx->tracker, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -817,6 +989,10 @@ main (int   argc,
   ADD ("stale-snapshot-never", test_stale_snapshot_never);
   ADD ("reset-jitter-same-window", test_reset_jitter_same_window);
   ADD ("duplicate-rows", test_duplicate_rows);
+  ADD ("forecast-once-per-window", test_forecast_once_per_window);
+  ADD ("forecast-not-due", test_forecast_not_due);
+  ADD ("forecast-used-up-and-muted", test_forecast_used_up_and_muted);
+  ADD ("forecast-state-survives-restart", test_forecast_state_survives_restart);
 
 #undef ADD
 

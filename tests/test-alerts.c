@@ -15,6 +15,7 @@
 #include "mq-alerts.h"
 #include "mq-format.h"
 #include "mq-test-notifications.h"
+#include "mq-wording.h"
 #include "mq-test-util.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -186,11 +187,12 @@ tear_down (void)
 static void
 test_low_then_critical (void)
 {
-  g_autofree char *resets = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *body = NULL;
   g_autofree char *buttons = NULL;
   g_autoptr(GVariant) state = NULL;
-  g_autoptr(GIcon) app_icon = g_themed_icon_new (APP_ID);
+  g_autoptr(GIcon) warning_icon = g_themed_icon_new ("dialog-warning-symbolic");
+  g_autoptr(GIcon) error_icon = g_themed_icon_new ("dialog-error-symbolic");
   const MqTestNotification *low, *critical;
   guint32 level = 0;
   gint64 resets_at_ms = 0;
@@ -198,19 +200,21 @@ test_low_then_critical (void)
   set_up ();
 
   process ("25", "unlimited");
-  resets = mq_format_reset (t.end_ms, t.now_ms);
+  when = mq_wording_when (t.end_ms, t.now_ms);
   process ("18", "unlimited");
   wait_for_shown (1);
 
   low = last_shown ();
-  body = g_strdup_printf ("of the 5-hour window · %s", resets);
+  /* Full sentences, and the clock time of the reset rather than a
+   * countdown that goes stale on screen (issue 10). */
+  body = g_strdup_printf ("18%% of the 5-hour window is left. It resets %s.", when);
   g_assert_cmpstr (low->app_id, ==, APP_ID);
   g_assert_cmpstr (low->id, ==, "quota-general/interval");
   g_assert_cmpstr (low->title, ==, "Text models: 18% left");
   g_assert_cmpstr (low->body, ==, body);
   g_assert_cmpstr (low->priority, ==, "normal");
   g_assert_nonnull (low->icon);
-  g_assert_true (g_icon_equal (low->icon, app_icon));
+  g_assert_true (g_icon_equal (low->icon, warning_icon));
   g_assert_false (low->has_default_action);
   buttons = describe_buttons (low);
   g_assert_cmpstr (buttons, ==,
@@ -228,7 +232,11 @@ test_low_then_critical (void)
   wait_for_shown (2);
   critical = last_shown ();
   g_assert_cmpstr (critical->title, ==, "Text models: 4% left");
-  g_assert_cmpstr (critical->priority, ==, "high");
+  /* Urgent: GLib 2.74 sends "high" to a freedesktop daemon as normal
+   * (issue 10.3). */
+  g_assert_cmpstr (critical->priority, ==, "urgent");
+  g_assert_true (g_icon_equal (critical->icon, error_icon));
+  g_assert_true (g_str_has_prefix (critical->body, "4% of the 5-hour window is left. It resets "));
   /* One notification per window: the same id, so the newer replaces it. */
   g_assert_cmpstr (critical->id, ==, low->id);
 
@@ -309,7 +317,7 @@ test_buttons (void)
   shown = last_shown ();
   g_assert_cmpstr (shown->id, ==, "quota-general/weekly");
   g_assert_cmpstr (shown->title, ==, "Text models: 15% left");
-  g_assert_true (g_str_has_prefix (shown->body, "of the weekly cap · resets in "));
+  g_assert_true (g_str_has_prefix (shown->body, "15% of the weekly cap is left. It resets "));
   buttons = describe_buttons (shown);
   g_assert_cmpstr (buttons, ==,
                    "Open dashboard=app.open-dashboard()\n"
@@ -326,21 +334,24 @@ test_buttons (void)
 static void
 test_exhausted_and_refilled (void)
 {
-  g_autofree char *clock = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *body = NULL;
   g_autofree char *buttons = NULL;
   g_autoptr(GVariant) state = NULL;
+  g_autoptr(GIcon) error_icon = g_themed_icon_new ("dialog-error-symbolic");
+  g_autoptr(GIcon) ok_icon = g_themed_icon_new ("emblem-ok-symbolic");
   const MqTestNotification *shown;
 
   set_up ();
-  clock = mq_format_clock (t.end_ms, t.now_ms);
+  when = mq_wording_when (t.end_ms, t.now_ms);
   process ("0", "unlimited");
   wait_for_shown (1);
   shown = last_shown ();
-  body = g_strdup_printf ("5-hour window · resets at %s", clock);
+  body = g_strdup_printf ("The 5-hour window is used up. It resets %s.", when);
   g_assert_cmpstr (shown->title, ==, "Text models: used up");
   g_assert_cmpstr (shown->body, ==, body);
-  g_assert_cmpstr (shown->priority, ==, "high");
+  g_assert_cmpstr (shown->priority, ==, "urgent");
+  g_assert_true (g_icon_equal (shown->icon, error_icon));
 
   /* The next window. */
   t.end_ms += 5 * HOUR_MS;
@@ -349,8 +360,9 @@ test_exhausted_and_refilled (void)
   shown = last_shown ();
   g_assert_cmpstr (shown->id, ==, "quota-general/interval");
   g_assert_cmpstr (shown->title, ==, "Text models: available again");
-  g_assert_cmpstr (shown->body, ==, "100% of the 5-hour window left");
+  g_assert_cmpstr (shown->body, ==, "100% of the 5-hour window is left.");
   g_assert_cmpstr (shown->priority, ==, "normal");
+  g_assert_true (g_icon_equal (shown->icon, ok_icon));
   buttons = describe_buttons (shown);
   g_assert_cmpstr (buttons, ==, "Open dashboard=app.open-dashboard()\n");
 
@@ -502,6 +514,104 @@ test_flood_is_capped (void)
   tear_down ();
 }
 
+/* One refresh with a forecast of the 5-hour window that runs out
+ * @runs_out_in_ms from now. */
+static void
+process_forecast (const char *interval,
+                  gint64      runs_out_in_ms)
+{
+  g_autoptr(MqSnapshot) fresh = snapshot (interval, "unlimited", t.now_ms);
+  MqHistoryForecast forecast = { (char *) "general", MQ_SLOT_INTERVAL, { 0 } };
+
+  forecast.forecast.has_forecast = TRUE;
+  forecast.forecast.rate_percent_per_hour = 30.0;
+  forecast.forecast.samples_used = 6;
+  forecast.forecast.runs_out_at_ms = t.now_ms + runs_out_in_ms;
+
+  mq_alerts_process_with_forecasts (t.alerts, fresh, &forecast, 1, t.now_ms);
+  t.now_ms += 3 * MINUTE_MS;
+}
+
+/* Issue 11: "At this rate the 5-hour window runs out at 14:20, 2h before
+ * it resets", once per window. */
+static void
+test_forecast_alert (void)
+{
+  g_autoptr(GIcon) warning_icon = g_themed_icon_new ("dialog-warning-symbolic");
+  g_autoptr(GVariant) state = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *buttons = NULL;
+  const MqTestNotification *shown;
+  gint64 runs_out_at_ms;
+
+  set_up ();
+  g_assert_true (g_settings_get_boolean (t.settings, "forecast-alerts"));
+  g_assert_cmpuint (g_settings_get_uint (t.settings, "forecast-lead-minutes"), ==, 30);
+
+  /* Two hours ahead: beyond the lead time. */
+  process_forecast ("60", 2 * HOUR_MS);
+  runs_out_at_ms = t.now_ms + 25 * MINUTE_MS;
+  expected = mq_wording_forecast_alert (MQ_PERIOD_FIVE_HOUR, runs_out_at_ms, t.end_ms, t.now_ms);
+  process_forecast ("40", 25 * MINUTE_MS);
+  wait_for_shown (1);
+
+  shown = last_shown ();
+  g_assert_cmpstr (shown->id, ==, "quota-forecast-general/interval");
+  g_assert_cmpstr (shown->title, ==, "Text models: 40% left");
+  g_assert_cmpstr (shown->body, ==, expected);
+  g_assert_true (g_str_has_prefix (shown->body, "At this rate the 5-hour window runs out "));
+  g_assert_true (g_str_has_suffix (shown->body, " before it resets."));
+  g_assert_cmpstr (shown->priority, ==, "normal");
+  g_assert_true (g_icon_equal (shown->icon, warning_icon));
+  buttons = describe_buttons (shown);
+  g_assert_cmpstr (buttons, ==,
+                   "Open dashboard=app.open-dashboard()\n"
+                   "Mute until reset=app.mute-until-reset('general/interval')\n");
+
+  state = g_settings_get_value (t.settings, "forecast-alert-state");
+  g_assert_cmpuint (g_variant_n_children (state), ==, 1);
+
+  /* Once per window: the next refreshes say nothing more of it; the low
+   * crossing is the next thing shown (calls arrive in order). */
+  process_forecast ("38", 20 * MINUTE_MS);
+  process_forecast ("30", 15 * MINUTE_MS);
+  process_forecast ("18", 10 * MINUTE_MS);
+  wait_for_shown (2);
+  g_assert_cmpstr (last_shown ()->id, ==, "quota-general/interval");
+
+  /* A restart does not repeat it. */
+  g_clear_object (&t.alerts);
+  t.alerts = mq_alerts_new (t.app, t.settings);
+  process_forecast ("17", 8 * MINUTE_MS);
+  process_forecast ("4", 3 * MINUTE_MS);
+  wait_for_shown (3);
+  g_assert_cmpstr (last_shown ()->title, ==, "Text models: 4% left");
+
+  tear_down ();
+}
+
+static void
+test_forecast_switch_and_lead (void)
+{
+  g_autoptr(GVariant) state = NULL;
+
+  set_up ();
+  g_settings_set_boolean (t.settings, "forecast-alerts", FALSE);
+  process_forecast ("40", 10 * MINUTE_MS);
+  state = g_settings_get_value (t.settings, "forecast-alert-state");
+  g_assert_cmpuint (g_variant_n_children (state), ==, 0);
+
+  /* On, with a 5-minute lead: 10 minutes ahead is not yet, 4 is. */
+  g_settings_set_boolean (t.settings, "forecast-alerts", TRUE);
+  g_settings_set_uint (t.settings, "forecast-lead-minutes", 5);
+  process_forecast ("40", 10 * MINUTE_MS);
+  process_forecast ("39", 4 * MINUTE_MS);
+  wait_for_shown (1);
+  g_assert_cmpstr (last_shown ()->id, ==, "quota-forecast-general/interval");
+
+  tear_down ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +645,8 @@ main (int   argc,
   g_test_add_func ("/alerts/stale-and-thresholds-from-settings", test_stale_and_thresholds_from_settings);
   g_test_add_func ("/alerts/missing-row-keeps-state", test_missing_row_keeps_state);
   g_test_add_func ("/alerts/flood-is-capped", test_flood_is_capped);
+  g_test_add_func ("/alerts/forecast", test_forecast_alert);
+  g_test_add_func ("/alerts/forecast-switch-and-lead", test_forecast_switch_and_lead);
 
   status = g_test_run ();
 

@@ -3,6 +3,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <string.h>
 
 #include "mq-format.h"
 #include "mq-wording.h"
@@ -131,7 +132,9 @@ test_reset (void)
   g_assert_cmpstr (soon, ==, "resets in <1m (14:00)");
 
   past = mq_format_reset (NOW_MS - MINUTE_MS, NOW_MS);
-  g_assert_cmpstr (past, ==, "resets now (13:59)");
+  /* A reset time in the past is stale data: never "in now" (issue 10.7). */
+  g_assert_cmpstr (past, ==, "reset due");
+  g_assert_null (strstr (past, "now"));
 
   g_assert_null (mq_format_reset (0, NOW_MS));
   g_assert_null (mq_format_countdown (0, NOW_MS));
@@ -294,6 +297,121 @@ test_wording_ascii (void)
   g_assert_cmpstr (mq_wording_separator (FALSE), ==, " · ");
 }
 
+/* Issue 10: sentences for notifications, with the clock time rather than
+ * a countdown that goes stale on screen. */
+static void
+test_wording_sentences (void)
+{
+  g_autofree char *today = NULL;
+  g_autofree char *tuesday = NULL;
+  g_autofree char *later = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *resets = NULL;
+  g_autofree char *resets_tuesday = NULL;
+  g_autofree char *due = NULL;
+
+  g_setenv ("TZ", "UTC", TRUE);
+
+  /* Monday 14:00. */
+  today = mq_wording_when (NOW_MS + 2 * HOUR_MS, NOW_MS);
+  g_assert_cmpstr (today, ==, "at 16:00");
+  tuesday = mq_wording_when (NOW_MS + 13 * HOUR_MS, NOW_MS);
+  g_assert_cmpstr (tuesday, ==, "on Tue at 03:00");
+  later = mq_wording_when (NOW_MS + 9 * DAY_MS, NOW_MS);
+  g_assert_cmpstr (later, ==, "on Dec 2 at 14:00");
+
+  left = mq_wording_left_sentence (MQ_PERIOD_FIVE_HOUR, "19%");
+  g_assert_cmpstr (left, ==, "19% of the 5-hour window is left.");
+  g_assert_cmpstr (mq_wording_used_up_sentence (MQ_PERIOD_DAILY), ==, "The daily quota is used up.");
+
+  resets = mq_wording_reset_sentence (NOW_MS + 2 * HOUR_MS, NOW_MS);
+  g_assert_cmpstr (resets, ==, "It resets at 16:00.");
+  resets_tuesday = mq_wording_reset_sentence (NOW_MS + 13 * HOUR_MS, NOW_MS);
+  g_assert_cmpstr (resets_tuesday, ==, "It resets on Tue at 03:00.");
+  due = mq_wording_reset_sentence (NOW_MS - MINUTE_MS, NOW_MS);
+  g_assert_cmpstr (due, ==, "Its reset is due.");
+  g_assert_null (mq_wording_reset_sentence (0, NOW_MS));
+}
+
+/* Issue 11: the predictive alert and the forecast cell. */
+static void
+test_wording_forecast (void)
+{
+  g_autofree char *alert = NULL;
+  g_autofree char *no_reset = NULL;
+  g_autofree char *runs_out = NULL;
+  g_autofree char *lasts = NULL;
+  g_autofree char *ran_out = NULL;
+  MqForecast forecast = { 0 };
+
+  g_setenv ("TZ", "UTC", TRUE);
+
+  alert = mq_wording_forecast_alert (MQ_PERIOD_FIVE_HOUR, NOW_MS + 20 * MINUTE_MS,
+                                     NOW_MS + 2 * HOUR_MS + 20 * MINUTE_MS, NOW_MS);
+  g_assert_cmpstr (alert, ==, "At this rate the 5-hour window runs out at 14:20, 2h before it resets.");
+  no_reset = mq_wording_forecast_alert (MQ_PERIOD_WEEKLY, NOW_MS + 20 * MINUTE_MS, 0, NOW_MS);
+  g_assert_cmpstr (no_reset, ==, "At this rate the weekly cap runs out at 14:20.");
+
+  g_assert_null (mq_wording_forecast_cell (NULL, NOW_MS));
+  g_assert_null (mq_wording_forecast_cell (&forecast, NOW_MS));
+  forecast.has_forecast = TRUE;
+  forecast.runs_out_at_ms = NOW_MS + 20 * MINUTE_MS;
+  runs_out = mq_wording_forecast_cell (&forecast, NOW_MS);
+  g_assert_cmpstr (runs_out, ==, "runs out ~14:20");
+  forecast.runs_out_at_ms = NOW_MS;
+  ran_out = mq_wording_forecast_cell (&forecast, NOW_MS);
+  g_assert_cmpstr (ran_out, ==, "ran out");
+  forecast.runs_out_at_ms = 0;
+  forecast.lasts_until_reset = TRUE;
+  lasts = mq_wording_forecast_cell (&forecast, NOW_MS);
+  g_assert_cmpstr (lasts, ==, "lasts");
+}
+
+/* Issue 10.7: a headline whose reset time has passed says "reset due",
+ * never "Resets in now". */
+static void
+test_wording_headline_reset_due (void)
+{
+  static const char body[] =
+    "{\"model_remains\":[{\"model_name\":\"general\",\"start_time\":1795417200000,"
+    "\"end_time\":1795435200000,\"current_interval_status\":1,"
+    "\"current_interval_remaining_percent\":63,\"current_weekly_status\":3}],"
+    "\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqSnapshot) snapshot = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *title = NULL;
+  MqWordedHeadline worded;
+
+  g_setenv ("TZ", "UTC", TRUE);
+  /* The window ended at 12:00; the answer is from 14:00. */
+  snapshot = mq_snapshot_parse (body, strlen (body), NOW_MS, MQ_REGION_GLOBAL, &error);
+  g_assert_no_error (error);
+  mq_wording_headline (snapshot, NULL, NULL, &worded);
+  g_assert_cmpint (worded.kind, ==, MQ_HEADLINE_PERCENT);
+
+  detail = mq_wording_headline_detail (&worded, NOW_MS);
+  g_assert_cmpstr (detail, ==, "Reset due — refreshing");
+  title = mq_wording_headline_title (&worded, NOW_MS);
+  g_assert_cmpstr (title, ==, "63% of the 5-hour window left · reset due");
+  g_assert_null (strstr (detail, "now"));
+
+  mq_worded_headline_clear (&worded);
+}
+
+/* Issue 10.5: one rounding for every output. */
+static void
+test_percent_whole (void)
+{
+  g_assert_cmpint (mq_format_percent_whole (3000.0 / 4500.0 * 100.0), ==, 66);
+  g_assert_cmpint (mq_format_percent_whole (1.0 / 4500.0 * 100.0), ==, 1);
+  g_assert_cmpint (mq_format_percent_whole (0.0), ==, 0);
+  g_assert_cmpint (mq_format_percent_whole (99.999), ==, 99);
+  g_assert_cmpint (mq_format_percent_whole (100.0), ==, 100);
+  g_assert_cmpint (mq_format_percent_whole (-1.0), ==, -1);
+  g_assert_cmpint (mq_format_percent_whole (NAN), ==, -1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -314,6 +432,10 @@ main (int    argc,
   g_test_add_func ("/format/display-width", test_display_width);
   g_test_add_func ("/wording/vocabulary", test_wording_vocabulary);
   g_test_add_func ("/wording/ascii", test_wording_ascii);
+  g_test_add_func ("/wording/sentences", test_wording_sentences);
+  g_test_add_func ("/wording/forecast", test_wording_forecast);
+  g_test_add_func ("/wording/headline-reset-due", test_wording_headline_reset_due);
+  g_test_add_func ("/format/percent-whole", test_percent_whole);
 
   return g_test_run ();
 }

@@ -329,8 +329,8 @@ test_json_legacy_counts (void)
   headline = member_object (root, "headline");
   assert_string_member (headline, "model", "MiniMax-M*");
   assert_string_member (headline, "window", "interval");
-  /* 4286 of 4500 left: not integral, so a float. */
-  assert_double_member (headline, "remaining_percent", 4286.0 / 4500.0 * 100.0);
+  /* 4286 of 4500 left (95.2%): a whole number, rounded down (issue 10.5). */
+  assert_int_member (headline, "remaining_percent", 95);
 
   g_assert_cmpuint (n_models (root), ==, 5);
 
@@ -340,7 +340,7 @@ test_json_legacy_counts (void)
   assert_int_member (interval, "total", 4500);
   assert_int_member (interval, "remaining", 4286);
   assert_int_member (interval, "used", 214);
-  assert_double_member (interval, "remaining_percent", 4286.0 / 4500.0 * 100.0);
+  assert_int_member (interval, "remaining_percent", 95);
   assert_string_member (interval, "resets_at", "2026-03-24T07:00:00Z");
 
   /* No weekly limit on the old format, not "0% left". */
@@ -407,7 +407,7 @@ test_json_no_text_lane (void)
   g_assert_cmpuint (json_object_get_size (headline), ==, 0);
 
   interval = member_object (model_at (root, 0), "interval");
-  assert_double_member (interval, "remaining_percent", 50.5);
+  assert_int_member (interval, "remaining_percent", 50);
   /* Neither reading of the count agrees with the percent: no counts. */
   assert_bool_member (interval, "counts_unreliable", TRUE);
   assert_null_member (interval, "total");

@@ -51,6 +51,7 @@ PROPS_IFACE = "org.freedesktop.DBus.Properties"
 
 GOOD_FIXTURE = "token-plan-plus-video-not-in-plan.json"  # text lane 63%
 LOW_FIXTURE = "e2e-low.json"                             # text lane 15%
+CRITICAL_FIXTURE = "e2e-critical.json"   # LOW_FIXTURE at 3%, made by write_fixtures()
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MANUAL_GAP_S = 6.0  # the applet's floor between requests the user asks for is 5 s
 
@@ -155,6 +156,13 @@ def write_fixtures():
         with open(path, "w", encoding="utf-8") as f:
             json.dump(rebased_fixture(name, delta_ms, now_ms), f)
         paths[name] = path
+    # The critical step: the low fixture with 3% (45 of 1,500) left.
+    critical = rebased_fixture(LOW_FIXTURE, delta_ms, now_ms)
+    critical["model_remains"][0]["current_interval_remaining_percent"] = 3
+    critical["model_remains"][0]["current_interval_usage_count"] = 45
+    paths[CRITICAL_FIXTURE] = os.path.join(TMP, "served-" + CRITICAL_FIXTURE)
+    with open(paths[CRITICAL_FIXTURE], "w", encoding="utf-8") as f:
+        json.dump(critical, f)
     return paths
 
 
@@ -360,6 +368,7 @@ def read_bytes(path):
 class NotifyMonitor:
     def __init__(self):
         self.calls = []
+        self.urgencies = []  # the "urgency" hint of each call (None: absent)
         address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
         self.connection = Gio.DBusConnection.new_for_address_sync(
             address,
@@ -383,7 +392,10 @@ class NotifyMonitor:
             return message  # the reply to BecomeMonitor
         if kind == Gio.DBusMessageType.METHOD_CALL and message.get_member() == "Notify":
             body = message.get_body()
-            self.calls.append(body.unpack()[:5] if body is not None else ())
+            args = body.unpack() if body is not None else ()
+            self.calls.append(args[:5])
+            hints = args[6] if len(args) > 6 and isinstance(args[6], dict) else {}
+            self.urgencies.append(hints.get("urgency"))
         return None  # a monitor never answers what it sees
 
     def count(self):
@@ -851,6 +863,19 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     everything_shown = describe(props, rows) + json.dumps(dunst_notifications())
     report.check(API_KEY not in everything_shown and API_KEY[6:] not in everything_shown,
                  "the API key is shown nowhere (item, menu, notifications)")
+
+    # ---- urgency (issue 10.3): low is normal (1), critical is critical (2) ----
+    report.check(monitor.urgencies[:1] == [1],
+                 "the low notification reaches the daemon with urgency 1 (normal)",
+                 f"urgencies: {monitor.urgencies}")
+    server.answer("200:@" + fixtures[CRITICAL_FIXTURE])
+    click_refresh("a refresh after the quota fell to 3% fetches again")
+    report.check(wait_for(lambda: monitor.count() >= 2, 15),
+                 "crossing the critical threshold shows a second notification",
+                 f"Notify calls: {monitor.calls}")
+    report.check(len(monitor.urgencies) >= 2 and monitor.urgencies[1] == 2,
+                 "the critical notification reaches the daemon with urgency 2 (critical)",
+                 f"Notify calls: {monitor.calls}\nurgencies: {monitor.urgencies}")
 
 
 def main():
