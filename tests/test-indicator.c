@@ -783,6 +783,69 @@ test_no_host (void)
   spin (100);
 }
 
+/* Plays an XEmbed tray: owns (or, with @widget NULL, drops) the
+ * _NET_SYSTEM_TRAY_S0 selection of the display. */
+static void
+xembed_tray_own (GtkWidget *widget)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+
+  g_assert_true (gtk_selection_owner_set_for_display (display, widget,
+                                                      gdk_atom_intern_static_string ("_NET_SYSTEM_TRAY_S0"),
+                                                      GDK_CURRENT_TIME));
+}
+
+/* On X11 an XEmbed tray counts as a host: present from the start, no
+ * "no-host"; appearing after "no-host", a "host-found". */
+static void
+test_xembed_tray (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  GtkWidget *tray;
+  guint no_host = 0, host_found = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (g_strcmp0 (G_OBJECT_TYPE_NAME (gdk_display_get_default ()), "GdkX11Display") != 0)
+    {
+      g_test_skip ("not X11");
+      return;
+    }
+
+  g_assert_false (watcher.owned);
+  tray = gtk_invisible_new ();
+  gtk_widget_realize (tray);
+
+  xembed_tray_own (tray);
+  indicator = mq_indicator_new (app);
+  g_signal_connect (indicator, "no-host", G_CALLBACK (count_signal), &no_host);
+  g_signal_connect (indicator, "host-found", G_CALLBACK (count_signal), &host_found);
+  mq_indicator_set_host_timeout (indicator, 300);
+  spin (1000);
+  g_assert_cmpuint (no_host, ==, 0);
+  g_assert_cmpuint (host_found, ==, 0);
+  g_clear_object (&indicator);
+
+  xembed_tray_own (NULL);
+  spin (100);
+  indicator = mq_indicator_new (app);
+  g_signal_connect (indicator, "no-host", G_CALLBACK (count_signal), &no_host);
+  g_signal_connect (indicator, "host-found", G_CALLBACK (count_signal), &host_found);
+  mq_indicator_set_host_timeout (indicator, 300);
+  WAIT_FOR (no_host == 1, 3000);
+  xembed_tray_own (tray);
+  WAIT_FOR (host_found == 1, 6000);
+  g_assert_cmpuint (no_host, ==, 1);
+
+  g_clear_object (&indicator);
+  xembed_tray_own (NULL);
+  gtk_widget_destroy (tray);
+  spin (100);
+}
+
 /* A watcher is there from the start: no "no-host", no "host-found". */
 static void
 test_host_present (void)
@@ -1031,6 +1094,7 @@ main (int    argc,
   g_test_add_func ("/indicator/label-setting", test_label_setting);
   g_test_add_func ("/indicator/no-host", test_no_host);
   g_test_add_func ("/indicator/host-present", test_host_present);
+  g_test_add_func ("/indicator/xembed-tray", test_xembed_tray);
   g_test_add_func ("/indicator/dbusmenu-actions", test_dbusmenu_actions);
 
   status = g_test_run ();
