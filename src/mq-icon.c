@@ -70,9 +70,29 @@ geometry_init (Geometry *g,
   g->halo = MAX (1.0, size_px * 0.05);
 }
 
+/* The radius of the dark face: the inner edge of the ring. */
+static double
+face_radius (const Geometry *g)
+{
+  return g->ring_radius - g->ring_width / 2.0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Ring                                                                 */
 /* ------------------------------------------------------------------ */
+
+/* A stale ring is cut into eight dashes with wide gaps, starting at 12
+ * o'clock for the track and the arc alike, so their gaps line up: broken,
+ * not just dimmer, even at 16 px. */
+static void
+set_stale_dash (cairo_t        *cr,
+                const Geometry *g)
+{
+  double step = 2 * G_PI * g->ring_radius / 8.0;
+  double dashes[] = { step * 0.58, step * 0.42 };
+
+  cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), -step * 0.21);
+}
 
 static void
 draw_track (cairo_t        *cr,
@@ -81,18 +101,14 @@ draw_track (cairo_t        *cr,
             double          alpha,
             gboolean        dashed)
 {
+  double start = -G_PI / 2.0;
+
   cairo_save (cr);
   cairo_new_path (cr);
-  cairo_arc (cr, g->centre, g->centre, g->ring_radius, 0, 2 * G_PI);
+  cairo_arc (cr, g->centre, g->centre, g->ring_radius, start, start + 2 * G_PI);
   cairo_set_line_width (cr, g->ring_width);
   if (dashed)
-    {
-      /* Twelve dashes around the ring. */
-      double step = 2 * G_PI * g->ring_radius / 12.0;
-      double dashes[] = { step * 0.55, step * 0.45 };
-
-      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
-    }
+    set_stale_dash (cr, g);
   set_rgba (cr, colour, alpha);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -103,7 +119,8 @@ draw_arc (cairo_t        *cr,
           const Geometry *g,
           double          fraction,
           const Rgb      *colour,
-          double          alpha)
+          double          alpha,
+          gboolean        dashed)
 {
   double start = -G_PI / 2.0;
 
@@ -112,13 +129,12 @@ draw_arc (cairo_t        *cr,
 
   cairo_save (cr);
   cairo_new_path (cr);
-  if (fraction >= 1.0)
-    cairo_arc (cr, g->centre, g->centre, g->ring_radius, 0, 2 * G_PI);
-  else
-    cairo_arc (cr, g->centre, g->centre, g->ring_radius,
-               start, start + 2 * G_PI * fraction);
+  cairo_arc (cr, g->centre, g->centre, g->ring_radius,
+             start, start + 2 * G_PI * MIN (fraction, 1.0));
   cairo_set_line_width (cr, g->ring_width);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  if (dashed)
+    set_stale_dash (cr, g);
   set_rgba (cr, colour, alpha);
   cairo_stroke (cr);
   cairo_restore (cr);
@@ -133,7 +149,7 @@ draw_face (cairo_t        *cr,
 {
   cairo_save (cr);
   cairo_new_path (cr);
-  cairo_arc (cr, g->centre, g->centre, g->ring_radius - g->ring_width / 2.0 + 0.5, 0, 2 * G_PI);
+  cairo_arc (cr, g->centre, g->centre, face_radius (g) + 0.5, 0, 2 * G_PI);
   set_rgba (cr, &ink, alpha);
   cairo_fill (cr);
   cairo_restore (cr);
@@ -171,14 +187,15 @@ paint_glyph_path (cairo_t        *cr,
 }
 
 /* Lays @text out to fit a box of @max_width × @max_height pixels centred on
- * the icon, and adds its outline to the path. Narrow boxes squeeze the
+ * the icon (@lift pixels higher), and adds its outline to the path. Narrow boxes squeeze the
  * text horizontally (down to 80 %) before making it smaller. */
 static void
 text_path_fitted (cairo_t        *cr,
                   const Geometry *g,
                   const char     *text,
                   double          max_width,
-                  double          max_height)
+                  double          max_height,
+                  double          lift)
 {
   cairo_text_extents_t ext;
   double scale, squeeze = 1.0, width, height, x, y;
@@ -202,7 +219,7 @@ text_path_fitted (cairo_t        *cr,
 
   /* Whole pixels for the ink box keep stems and the baseline crisp. */
   x = round (g->centre - width / 2.0) - ext.x_bearing * scale * squeeze;
-  y = round (g->centre - height / 2.0) - ext.y_bearing * scale;
+  y = round (g->centre - lift - height / 2.0) - ext.y_bearing * scale;
 
   cairo_save (cr);
   cairo_translate (cr, x, y);
@@ -297,16 +314,20 @@ key_path (cairo_t        *cr,
 /* The icon                                                             */
 /* ------------------------------------------------------------------ */
 
+/* With @stale, the number moves up and a little smaller, clear of the
+ * clock in the corner. */
 static void
 draw_number (cairo_t        *cr,
              const Geometry *g,
              int             percent,
              const Rgb      *colour,
-             double          alpha)
+             double          alpha,
+             gboolean        stale)
 {
   g_autofree char *text = NULL;
-  double max_width, max_height;
+  double max_width, max_height, lift = 0.0;
   gboolean with_sign = g->size >= 64;
+  double embolden = g->size <= 24 ? 0.5 : g->size * 0.02;
 
   percent = CLAMP (percent, 0, 100);
   if (with_sign)
@@ -320,32 +341,58 @@ draw_number (cairo_t        *cr,
       max_height = g->size * 0.36;
       max_width = g->size * 0.70;
     }
+  else if (percent >= 100)
+    {
+      /* Three digits in smaller type, wholly inside the face: the corners
+       * of their box on a circle half a pixel inside the ring, less what
+       * emboldening adds around the glyphs. */
+      double r = face_radius (g) - 0.5 - embolden / 2.0;
+
+      max_width = 2.0 * r * 0.86;
+      max_height = 2.0 * sqrt (r * r - max_width * max_width / 4.0);
+      if (stale)
+        lift = round (g->size * 0.08);
+    }
   else
     {
-      /* The number may run over the ring: its halo keeps it readable, and
-       * a bigger number beats a ring seen in full. */
-      max_height = g->size * 0.50;
-      max_width = g->size * (percent >= 100 ? 0.92 : 0.84);
+      /* Two digits may run over the ring: their halo keeps them readable,
+       * and a bigger number beats a ring seen in full. */
+      max_height = g->size * (stale ? 0.44 : 0.50);
+      max_width = g->size * 0.84;
+      if (stale)
+        lift = round (g->size * 0.1);
     }
-  text_path_fitted (cr, g, text, max_width, max_height);
-  paint_glyph_path (cr, g, colour, alpha, g->size <= 24 ? 0.5 : g->size * 0.02);
+  text_path_fitted (cr, g, text, max_width, max_height, lift);
+  paint_glyph_path (cr, g, colour, alpha, embolden);
 }
 
+/* A clock in the bottom right corner: the number is old. A light face
+ * with dark hands, ringed in ink so it stands off the ring and the panel. */
 static void
 draw_stale_mark (cairo_t        *cr,
                  const Geometry *g)
 {
-  double r = MAX (1.5, g->size * 0.11);
+  double r = MAX (3.5, g->size * 0.19);
   double c = g->size - r - 0.5;
+  double hand = MAX (1.0, r * 0.3);
 
   cairo_save (cr);
   cairo_new_path (cr);
   cairo_arc (cr, c, c, r + MAX (1.0, g->size * 0.04), 0, 2 * G_PI);
-  set_rgba (cr, &ink, 0.9);
+  set_rgba (cr, &ink, 1.0);
   cairo_fill (cr);
   cairo_arc (cr, c, c, r, 0, 2 * G_PI);
-  set_rgba (cr, &grey, 1.0);
+  set_rgba (cr, &white, 1.0);
   cairo_fill (cr);
+
+  /* Hands at ten past twelve... reading as a clock more than a dot. */
+  cairo_set_line_width (cr, hand);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, c, c - r * 0.62);
+  cairo_line_to (cr, c, c);
+  cairo_line_to (cr, c + r * 0.5, c);
+  set_rgba (cr, &ink, 1.0);
+  cairo_stroke (cr);
   cairo_restore (cr);
 }
 
@@ -372,14 +419,14 @@ draw_icon (cairo_t          *cr,
           draw_track (cr, g, &grey, 0.45, stale);
           if (spec->state != MQ_STATE_UNKNOWN)
             draw_track (cr, g, &colour, 0.30 * alpha, stale);
-          draw_arc (cr, g, CLAMP (spec->percent, 0, 100) / 100.0, &colour, alpha);
+          draw_arc (cr, g, CLAMP (spec->percent, 0, 100) / 100.0, &colour, alpha, stale);
         }
       /* Low and critical numbers take the state's colour: the state reads
        * even where the arc is short. */
       draw_number (cr, g, spec->percent,
                    spec->state == MQ_STATE_LOW || spec->state == MQ_STATE_CRITICAL
                    ? &colour : &white,
-                   stale ? 0.8 : 1.0);
+                   stale ? 0.8 : 1.0, stale);
       break;
 
     case MQ_ICON_UNLIMITED:

@@ -8,12 +8,30 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <libayatana-appindicator/app-indicator.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/gdkx.h>
+#endif
 
 #include "mq-icon.h"
 #include "mq-indicator.h"
 
 #define ICON_FILE_PREFIX "mq-"
 #define ROW_ID_KEY       "mq-row-id"
+
+#define WATCHER_NAME     "org.kde.StatusNotifierWatcher"
+/* How often an XEmbed tray is looked for once none was found. */
+#define XEMBED_POLL_MS   2000
+/* Menu rows wrap past this many characters (the menu about 400 px wide),
+ * where it is drawn by this process (the XEmbed fallback). */
+#define MENU_LABEL_CHARS 42
+
+enum {
+  SIGNAL_NO_HOST,
+  SIGNAL_HOST_FOUND,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 struct _MqIndicator {
   GObject       parent_instance;
@@ -41,9 +59,20 @@ struct _MqIndicator {
   guint         icon_serial;
   guint         render_count;
 
-  char         *label;
+  GSettings    *settings;
+  gboolean      show_label;     /* the "show-label" setting */
+  char         *label;          /* the view's label and its guide */
   char         *label_guide;
   gboolean      registered_once;
+
+  /* Is anything showing tray icons? */
+  guint         watcher_watch;  /* g_bus_watch_name id */
+  gboolean      watcher_present;
+  guint         host_timeout_ms;
+  guint         host_timer;
+  guint         xembed_poll;
+  gboolean      no_host_emitted;
+  gboolean      host_found_emitted;
 };
 
 G_DEFINE_FINAL_TYPE (MqIndicator, mq_indicator, G_TYPE_OBJECT)
@@ -80,7 +109,16 @@ new_item (const char *label,
           const char *action)
 {
   GtkWidget *item = gtk_menu_item_new_with_label (label);
+  GtkWidget *child = gtk_bin_get_child (GTK_BIN (item));
 
+  /* Long rows wrap rather than widen the menu. Only where GTK draws the
+   * menu itself: dbusmenu hosts get the text alone and lay it out. */
+  if (GTK_IS_LABEL (child))
+    {
+      gtk_label_set_max_width_chars (GTK_LABEL (child), MENU_LABEL_CHARS);
+      gtk_label_set_line_wrap (GTK_LABEL (child), TRUE);
+      gtk_label_set_line_wrap_mode (GTK_LABEL (child), PANGO_WRAP_WORD_CHAR);
+    }
   set_item_action (item, action);
   gtk_widget_show (item);
   return item;
@@ -368,6 +406,128 @@ set_icon (MqIndicator      *self,
 }
 
 /* ------------------------------------------------------------------ */
+/* The label beside the icon                                            */
+/* ------------------------------------------------------------------ */
+
+/* The percentage is drawn in the icon; hosts that show labels repeat it
+ * beside the icon only when the "show-label" setting asks for it. */
+static void
+apply_label (MqIndicator *self)
+{
+  const char *label = self->show_label && self->label != NULL ? self->label : "";
+  const char *guide = self->show_label && self->label_guide != NULL ? self->label_guide : "";
+
+  app_indicator_set_label (self->indicator, label, guide);
+}
+
+static void
+on_show_label_changed (GSettings   *settings,
+                       const char  *key,
+                       MqIndicator *self)
+{
+  gboolean show = g_settings_get_boolean (settings, "show-label");
+
+  if (show == self->show_label)
+    return;
+  self->show_label = show;
+  apply_label (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Is anything showing tray icons?                                      */
+/* ------------------------------------------------------------------ */
+
+/* A StatusNotifierWatcher on the session bus, or on X11 an XEmbed tray
+ * (the owner of the _NET_SYSTEM_TRAY_S<screen> selection). */
+static gboolean
+xembed_tray_present (void)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autofree char *name = NULL;
+
+  if (display == NULL || !GDK_IS_X11_DISPLAY (display))
+    return FALSE;
+
+  name = g_strdup_printf ("_NET_SYSTEM_TRAY_S%d",
+                          gdk_x11_screen_get_screen_number (gdk_display_get_default_screen (display)));
+  return XGetSelectionOwner (GDK_DISPLAY_XDISPLAY (display),
+                             gdk_x11_get_xatom_by_name_for_display (display, name)) != None;
+#else
+  return FALSE;
+#endif
+}
+
+static gboolean
+host_present (MqIndicator *self)
+{
+  return self->watcher_present || xembed_tray_present ();
+}
+
+/* A host showed up after "no-host": say so, once, and stop looking. */
+static void
+check_host_found (MqIndicator *self)
+{
+  if (!self->no_host_emitted || self->host_found_emitted || !host_present (self))
+    return;
+
+  g_clear_handle_id (&self->xembed_poll, g_source_remove);
+  self->host_found_emitted = TRUE;
+  g_debug ("indicator: a tray host appeared");
+  g_signal_emit (self, signals[SIGNAL_HOST_FOUND], 0);
+}
+
+static gboolean
+poll_xembed (gpointer user_data)
+{
+  MqIndicator *self = user_data;
+
+  check_host_found (self);
+  return self->host_found_emitted ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_host_timeout (gpointer user_data)
+{
+  MqIndicator *self = user_data;
+
+  self->host_timer = 0;
+  if (self->no_host_emitted || host_present (self))
+    return G_SOURCE_REMOVE;
+
+  self->no_host_emitted = TRUE;
+  g_debug ("indicator: no tray host after %u ms", self->host_timeout_ms);
+  /* The watcher is followed on the bus; an XEmbed tray announces itself
+   * to the root window only, so it is looked for now and then. */
+  if (GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    self->xembed_poll = g_timeout_add (XEMBED_POLL_MS, poll_xembed, self);
+  g_signal_emit (self, signals[SIGNAL_NO_HOST], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_watcher_appeared (GDBusConnection *connection,
+                     const char      *name,
+                     const char      *owner,
+                     gpointer         user_data)
+{
+  MqIndicator *self = user_data;
+
+  self->watcher_present = TRUE;
+  check_host_found (self);
+}
+
+static void
+on_watcher_vanished (GDBusConnection *connection,
+                     const char      *name,
+                     gpointer         user_data)
+{
+  MqIndicator *self = user_data;
+
+  self->watcher_present = FALSE;
+}
+
+/* ------------------------------------------------------------------ */
 /* The tray host coming and going                                       */
 /* ------------------------------------------------------------------ */
 
@@ -391,7 +551,7 @@ on_connection_changed (AppIndicator *indicator,
 
       set_icon (self, &spec, description, TRUE);
       app_indicator_set_label (self->indicator, NULL, NULL);
-      app_indicator_set_label (self->indicator, self->label, self->label_guide);
+      apply_label (self);
     }
   self->registered_once = TRUE;
 }
@@ -418,7 +578,7 @@ mq_indicator_update (MqIndicator  *self,
       self->label = g_strdup (mq_view_get_label (view));
       g_free (self->label_guide);
       self->label_guide = g_strdup (mq_view_get_label_guide (view));
-      app_indicator_set_label (self->indicator, self->label, self->label_guide);
+      apply_label (self);
     }
   /* SNI hosts show the title as the tooltip; ayatana has no tooltip call. */
   app_indicator_set_title (self->indicator, mq_view_get_title (view));
@@ -464,10 +624,31 @@ mq_indicator_get_menu (MqIndicator *self)
   return self->menu;
 }
 
+void
+mq_indicator_set_host_timeout (MqIndicator *self,
+                               guint        timeout_ms)
+{
+  g_return_if_fail (MQ_IS_INDICATOR (self));
+
+  self->host_timeout_ms = timeout_ms;
+  if (self->host_timer != 0)
+    {
+      g_source_remove (self->host_timer);
+      self->host_timer = g_timeout_add (timeout_ms, on_host_timeout, self);
+    }
+}
+
 static void
 mq_indicator_dispose (GObject *object)
 {
   MqIndicator *self = MQ_INDICATOR (object);
+
+  g_clear_handle_id (&self->host_timer, g_source_remove);
+  g_clear_handle_id (&self->xembed_poll, g_source_remove);
+  g_clear_handle_id (&self->watcher_watch, g_bus_unwatch_name);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
 
   if (self->indicator != NULL)
     {
@@ -526,6 +707,25 @@ mq_indicator_class_init (MqIndicatorClass *klass)
 
   object_class->dispose = mq_indicator_dispose;
   object_class->finalize = mq_indicator_finalize;
+
+  /**
+   * MqIndicator::no-host:
+   *
+   * Nothing shows tray icons (no StatusNotifierWatcher, no XEmbed tray) a
+   * few seconds after the indicator was made. Emitted at most once.
+   */
+  signals[SIGNAL_NO_HOST] =
+    g_signal_new ("no-host", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * MqIndicator::host-found:
+   *
+   * A tray host appeared after #MqIndicator::no-host. Emitted at most once.
+   */
+  signals[SIGNAL_HOST_FOUND] =
+    g_signal_new ("host-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -533,6 +733,7 @@ mq_indicator_init (MqIndicator *self)
 {
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->row_order = g_ptr_array_new_with_free_func (g_free);
+  self->host_timeout_ms = MQ_INDICATOR_HOST_TIMEOUT_MS;
 }
 
 MqIndicator *
@@ -555,6 +756,11 @@ mq_indicator_new (GApplication *app)
     g_warning ("Cannot create %s: %s", self->icon_dir, g_strerror (errno));
   remove_stale_icon_files (self);
 
+  self->settings = g_settings_new (APP_ID);
+  self->show_label = g_settings_get_boolean (self->settings, "show-label");
+  g_signal_connect (self->settings, "changed::show-label",
+                    G_CALLBACK (on_show_label_changed), self);
+
   build_menu (self);
 
   /* Registration needs an id, an icon and a menu; the icon comes from
@@ -572,6 +778,12 @@ mq_indicator_new (GApplication *app)
                            G_CALLBACK (on_connection_changed), self, 0);
   app_indicator_set_menu (self->indicator, GTK_MENU (self->menu));
   app_indicator_set_status (self->indicator, APP_INDICATOR_STATUS_ACTIVE);
+
+  self->host_timer = g_timeout_add (self->host_timeout_ms, on_host_timeout, self);
+  self->watcher_watch = g_bus_watch_name (G_BUS_TYPE_SESSION, WATCHER_NAME,
+                                          G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          on_watcher_appeared, on_watcher_vanished,
+                                          self, NULL);
 
   return self;
 }

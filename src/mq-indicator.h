@@ -5,6 +5,12 @@
  * file for every change, the menu is built once and updated in place, and
  * menu items are bound to the application's actions (app.refresh, ...).
  * Its place in the one-way flow (it only reads an MqView): docs/DESIGN.md.
+ *
+ * The label beside the icon repeats the percentage only when the
+ * "show-label" setting is on. When nothing shows tray icons (no
+ * StatusNotifierWatcher on the session bus, no XEmbed tray on X11) a few
+ * seconds after it is made, the indicator emits "no-host" once, and
+ * "host-found" once if a host shows up afterwards.
  */
 #pragma once
 
@@ -16,6 +22,9 @@ G_BEGIN_DECLS
 
 /* Pixel size of the icon files: hosts scale it to their panel. */
 #define MQ_INDICATOR_ICON_SIZE 44
+
+/* How long a tray host has to appear before "no-host". */
+#define MQ_INDICATOR_HOST_TIMEOUT_MS 5000
 
 #define MQ_TYPE_INDICATOR (mq_indicator_get_type ())
 G_DECLARE_FINAL_TYPE (MqIndicator, mq_indicator, MQ, INDICATOR, GObject)
@@ -37,5 +46,9 @@ const char  *mq_indicator_get_icon_dir     (MqIndicator  *self);
 
 /* The GtkMenu shown by the tray (owned by the indicator). */
 GtkWidget   *mq_indicator_get_menu         (MqIndicator  *self);
+
+/* Sets the wait before "no-host" (restarting it while it runs). */
+void         mq_indicator_set_host_timeout (MqIndicator  *self,
+                                            guint         timeout_ms);
 
 G_END_DECLS

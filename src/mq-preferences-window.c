@@ -59,6 +59,7 @@ struct _MqPreferencesWindow
   GtkAdjustment     *critical_adjustment;
   GtkSwitch         *notifications_switch;
   GtkComboBoxText   *icon_model_combo;
+  GtkSwitch         *show_label_switch;
   GtkSwitch         *autostart_switch;
   GtkLabel          *autostart_error_label;
 
@@ -743,6 +744,8 @@ mq_preferences_window_constructed (GObject *object)
                    self->notifications_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   mq_preferences_bind_icon_model (self->settings, self->icon_model_combo);
+  g_settings_bind (self->settings, "show-label", self->show_label_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
@@ -869,6 +872,7 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   BIND_CHILD (critical_adjustment);
   BIND_CHILD (notifications_switch);
   BIND_CHILD (icon_model_combo);
+  BIND_CHILD (show_label_switch);
   BIND_CHILD (autostart_switch);
   BIND_CHILD (autostart_error_label);
 #undef BIND_CHILD

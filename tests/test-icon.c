@@ -1,6 +1,7 @@
 /* test-icon.c: the tray icon renderer and its PNG files */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -262,6 +263,152 @@ test_hundred_fits (void)
     }
 }
 
+/* The radius of the dark face inside the ring, as the renderer lays it
+ * out: the ring is an eighth of the icon wide (2 px at least). */
+static double
+face_radius (int size)
+{
+  return size / 2.0 - MAX (2.0, size * 0.125);
+}
+
+/* Glyph ink: a near-white, near-opaque pixel (white digits are the only
+ * such colour in a fresh, OK icon). */
+static gboolean
+is_white_ink (guint32 p)
+{
+  return (p >> 24) >= 200 && ((p >> 16) & 0xff) >= 200 && ((p >> 8) & 0xff) >= 200 &&
+         (p & 0xff) >= 200;
+}
+
+/* "100" at panel sizes: every white pixel of the digits lies inside the
+ * ring's inner edge, and there are digits to see. */
+static void
+test_hundred_inside_ring (void)
+{
+  const int sizes[] = { 16, 22, 24, 32, 44 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int size = sizes[s];
+      cairo_surface_t *surface = render (MQ_ICON_PERCENT, 100, MQ_STATE_OK, FALSE, size);
+      double limit = face_radius (size);
+      guint ink = 0, outside = 0;
+      int min_x = size, max_x = -1;
+
+      cairo_surface_flush (surface);
+      for (int y = 0; y < size; y++)
+        for (int x = 0; x < size; x++)
+          {
+            double dx = x + 0.5 - size / 2.0;
+            double dy = y + 0.5 - size / 2.0;
+
+            if (!is_white_ink (pixel_at (surface, x, y)))
+              continue;
+            ink++;
+            min_x = MIN (min_x, x);
+            max_x = MAX (max_x, x);
+            if (sqrt (dx * dx + dy * dy) > limit)
+              outside++;
+          }
+
+      if (outside > 0)
+        g_error ("\"100\" at %d px: %u of %u white pixels over the ring", size, outside, ink);
+      /* Three digits, not a dot: ink across most of the face. */
+      g_assert_cmpuint (ink, >=, (guint) (size * size) / 20);
+      g_assert_cmpint (max_x - min_x + 1, >=, (int) (limit * 1.3));
+      cairo_surface_destroy (surface);
+    }
+}
+
+/* Pixels that, laid over a background of grey level @bg, differ in
+ * luminance by at least @min_difference between @a and @b. */
+static guint
+count_differing (cairo_surface_t *a,
+                 cairo_surface_t *b,
+                 guint            bg,
+                 guint            min_difference)
+{
+  int size = cairo_image_surface_get_width (a);
+  guint n = 0;
+
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  for (int y = 0; y < size; y++)
+    for (int x = 0; x < size; x++)
+      {
+        guint lum[2];
+
+        for (int i = 0; i < 2; i++)
+          {
+            guint32 p = pixel_at (i == 0 ? a : b, x, y);
+            guint alpha = p >> 24;
+            guint r = ((p >> 16) & 0xff) + bg * (255 - alpha) / 255;
+            guint g = ((p >> 8) & 0xff) + bg * (255 - alpha) / 255;
+            guint bl = (p & 0xff) + bg * (255 - alpha) / 255;
+
+            lum[i] = (r * 299 + g * 587 + bl * 114) / 1000;
+          }
+        if ((guint) ABS ((int) lum[0] - (int) lum[1]) >= min_difference)
+          n++;
+      }
+  return n;
+}
+
+/* Stale at 22 px is another picture, not the same one dimmed: on a dark,
+ * a mid-grey and a light panel, a fifth of the pixels change clearly. */
+static void
+test_stale_obvious (void)
+{
+  const struct { int percent; MqState state; } cases[] = {
+    { 100, MQ_STATE_OK }, { 63, MQ_STATE_OK }, { 18, MQ_STATE_CRITICAL }, { 0, MQ_STATE_EXHAUSTED },
+  };
+  const guint backgrounds[] = { 0x30, 0x80, 0xf0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      cairo_surface_t *fresh = render (MQ_ICON_PERCENT, cases[i].percent, cases[i].state, FALSE, 22);
+      cairo_surface_t *stale = render (MQ_ICON_PERCENT, cases[i].percent, cases[i].state, TRUE, 22);
+
+      for (guint b = 0; b < G_N_ELEMENTS (backgrounds); b++)
+        {
+          guint n = count_differing (fresh, stale, backgrounds[b], 64);
+
+          if (n < 22 * 22 / 5)
+            g_error ("stale %d%% on grey %u: only %u of %u pixels differ clearly",
+                     cases[i].percent, backgrounds[b], n, 22 * 22);
+        }
+      cairo_surface_destroy (fresh);
+      cairo_surface_destroy (stale);
+    }
+}
+
+/* The ring of a stale icon is broken, even where the fresh one is whole:
+ * at 100 %, pixels on the ring go clear. */
+static void
+test_stale_ring_broken (void)
+{
+  const int sizes[] = { 16, 22, 24 };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      int size = sizes[s];
+      cairo_surface_t *fresh = render (MQ_ICON_PERCENT, 100, MQ_STATE_OK, FALSE, size);
+      cairo_surface_t *stale = render (MQ_ICON_PERCENT, 100, MQ_STATE_OK, TRUE, size);
+      guint gaps = 0;
+
+      cairo_surface_flush (fresh);
+      cairo_surface_flush (stale);
+      /* The top half only: the clock sits in the bottom right corner. */
+      for (int y = 0; y < size / 2; y++)
+        for (int x = 0; x < size; x++)
+          if ((pixel_at (fresh, x, y) >> 24) >= 224 && (pixel_at (stale, x, y) >> 24) < 64)
+            gaps++;
+      g_assert_cmpuint (gaps, >=, (guint) size / 2);
+      cairo_surface_destroy (fresh);
+      cairo_surface_destroy (stale);
+    }
+}
+
 static void
 test_write_png (void)
 {
@@ -381,6 +528,9 @@ main (int    argc,
   g_test_add_func ("/icon/render/kinds-distinct", test_kinds_distinct);
   g_test_add_func ("/icon/render/contrast", test_contrast_on_dark_and_light);
   g_test_add_func ("/icon/render/hundred-fits", test_hundred_fits);
+  g_test_add_func ("/icon/render/hundred-inside-ring", test_hundred_inside_ring);
+  g_test_add_func ("/icon/render/stale-obvious", test_stale_obvious);
+  g_test_add_func ("/icon/render/stale-ring-broken", test_stale_ring_broken);
   g_test_add_func ("/icon/png/write", test_write_png);
   g_test_add_func ("/icon/png/replace", test_write_png_replaces);
   g_test_add_func ("/icon/png/failure", test_write_png_fails);

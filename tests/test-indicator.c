@@ -50,6 +50,7 @@ static GApplication  *app;
 static GHashTable    *activations;   /* action name -> count */
 static Watcher        watcher;
 static char          *runtime_dir;
+static GSettings     *settings;
 
 /* ---------------- helpers ---------------- */
 
@@ -461,6 +462,28 @@ test_stale_files_of_earlier_run_removed (void)
   g_assert_cmpint (g_unlink (other), ==, 0);
 }
 
+/* Where GTK draws the menu (the XEmbed fallback), it stays under 420 px
+ * wide: long rows wrap. */
+static void
+assert_menu_narrow (MqIndicator *indicator)
+{
+  GtkWidget *menu = mq_indicator_get_menu (indicator);
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (menu));
+  int natural = 0;
+
+  gtk_widget_get_preferred_width (menu, NULL, &natural);
+  g_test_message ("menu natural width %d", natural);
+  g_assert_cmpint (natural, <=, 420);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      GtkWidget *child = gtk_bin_get_child (GTK_BIN (l->data));
+
+      if (GTK_IS_LABEL (child))
+        g_assert_true (gtk_label_get_line_wrap (GTK_LABEL (child)));
+    }
+}
+
 static void
 test_menu (void)
 {
@@ -492,6 +515,7 @@ test_menu (void)
   g_assert_cmpint (item_position (indicator, weekly), ==, position + 1);
   g_assert_cmpint (item_position (indicator, video), ==, position + 2);
   g_assert_true (g_str_has_prefix (gtk_menu_item_get_label (GTK_MENU_ITEM (weekly)), " "));
+  assert_menu_narrow (indicator);
 
   upgrade = find_item (indicator, "Upgrade plan");
   set_key = find_item (indicator, "Set API key");
@@ -581,6 +605,9 @@ test_watcher_comes_and_goes (void)
       return;
     }
 
+  /* The label beside the icon, as hosts that show labels read it. */
+  g_settings_set_boolean (settings, "show-label", TRUE);
+
   /* No watcher: the item lives on (XEmbed fallback) and follows values. */
   watcher.n_items_registered = 0;
   indicator = mq_indicator_new (app);
@@ -631,6 +658,215 @@ test_watcher_comes_and_goes (void)
   file = icon_file (indicator);
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (count_icon_files (mq_indicator_get_icon_dir (indicator)), ==, 1);
+
+  g_clear_object (&indicator);
+  watcher_vanish ();
+  g_settings_reset (settings, "show-label");
+  spin (100);
+}
+
+static char *
+exported_label (void)
+{
+  g_autoptr(GVariant) properties = item_properties ();
+
+  return item_string (properties, "XAyatanaLabel");
+}
+
+static gboolean
+exported_label_is (const char *expected)
+{
+  g_autofree char *label = exported_label ();
+
+  return g_strcmp0 (label, expected) == 0;
+}
+
+/* The percentage is said once: in the icon, and beside it only when the
+ * "show-label" setting asks; the title keeps it either way. */
+static void
+test_label_setting (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  g_autoptr(MqView) view = token_plan_view (0);
+  g_autoptr(GVariant) properties = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *title = NULL;
+  guint registered = watcher.n_items_registered;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  g_assert_false (g_settings_get_boolean (settings, "show-label"));
+  watcher_appear ();
+  indicator = mq_indicator_new (app);
+  mq_indicator_update (indicator, view);
+  WAIT_FOR (watcher.n_items_registered == registered + 1, 5000);
+  spin (200);
+
+  properties = item_properties ();
+  label = item_string (properties, "XAyatanaLabel");
+  title = item_string (properties, "Title");
+  g_assert_cmpstr (label, ==, "");
+  g_assert_cmpstr (title, ==, "63% of the 5-hour window left · resets 21:00");
+
+  /* Turned on: the label follows at once, and the next values too. */
+  g_settings_set_boolean (settings, "show-label", TRUE);
+  WAIT_FOR (exported_label_is ("63%"), 5000);
+
+  /* Off again: empty, even as values change. */
+  g_settings_set_boolean (settings, "show-label", FALSE);
+  WAIT_FOR (exported_label_is (""), 5000);
+  {
+    g_autoptr(MqView) other = boost_view ();
+
+    mq_indicator_update (indicator, other);
+    spin (300);
+    g_assert_true (exported_label_is (""));
+  }
+
+  g_clear_object (&indicator);
+  watcher_vanish ();
+  g_settings_reset (settings, "show-label");
+  spin (100);
+}
+
+static void
+count_signal (MqIndicator *indicator,
+              guint       *count)
+{
+  (*count)++;
+}
+
+/* Nothing shows tray icons: "no-host" once, after the wait; then a host
+ * appears: "host-found" once, and no second "no-host". */
+static void
+test_no_host (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  guint no_host = 0, host_found = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  g_assert_false (watcher.owned);
+  indicator = mq_indicator_new (app);
+  g_signal_connect (indicator, "no-host", G_CALLBACK (count_signal), &no_host);
+  g_signal_connect (indicator, "host-found", G_CALLBACK (count_signal), &host_found);
+  mq_indicator_set_host_timeout (indicator, 300);
+
+  spin (150);
+  g_assert_cmpuint (no_host, ==, 0);
+  WAIT_FOR (no_host == 1, 3000);
+  spin (1000);
+  g_assert_cmpuint (no_host, ==, 1);
+  g_assert_cmpuint (host_found, ==, 0);
+
+  watcher_appear ();
+  WAIT_FOR (host_found == 1, 5000);
+
+  /* It goes and comes back (a panel restarting): nothing more is said. */
+  watcher_vanish ();
+  spin (600);
+  watcher_appear ();
+  spin (300);
+  g_assert_cmpuint (no_host, ==, 1);
+  g_assert_cmpuint (host_found, ==, 1);
+
+  g_clear_object (&indicator);
+  watcher_vanish ();
+  spin (100);
+}
+
+/* Plays an XEmbed tray: owns (or, with @widget NULL, drops) the
+ * _NET_SYSTEM_TRAY_S0 selection of the display. */
+static void
+xembed_tray_own (GtkWidget *widget)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+
+  g_assert_true (gtk_selection_owner_set_for_display (display, widget,
+                                                      gdk_atom_intern_static_string ("_NET_SYSTEM_TRAY_S0"),
+                                                      GDK_CURRENT_TIME));
+}
+
+/* On X11 an XEmbed tray counts as a host: present from the start, no
+ * "no-host"; appearing after "no-host", a "host-found". */
+static void
+test_xembed_tray (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  GtkWidget *tray;
+  guint no_host = 0, host_found = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (g_strcmp0 (G_OBJECT_TYPE_NAME (gdk_display_get_default ()), "GdkX11Display") != 0)
+    {
+      g_test_skip ("not X11");
+      return;
+    }
+
+  g_assert_false (watcher.owned);
+  tray = gtk_invisible_new ();
+  gtk_widget_realize (tray);
+
+  xembed_tray_own (tray);
+  indicator = mq_indicator_new (app);
+  g_signal_connect (indicator, "no-host", G_CALLBACK (count_signal), &no_host);
+  g_signal_connect (indicator, "host-found", G_CALLBACK (count_signal), &host_found);
+  mq_indicator_set_host_timeout (indicator, 300);
+  spin (1000);
+  g_assert_cmpuint (no_host, ==, 0);
+  g_assert_cmpuint (host_found, ==, 0);
+  g_clear_object (&indicator);
+
+  xembed_tray_own (NULL);
+  spin (100);
+  indicator = mq_indicator_new (app);
+  g_signal_connect (indicator, "no-host", G_CALLBACK (count_signal), &no_host);
+  g_signal_connect (indicator, "host-found", G_CALLBACK (count_signal), &host_found);
+  mq_indicator_set_host_timeout (indicator, 300);
+  WAIT_FOR (no_host == 1, 3000);
+  xembed_tray_own (tray);
+  WAIT_FOR (host_found == 1, 6000);
+  g_assert_cmpuint (no_host, ==, 1);
+
+  g_clear_object (&indicator);
+  xembed_tray_own (NULL);
+  gtk_widget_destroy (tray);
+  spin (100);
+}
+
+/* A watcher is there from the start: no "no-host", no "host-found". */
+static void
+test_host_present (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  guint no_host = 0, host_found = 0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  watcher_appear ();
+  indicator = mq_indicator_new (app);
+  g_signal_connect (indicator, "no-host", G_CALLBACK (count_signal), &no_host);
+  g_signal_connect (indicator, "host-found", G_CALLBACK (count_signal), &host_found);
+  mq_indicator_set_host_timeout (indicator, 300);
+  spin (1200);
+  g_assert_cmpuint (no_host, ==, 0);
+  g_assert_cmpuint (host_found, ==, 0);
 
   g_clear_object (&indicator);
   watcher_vanish ();
@@ -847,6 +1083,7 @@ main (int    argc,
     {
       setup_app ();
       setup_watcher ();
+      settings = g_settings_new (APP_ID);
     }
 
   g_test_add_func ("/indicator/icon-files", test_icon_files);
@@ -854,6 +1091,10 @@ main (int    argc,
   g_test_add_func ("/indicator/menu", test_menu);
   g_test_add_func ("/indicator/rows-in-place", test_rows_updated_in_place);
   g_test_add_func ("/indicator/watcher", test_watcher_comes_and_goes);
+  g_test_add_func ("/indicator/label-setting", test_label_setting);
+  g_test_add_func ("/indicator/no-host", test_no_host);
+  g_test_add_func ("/indicator/host-present", test_host_present);
+  g_test_add_func ("/indicator/xembed-tray", test_xembed_tray);
   g_test_add_func ("/indicator/dbusmenu-actions", test_dbusmenu_actions);
 
   status = g_test_run ();
@@ -862,6 +1103,7 @@ main (int    argc,
     {
       g_dbus_connection_unregister_object (watcher.bus, watcher.registration);
       g_clear_object (&watcher.bus);
+      g_clear_object (&settings);
       g_clear_object (&app);
       g_hash_table_unref (activations);
     }

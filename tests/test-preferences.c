@@ -58,7 +58,7 @@ on_key_changed (MqPreferencesWindow *prefs,
 static const char * const reset_keys[] = {
   "region", "last-region", "refresh-interval", "low-threshold",
   "critical-threshold", "notifications-enabled", "icon-model",
-  "start-on-login", "portal-autostart-granted",
+  "show-label", "start-on-login", "portal-autostart-granted",
 };
 
 static void
@@ -292,11 +292,11 @@ test_widgets_bound (Fixture       *fixture,
     "key_entry", "save_key_button", "remove_key_button", "key_spinner",
     "key_error_label", "key_success_label", "key_status_label", "region_combo",
     "refresh_combo", "low_spin", "critical_spin", "notifications_switch",
-    "icon_model_combo", "autostart_switch",
+    "icon_model_combo", "show_label_switch", "autostart_switch",
   };
   GtkSpinButton *low_spin, *critical_spin;
   GtkComboBox *region_combo, *refresh_combo, *icon_combo;
-  GtkSwitch *notifications;
+  GtkSwitch *notifications, *show_label;
   GtkEntry *entry;
   g_autoptr(MqSnapshot) snapshot = NULL;
 
@@ -342,6 +342,14 @@ test_widgets_bound (Fixture       *fixture,
   g_assert_true (gtk_switch_get_active (notifications));
   gtk_switch_set_active (notifications, FALSE);
   g_assert_false (g_settings_get_boolean (fixture->settings, "notifications-enabled"));
+
+  /* The percentage beside the icon: off by default, both ways. */
+  show_label = GTK_SWITCH (object (fixture, "show_label_switch"));
+  g_assert_false (gtk_switch_get_active (show_label));
+  gtk_switch_set_active (show_label, TRUE);
+  g_assert_true (g_settings_get_boolean (fixture->settings, "show-label"));
+  g_settings_set_boolean (fixture->settings, "show-label", FALSE);
+  g_assert_false (gtk_switch_get_active (show_label));
 
   /* Region. */
   region_combo = GTK_COMBO_BOX (object (fixture, "region_combo"));

@@ -6,7 +6,8 @@ Starts the fake MiniMax server and the applet as check-tray.py does (its
 helpers are reused), then checks what a GNOME user sees:
 
   - the applet's item registers with the extension's watcher;
-  - the item carries the headline percentage (label, title, icon);
+  - the item carries the headline percentage (title, icon), said once: the
+    label beside the icon is empty (show-label is off by default);
   - the top bar draws it (screenshot before and after);
   - a click on it in the top bar opens the menu, which lists the models;
   - the API key appears nowhere.
@@ -122,6 +123,10 @@ def checks(server, applet, empty_shot):
     report.check("63%" in props.get("Title", ""), "the title carries 63%", tray.describe(props))
     report.check("63%" in props.get("IconAccessibleDesc", ""),
                  "the icon's accessible description carries 63%", tray.describe(props))
+    report.check(tray.icon_percent(props) == 63, "the icon drawn carries 63", tray.describe(props))
+    report.check(props.get("XAyatanaLabel", "") == "",
+                 "no \"63%\" label beside the icon (the number is in the icon)",
+                 tray.describe(props))
     icon = tray.icon_file(props)
     report.check(os.path.isfile(icon) and tray.png_size(icon) is not None,
                  "IconName is a PNG in IconThemePath", tray.describe(props))
@@ -136,6 +141,10 @@ def checks(server, applet, empty_shot):
 
     box = tray.wait_for(bar_changed, 20)
     report.check(box is not None, "the top bar draws the item", f"screenshot: {shot}")
+    # An icon alone, about as wide as the bar is high; "63%" beside it would
+    # add some 30 px.
+    report.check(box is not None and box[2] <= 2 * TOP_BAR_HEIGHT,
+                 "the top bar shows the icon without a label", f"changed box {box}; see {shot}")
 
     # ---- the menu --------------------------------------------------------
     rows = tray.menu_rows(item, props)
