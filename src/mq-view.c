@@ -94,6 +94,7 @@ row_clear (gpointer data)
 
   g_clear_pointer (&row->id, g_free);
   g_clear_pointer (&row->text, g_free);
+  g_clear_pointer (&row->detail, g_free);
 }
 
 /* Ids are stable across snapshots; a name seen twice (a hostile or broken
@@ -121,9 +122,10 @@ add_row (MqView   *view,
          guint     level,
          gboolean  not_in_plan,
          MqState   state,
-         gboolean  inert)
+         gboolean  inert,
+         char     *detail)
 {
-  MqViewRow row = { id, text, level, not_in_plan, state, inert };
+  MqViewRow row = { id, text, level, not_in_plan, state, inert, detail };
 
   g_array_append_val (view->rows, row);
 }
@@ -298,7 +300,7 @@ add_model_rows (MqView            *view,
   if (!model->usable)
     {
       add_row (view, g_steal_pointer (&id), mq_wording_unusable (model->name), 0, FALSE,
-               MQ_STATE_UNKNOWN, TRUE);
+               MQ_STATE_UNKNOWN, TRUE, NULL);
       return;
     }
 
@@ -306,7 +308,7 @@ add_model_rows (MqView            *view,
     {
       /* Not inert: the row offers the upgrade. */
       add_row (view, g_steal_pointer (&id), mq_wording_not_in_plan (model->name), 0, TRUE,
-               MQ_STATE_UNKNOWN, FALSE);
+               MQ_STATE_UNKNOWN, FALSE, NULL);
       return;
     }
 
@@ -329,15 +331,12 @@ add_model_rows (MqView            *view,
       if (mq_format_display_width (text) <= MQ_VIEW_ROW_COLUMNS)
         break;
     }
-  add_row (view, g_strdup (id), g_steal_pointer (&text), 0, FALSE,
-           mq_state_for_window (&model->interval, &input->thresholds), TRUE);
-
   detail = window_detail (view, &model->interval,
                           find_forecast (input, model->name, MQ_SLOT_INTERVAL),
                           FALSE, moved_reset, input->now_ms);
-  if (detail != NULL)
-    add_row (view, g_strconcat (id, ":detail", NULL), g_steal_pointer (&detail), 1, FALSE,
-             mq_state_for_window (&model->interval, &input->thresholds), TRUE);
+  add_row (view, g_strdup (id), g_steal_pointer (&text), 0, FALSE,
+           mq_state_for_window (&model->interval, &input->thresholds), TRUE,
+           g_steal_pointer (&detail));
 
   if (model->weekly.known)
     {
@@ -346,15 +345,12 @@ add_model_rows (MqView            *view,
       /* Translators: the weekly cap of the model above, in a sub-row:
        * "Weekly cap: 96% left · resets Mon 08:00" */
       text = g_strdup_printf (_("Weekly cap: %s"), weekly);
-      add_row (view, g_strconcat (id, ":weekly", NULL), g_steal_pointer (&text), 1, FALSE,
-               mq_state_for_window (&model->weekly, &input->thresholds), TRUE);
-
       detail = window_detail (view, &model->weekly,
                               find_forecast (input, model->name, MQ_SLOT_WEEKLY),
                               TRUE, FALSE, input->now_ms);
-      if (detail != NULL)
-        add_row (view, g_strconcat (id, ":weekly:detail", NULL), g_steal_pointer (&detail), 2,
-                 FALSE, mq_state_for_window (&model->weekly, &input->thresholds), TRUE);
+      add_row (view, g_strconcat (id, ":weekly", NULL), g_steal_pointer (&text), 1, FALSE,
+               mq_state_for_window (&model->weekly, &input->thresholds), TRUE,
+               g_steal_pointer (&detail));
     }
 }
 
@@ -433,7 +429,7 @@ build_rows (MqView            *view,
       add_row (view, g_strdup ("more-models"),
                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…",
                                              more), more),
-               0, FALSE, MQ_STATE_UNKNOWN, FALSE);
+               0, FALSE, MQ_STATE_UNKNOWN, FALSE, NULL);
     }
 }
 
@@ -609,7 +605,7 @@ mq_view_build (const MqViewInput *input)
       view->icon.state = MQ_STATE_UNKNOWN;
       view->icon_description = g_strdup (_("No API key"));
       /* One line: what is needed. */
-      view->header = g_strdup (_("No API key — set one to see your quota"));
+      view->header = g_strdup (_("No API key set — add one to see your quota"));
       view->header_detail = NULL;
       /* Translators: the tray tooltip when no key is set */
       view->title = g_strdup (_("MiniMax Quota: no API key set"));

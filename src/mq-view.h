@@ -32,36 +32,37 @@ typedef struct {
   gint64        rate_limited_until_ms;
 } MqViewInput;
 
-/* One line of the per-model part of the menu.
+/* One line of the per-model part of the menu, and its second line.
  *
  * A model in the plan has a short row ("Text models (5-hour): 63% left ·
- * resets 21:00", id "model:NAME"), then an indented detail row with the
- * counts and the forecast ("945/1,500 left · runs out ~20:10", id
- * "model:NAME:detail"), then its weekly cap ("model:NAME:weekly", level 1)
- * and that cap's detail ("model:NAME:weekly:detail", level 2, with the
- * pace). A detail row is left out when it would be empty. */
+ * resets 21:00", id "model:NAME") whose detail holds the counts and the
+ * forecast ("945/1,500 left · runs out ~20:10"), then its weekly cap
+ * ("model:NAME:weekly", level 1) whose detail adds the pace ("lasts until
+ * reset · 5% ahead of pace"). The tray shows a detail as a second,
+ * further-indented inert line under its row. */
 typedef struct {
   char    *id;          /* stable: "model:general", "model:general:weekly" */
   char    *text;
-  guint    level;       /* 0: a model; 1: a detail of the model above; 2: a
-                         * detail of the level-1 row above */
+  guint    level;       /* 0: a model; 1: a detail of the model above */
   gboolean not_in_plan; /* the plan does not include the model */
   MqState  state;
   /* Information only: shown as an insensitive heading, with no action
    * (as nm-applet does). FALSE for the rows that do something: "Video —
    * not in your plan" (upgrade) and "N more models…" (dashboard). */
   gboolean inert;
+  /* NULL, or the row's second line (counts, forecast, pace). */
+  char    *detail;
 } MqViewRow;
 
-/* The menu shows rows for at most this many models (each a row, a detail
- * row and maybe a weekly row and its detail: at most MQ_VIEW_MAX_ROWS rows), the headline's model
+/* The menu shows rows for at most this many models (each a row and maybe
+ * a weekly sub-row: at most MQ_VIEW_MAX_ROWS rows), the headline's model
  * and those in the plan first, then one "N more models…" row (id
  * "more-models"). An answer may list thousands. */
 #define MQ_VIEW_MAX_MODELS 12
-#define MQ_VIEW_MAX_ROWS   (4 * MQ_VIEW_MAX_MODELS)
+#define MQ_VIEW_MAX_ROWS   (2 * MQ_VIEW_MAX_MODELS)
 
-/* A model row longer than this many columns moves its reset to the detail
- * row (the menu stays under ~420 px). */
+/* A model row longer than this many columns moves its reset to its
+ * detail line (the menu stays under ~420 px). */
 #define MQ_VIEW_ROW_COLUMNS 50
 
 typedef struct _MqView MqView;

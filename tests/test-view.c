@@ -147,16 +147,13 @@ test_token_plan_rows (void)
                                                  TOKEN_PLAN_NOW);
   MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
   g_autoptr(MqView) view = mq_view_build (&input);
-  const MqViewRow *general, *detail, *weekly, *weekly_detail;
+  const MqViewRow *general, *weekly;
 
-  /* general, its counts, its weekly cap and that cap's counts, video; in
-   * the response's order. */
-  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 5);
+  /* general, its weekly cap, video; in the response's order. */
+  g_assert_cmpuint (mq_view_get_n_rows (view), ==, 3);
   g_assert_cmpstr (mq_view_get_row (view, 0)->id, ==, "model:general");
-  g_assert_cmpstr (mq_view_get_row (view, 1)->id, ==, "model:general:detail");
-  g_assert_cmpstr (mq_view_get_row (view, 2)->id, ==, "model:general:weekly");
-  g_assert_cmpstr (mq_view_get_row (view, 3)->id, ==, "model:general:weekly:detail");
-  g_assert_cmpstr (mq_view_get_row (view, 4)->id, ==, "model:video");
+  g_assert_cmpstr (mq_view_get_row (view, 1)->id, ==, "model:general:weekly");
+  g_assert_cmpstr (mq_view_get_row (view, 2)->id, ==, "model:video");
 
   /* Short lines (issue 10: the menu under ~420 px): the counts on a
    * second, indented line, the reset by the clock. */
@@ -166,16 +163,13 @@ test_token_plan_rows (void)
   g_assert_cmpint (general->state, ==, MQ_STATE_OK);
   g_assert_cmpstr (general->text, ==, "Text models (5-hour): 63% left · resets 21:00");
 
-  detail = require_row (view, "model:general:detail");
-  g_assert_cmpuint (detail->level, ==, 1);
-  g_assert_cmpstr (detail->text, ==, "945/1,500 left");
+  g_assert_cmpstr (general->detail, ==, "945/1,500 left");
 
   weekly = require_row (view, "model:general:weekly");
   g_assert_cmpuint (weekly->level, ==, 1);
   g_assert_cmpstr (weekly->text, ==, "Weekly cap: 96% left · resets Sun 16:00");
-  weekly_detail = require_row (view, "model:general:weekly:detail");
-  g_assert_cmpuint (weekly_detail->level, ==, 2);
-  g_assert_cmpstr (weekly_detail->text, ==, "14,400/15,000 left");
+  g_assert_cmpstr (weekly->detail, ==, "14,400/15,000 left");
+  g_assert_null (require_row (view, "model:video")->detail);
 }
 
 static void
@@ -228,7 +222,7 @@ test_other_lane_headline (void)
   g_assert_cmpint (mq_view_get_icon (view)->percent, ==, 100);
   g_assert_cmpstr (mq_view_get_label (view), ==, "100%");
   assert_contains (require_row (view, "model:video")->text, "Video (daily): 100% left");
-  g_assert_cmpstr (require_row (view, "model:video:detail")->text, ==, "3/3 left");
+  g_assert_cmpstr (require_row (view, "model:video")->detail, ==, "3/3 left");
   g_assert_false (mq_view_get_show_upgrade (view));
 }
 
@@ -244,7 +238,7 @@ test_legacy_counts (void)
   view = mq_view_build (&input);
 
   text = require_row (view, "model:MiniMax-M*");
-  assert_contains (require_row (view, "model:MiniMax-M*:detail")->text, "4,286/4,500");
+  assert_contains (text->detail, "4,286/4,500");
   assert_contains (text->text, "95% left");
   assert_contains (text->text, "resets 07:00");
 
@@ -254,7 +248,7 @@ test_legacy_counts (void)
 
   speech = require_row (view, "model:speech-hd");
   assert_contains (speech->text, "100% left");
-  assert_contains (require_row (view, "model:speech-hd:detail")->text, "19,000/19,000");
+  assert_contains (speech->detail, "19,000/19,000");
   require_row (view, "model:speech-hd:weekly");
   require_row (view, "model:image-01");
   require_row (view, "model:music-2.5");
@@ -523,32 +517,13 @@ test_busy_with_data (void)
 static void
 test_row_ids_stable (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data",
-                                                 "token-plan-plus-video-not-in-plan.json", NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GString) later = NULL;
-  g_autoptr(MqSnapshot) a = NULL;
-  g_autoptr(MqSnapshot) b = NULL;
-  g_autoptr(GError) error = NULL;
-  MqViewInput input_a, input_b;
-  g_autoptr(MqView) view_a = NULL;
-  g_autoptr(MqView) view_b = NULL;
-
-  /* The same answer with other numbers, read a little later. */
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  later = g_string_new (contents);
-  g_string_replace (later, "\"current_interval_usage_count\":945", "\"current_interval_usage_count\":600", 0);
-  g_string_replace (later, "\"current_interval_remaining_percent\":63", "\"current_interval_remaining_percent\":40", 0);
-  g_string_replace (later, "\"current_weekly_usage_count\":14400", "\"current_weekly_usage_count\":13500", 0);
-  g_string_replace (later, "\"current_weekly_remaining_percent\":96", "\"current_weekly_remaining_percent\":90", 0);
-  a = load_fixture ("token-plan-plus-video-not-in-plan.json", TOKEN_PLAN_NOW);
-  b = mq_snapshot_parse (later->str, later->len, TOKEN_PLAN_NOW + 10 * MINUTE_MS,
-                         MQ_REGION_GLOBAL, &error);
-  g_assert_no_error (error);
-  input_a = input_for (a, TOKEN_PLAN_NOW);
-  input_b = input_for (b, TOKEN_PLAN_NOW + 10 * MINUTE_MS);
-  view_a = mq_view_build (&input_a);
-  view_b = mq_view_build (&input_b);
+  g_autoptr(MqSnapshot) a = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                          TOKEN_PLAN_NOW);
+  g_autoptr(MqSnapshot) b = load_fixture ("plus-boost-not-in-plan.json", BOOST_NOW);
+  MqViewInput input_a = input_for (a, TOKEN_PLAN_NOW);
+  MqViewInput input_b = input_for (b, BOOST_NOW);
+  g_autoptr(MqView) view_a = mq_view_build (&input_a);
+  g_autoptr(MqView) view_b = mq_view_build (&input_b);
 
   /* Same models, different numbers: the same rows, so the menu updates
    * its items in place. */
@@ -714,9 +689,7 @@ test_rows_inert (void)
 
   /* Information rows are headings; the upgrade offer stays an action. */
   g_assert_true (require_row (view, "model:general")->inert);
-  g_assert_true (require_row (view, "model:general:detail")->inert);
   g_assert_true (require_row (view, "model:general:weekly")->inert);
-  g_assert_true (require_row (view, "model:general:weekly:detail")->inert);
   g_assert_false (require_row (view, "model:video")->inert);
   /* The first row does not repeat the headline word for word. */
   g_assert_cmpstr (require_row (view, "model:general")->text, !=, mq_view_get_header (view));
@@ -745,11 +718,13 @@ test_rows_short (void)
 
       for (guint i = 0; i < mq_view_get_n_rows (view); i++)
         {
-          const char *text = mq_view_get_row (view, i)->text;
+          const MqViewRow *row = mq_view_get_row (view, i);
 
-          if (mq_format_display_width (text) > 50)
+          if (mq_format_display_width (row->text) > MQ_VIEW_ROW_COLUMNS)
             g_error ("%s: row too wide (%" G_GSIZE_FORMAT "): %s", fixtures[f][0],
-                     mq_format_display_width (text), text);
+                     mq_format_display_width (row->text), row->text);
+          if (row->detail != NULL && mq_format_display_width (row->detail) > MQ_VIEW_ROW_COLUMNS)
+            g_error ("%s: detail too wide: %s", fixtures[f][0], row->detail);
         }
       if (mq_view_get_header_detail (view) != NULL)
         g_assert_cmpuint (mq_format_display_width (mq_view_get_header_detail (view)), <=, 56);
@@ -765,7 +740,7 @@ test_no_key_menu (void)
   input.has_key = FALSE;
   view = mq_view_build (&input);
   /* One line saying what is needed; nothing to refresh. */
-  g_assert_cmpstr (mq_view_get_header (view), ==, "No API key — set one to see your quota");
+  g_assert_cmpstr (mq_view_get_header (view), ==, "No API key set — add one to see your quota");
   g_assert_null (mq_view_get_header_detail (view));
   g_assert_false (mq_view_get_can_refresh (view));
   g_assert_true (mq_view_get_show_set_key (view));
@@ -816,7 +791,7 @@ test_reset_due (void)
   assert_lacks (mq_view_get_title (view), "resets now");
   /* Too long for one line: the reset moves to the second. */
   g_assert_cmpstr (require_row (view, "model:general")->text, ==, "Text models (5-hour): 63% left");
-  g_assert_cmpstr (require_row (view, "model:general:detail")->text, ==,
+  g_assert_cmpstr (require_row (view, "model:general")->detail, ==,
                    "reset due — refreshing · 945/1,500 left");
   for (guint i = 0; i < mq_view_get_n_rows (view); i++)
     assert_lacks (mq_view_get_row (view, i)->text, "in now");
@@ -889,9 +864,9 @@ test_forecast_rows (void)
 
   input.forecasts = forecasts;
   view = mq_view_build (&input);
-  g_assert_cmpstr (require_row (view, "model:general:detail")->text, ==,
+  g_assert_cmpstr (require_row (view, "model:general")->detail, ==,
                    "945/1,500 left · runs out ~20:36");
-  g_assert_cmpstr (require_row (view, "model:general:weekly:detail")->text, ==,
+  g_assert_cmpstr (require_row (view, "model:general:weekly")->detail, ==,
                    "14,400/15,000 left · lasts until reset · 5% ahead of pace");
   /* The headline too. */
   assert_contains (mq_view_get_header_detail (view), "runs out ~20:36");
@@ -903,9 +878,9 @@ test_forecast_rows (void)
   g_array_index (forecasts, MqHistoryForecast, 0).forecast.lasts_until_reset = TRUE;
   g_array_index (forecasts, MqHistoryForecast, 1).forecast.delta_percent = -7.2;
   view = mq_view_build (&input);
-  g_assert_cmpstr (require_row (view, "model:general:detail")->text, ==,
+  g_assert_cmpstr (require_row (view, "model:general")->detail, ==,
                    "945/1,500 left · lasts until reset");
-  assert_contains (require_row (view, "model:general:weekly:detail")->text, "7% behind pace");
+  assert_contains (require_row (view, "model:general:weekly")->detail, "7% behind pace");
   assert_contains (mq_view_get_header_detail (view), "lasts until reset");
 }
 
@@ -924,11 +899,13 @@ test_forecast_none (void)
   view = mq_view_build (&input);
   for (guint i = 0; i < mq_view_get_n_rows (view); i++)
     {
-      const char *text = mq_view_get_row (view, i)->text;
+      const MqViewRow *row = mq_view_get_row (view, i);
 
-      g_assert_cmpstr (text, !=, "");
-      assert_lacks (text, "runs out");
-      assert_lacks (text, "lasts");
+      assert_lacks (row->text, "runs out");
+      assert_lacks (row->text, "lasts");
+      g_assert_true (row->detail == NULL || (*row->detail != '\0' &&
+                                             strstr (row->detail, "runs out") == NULL &&
+                                             strstr (row->detail, "lasts") == NULL));
     }
   assert_lacks (mq_view_get_title (view), "runs out");
 }
