@@ -546,7 +546,7 @@ state_label (const char *text)
 static void
 mq_history_window_init (MqHistoryWindow *self)
 {
-  GtkWidget *box, *bar, *ranges, *spinner, *empty;
+  GtkWidget *box, *bar, *ranges, *spinner, *empty, *legend;
   const char *range_labels[] = {
     /* Translators: the ranges of the history chart */
     N_("24 hours"), N_("7 days"), N_("30 days"),
@@ -623,10 +623,18 @@ mq_history_window_init (MqHistoryWindow *self)
   gtk_stack_add_named (GTK_STACK (self->stack), self->error_label, "error");
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
 
+  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_pack_start (GTK_BOX (box), bar, FALSE, FALSE, 0);
   self->readout = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->readout), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->readout), PANGO_ELLIPSIZE_END);
   gtk_style_context_add_class (gtk_widget_get_style_context (self->readout), "dim-label");
-  gtk_box_pack_start (GTK_BOX (box), self->readout, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (bar), self->readout, TRUE, TRUE, 0);
+  /* Translators: the legend of the history chart */
+  legend = gtk_label_new (_("Rules: resets · dashes: at this rate · dots: even use"));
+  gtk_label_set_xalign (GTK_LABEL (legend), 1.0);
+  gtk_style_context_add_class (gtk_widget_get_style_context (legend), "dim-label");
+  gtk_box_pack_end (GTK_BOX (bar), legend, FALSE, FALSE, 0);
   update_readout (self);
 
   gtk_widget_show_all (box);
