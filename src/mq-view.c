@@ -162,6 +162,7 @@ window_reset_due (const MqWindow *window,
 static char *
 reset_part (MqView         *view,
             const MqWindow *window,
+            gboolean        countdown,
             gint64          now_ms)
 {
   g_autofree char *clock = NULL;
@@ -174,6 +175,10 @@ reset_part (MqView         *view,
   if (!window->known || window->unlimited || window->resets_at_ms <= 0)
     return NULL;
 
+  /* Days away (the weekly cap): "resets in 6d 21h (Sun 16:00)". */
+  if (countdown)
+    return mq_format_reset (window->resets_at_ms, now_ms);
+
   clock = mq_format_clock (window->resets_at_ms, now_ms);
   /* Translators: when a window resets, by the clock, "resets 21:00" */
   return g_strdup_printf (_("resets %s"), clock);
@@ -183,6 +188,7 @@ static char *
 window_short (MqView         *view,
               const MqWindow *window,
               gboolean        with_reset,
+              gboolean        countdown,
               gint64          now_ms)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
@@ -218,7 +224,7 @@ window_short (MqView         *view,
 
   if (with_reset)
     {
-      char *reset = reset_part (view, window, now_ms);
+      char *reset = reset_part (view, window, countdown, now_ms);
 
       if (reset != NULL)
         g_ptr_array_add (parts, reset);
@@ -247,7 +253,7 @@ window_detail (MqView           *view,
 
   if (with_reset)
     {
-      text = reset_part (view, window, now_ms);
+      text = reset_part (view, window, FALSE, now_ms);
       if (text != NULL)
         g_ptr_array_add (parts, text);
     }
@@ -318,7 +324,7 @@ add_model_rows (MqView            *view,
   for (int with_reset = 1; with_reset >= 0; with_reset--)
     {
       g_free (summary);
-      summary = window_short (view, &model->interval, with_reset, input->now_ms);
+      summary = window_short (view, &model->interval, with_reset, FALSE, input->now_ms);
       g_free (text);
       if (period != NULL)
         /* Translators: a model row: the model, its window ("5-hour"),
@@ -340,10 +346,10 @@ add_model_rows (MqView            *view,
 
   if (model->weekly.known)
     {
-      g_autofree char *weekly = window_short (view, &model->weekly, TRUE, input->now_ms);
+      g_autofree char *weekly = window_short (view, &model->weekly, TRUE, TRUE, input->now_ms);
 
       /* Translators: the weekly cap of the model above, in a sub-row:
-       * "Weekly cap: 96% left · resets Mon 08:00" */
+       * "Weekly cap: 96% left · resets in 6d 21h (Mon 08:00)" */
       text = g_strdup_printf (_("Weekly cap: %s"), weekly);
       detail = window_detail (view, &model->weekly,
                               find_forecast (input, model->name, MQ_SLOT_WEEKLY),

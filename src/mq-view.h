@@ -37,7 +37,8 @@ typedef struct {
  * A model in the plan has a short row ("Text models (5-hour): 63% left ·
  * resets 21:00", id "model:NAME") whose detail holds the counts and the
  * forecast ("945/1,500 left · runs out ~20:10"), then its weekly cap
- * ("model:NAME:weekly", level 1) whose detail adds the pace ("lasts until
+ * ("model:NAME:weekly", level 1, its reset days away as a countdown:
+ * "resets in 6d 21h (Sun 16:00)") whose detail adds the pace ("lasts until
  * reset · 5% ahead of pace"). The tray shows a detail as a second,
  * further-indented inert line under its row. */
 typedef struct {
@@ -62,7 +63,8 @@ typedef struct {
 #define MQ_VIEW_MAX_ROWS   (2 * MQ_VIEW_MAX_MODELS)
 
 /* A model row longer than this many columns moves its reset to its
- * detail line (the menu stays under ~420 px). */
+ * detail line (the menu stays under ~420 px). A weekly row, indented, may
+ * reach MQ_VIEW_ROW_COLUMNS + 6. */
 #define MQ_VIEW_ROW_COLUMNS 50
 
 typedef struct _MqView MqView;

@@ -167,7 +167,7 @@ test_token_plan_rows (void)
 
   weekly = require_row (view, "model:general:weekly");
   g_assert_cmpuint (weekly->level, ==, 1);
-  g_assert_cmpstr (weekly->text, ==, "Weekly cap: 96% left · resets Sun 16:00");
+  g_assert_cmpstr (weekly->text, ==, "Weekly cap: 96% left · resets in 6d 21h (Sun 16:00)");
   g_assert_cmpstr (weekly->detail, ==, "14,400/15,000 left");
   g_assert_null (require_row (view, "model:video")->detail);
 }
@@ -707,8 +707,8 @@ test_rows_short (void)
     { "current-percent-plan.json", "1785173400000" },
   };
 
-  /* ~420 px at a menu's usual 8 px per character: 50 columns, plus the
-   * indent the indicator adds. The old rows were up to 75. */
+  /* ~420 px at a menu's usual 7-8 px per character: 50 columns (56 for
+   * an indented weekly row). The old rows were up to 75. */
   for (gsize f = 0; f < G_N_ELEMENTS (fixtures); f++)
     {
       gint64 now = g_ascii_strtoll (fixtures[f][1], NULL, 10);
@@ -720,7 +720,7 @@ test_rows_short (void)
         {
           const MqViewRow *row = mq_view_get_row (view, i);
 
-          if (mq_format_display_width (row->text) > MQ_VIEW_ROW_COLUMNS)
+          if (mq_format_display_width (row->text) > MQ_VIEW_ROW_COLUMNS + (row->level > 0 ? 6 : 0))
             g_error ("%s: row too wide (%" G_GSIZE_FORMAT "): %s", fixtures[f][0],
                      mq_format_display_width (row->text), row->text);
           if (row->detail != NULL && mq_format_display_width (row->detail) > MQ_VIEW_ROW_COLUMNS)
