@@ -52,6 +52,8 @@ struct _MqPoller
   gint64            last_manual_ms;     /* the last request the user asked for began, 0: none */
   gint64            last_reset_fetch_ms; /* the last fetch the reset rule chose began, 0: none */
   gboolean          timer_by_reset;     /* the pending timer was chosen by the reset rule */
+  gint64            timer_reset_ms;     /* the reset the pending timer is for */
+  gint64            reset_done_ms;      /* the latest reset a fetch has been sent for */
   double            jitter;             /* drawn once per finished fetch */
 
   gboolean          started;
@@ -146,7 +148,10 @@ on_timeout (gpointer user_data)
   self->timeout_id = 0;
   self->next_delay_ms = -1;
   if (self->timer_by_reset)
-    self->last_reset_fetch_ms = now_ms (self);
+    {
+      self->last_reset_fetch_ms = now_ms (self);
+      self->reset_done_ms = MAX (self->reset_done_ms, self->timer_reset_ms);
+    }
   begin_fetch (self);
 
   return G_SOURCE_REMOVE;
@@ -158,6 +163,38 @@ cancel_timer (MqPoller *self)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   self->next_delay_ms = -1;
   self->timer_by_reset = FALSE;
+  self->timer_reset_ms = 0;
+}
+
+/* The latest reset of an in-plan window of @snapshot that had passed at
+ * @at_ms, by less than @within_ms; 0 when none. An answer carrying such a
+ * reset is stale (the menu says "Reset due — refreshing"). */
+static gint64
+recent_past_reset_ms (MqSnapshot *snapshot,
+                      gint64      at_ms,
+                      gint64      within_ms)
+{
+  gint64 latest = 0;
+
+  for (guint i = 0; i < mq_snapshot_get_n_models (snapshot); i++)
+    {
+      const MqModel *model = mq_snapshot_get_model (snapshot, i);
+
+      if (!model->usable || !model->in_plan)
+        continue;
+
+      for (int slot = MQ_SLOT_INTERVAL; slot <= MQ_SLOT_WEEKLY; slot++)
+        {
+          const MqWindow *window = mq_model_get_window (model, slot);
+
+          if (!window->known || window->unlimited || window->resets_at_ms <= 0 ||
+              window->resets_at_ms > at_ms || at_ms - window->resets_at_ms >= within_ms)
+            continue;
+          latest = MAX (latest, window->resets_at_ms);
+        }
+    }
+
+  return latest;
 }
 
 /* Arms the timer for the next fetch, or none: before start, while a fetch
@@ -171,6 +208,7 @@ schedule (MqPoller *self)
   gint64 remaining_ms;
   gint64 timer_ms;
   gint64 next_reset_ms = 0;
+  gint64 for_reset_ms = 0;
   gboolean by_reset = FALSE;
 
   cancel_timer (self);
@@ -181,7 +219,29 @@ schedule (MqPoller *self)
     return;
 
   if (self->snapshot != NULL)
-    next_reset_ms = mq_snapshot_get_next_reset_ms (self->snapshot, self->last_finish_ms);
+    {
+      gint64 past_ms = recent_past_reset_ms (self->snapshot, self->last_finish_ms,
+                                             (gint64) self->config.interval_s * 1000);
+
+      next_reset_ms = mq_snapshot_get_next_reset_ms (self->snapshot, self->last_finish_ms);
+      for_reset_ms = next_reset_ms;
+
+      /* The answer names a reset that has just passed and no fetch was sent
+       * for it yet: ask once more, a minute after the last reset fetch (the
+       * schedule's floor). Once only: the next answer with the same past
+       * reset finds it done, and does not loop. */
+      if (past_ms > self->reset_done_ms && self->failures == 0)
+        {
+          gint64 again_ms = self->last_finish_ms + MQ_SCHEDULE_RESET_MIN_GAP_MS -
+                            MQ_SCHEDULE_RESET_MARGIN_MS;
+
+          if (next_reset_ms == 0 || again_ms < next_reset_ms)
+            {
+              next_reset_ms = again_ms;
+              for_reset_ms = past_ms;
+            }
+        }
+    }
 
   delay_ms = mq_schedule_next_delay_ms (&self->config, headline_state (self),
                                         self->failures, self->retry_after_s,
@@ -198,13 +258,17 @@ schedule (MqPoller *self)
   if (remaining_ms <= 0)
     {
       if (by_reset)
-        self->last_reset_fetch_ms = now;
+        {
+          self->last_reset_fetch_ms = now;
+          self->reset_done_ms = MAX (self->reset_done_ms, for_reset_ms);
+        }
       begin_fetch (self);
       return;
     }
 
   self->next_delay_ms = delay_ms;
   self->timer_by_reset = by_reset;
+  self->timer_reset_ms = by_reset ? for_reset_ms : 0;
   timer_ms = MAX ((gint64) (remaining_ms * self->time_scale), 1);
 
   g_debug ("Next fetch in %" G_GINT64_FORMAT " s", (remaining_ms + 999) / 1000);

@@ -7,6 +7,7 @@
 
 #include "mq-error.h"
 #include "mq-format.h"
+#include "mq-history.h"
 #include "mq-view.h"
 #include "mq-wording.h"
 
@@ -21,6 +22,8 @@ struct _MqView {
   char      *status;
   gboolean   show_upgrade;
   gboolean   show_set_key;
+  gboolean   can_refresh;
+  gboolean   reset_due;
 };
 
 /* ------------------------------------------------------------------ */
@@ -91,6 +94,7 @@ row_clear (gpointer data)
 
   g_clear_pointer (&row->id, g_free);
   g_clear_pointer (&row->text, g_free);
+  g_clear_pointer (&row->detail, g_free);
 }
 
 /* Ids are stable across snapshots; a name seen twice (a hostile or broken
@@ -117,11 +121,171 @@ add_row (MqView   *view,
          char     *text,
          guint     level,
          gboolean  not_in_plan,
-         MqState   state)
+         MqState   state,
+         gboolean  inert,
+         char     *detail)
 {
-  MqViewRow row = { id, text, level, not_in_plan, state };
+  MqViewRow row = { id, text, level, not_in_plan, state, inert, detail };
 
   g_array_append_val (view->rows, row);
+}
+
+static const MqForecast *
+find_forecast (const MqViewInput *input,
+               const char        *model_name,
+               MqSlot             slot)
+{
+  if (input->forecasts == NULL)
+    return NULL;
+
+  for (guint i = 0; i < input->forecasts->len; i++)
+    {
+      const MqHistoryForecast *f = &g_array_index (input->forecasts, MqHistoryForecast, i);
+
+      if (f->slot == slot && g_strcmp0 (f->model, model_name) == 0)
+        return &f->forecast;
+    }
+  return NULL;
+}
+
+static gboolean
+window_reset_due (const MqWindow *window,
+                  gint64          now_ms)
+{
+  return window->known && !window->unlimited &&
+         window->resets_at_ms > 0 && window->resets_at_ms <= now_ms;
+}
+
+/* A window, short, for the first line of a row: "63% left · resets 21:00",
+ * "used up · resets Mon 08:00", "unlimited", "no data", "63% left · reset
+ * due — refreshing". */
+static char *
+reset_part (MqView         *view,
+            const MqWindow *window,
+            gboolean        countdown,
+            gint64          now_ms)
+{
+  g_autofree char *clock = NULL;
+
+  if (window_reset_due (window, now_ms))
+    {
+      view->reset_due = TRUE;
+      return g_strdup (mq_wording_reset_due (FALSE));
+    }
+  if (!window->known || window->unlimited || window->resets_at_ms <= 0)
+    return NULL;
+
+  /* Days away (the weekly cap): "resets in 6d 21h (Sun 16:00)". */
+  if (countdown)
+    return mq_format_reset (window->resets_at_ms, now_ms);
+
+  clock = mq_format_clock (window->resets_at_ms, now_ms);
+  /* Translators: when a window resets, by the clock, "resets 21:00" */
+  return g_strdup_printf (_("resets %s"), clock);
+}
+
+static char *
+window_short (MqView         *view,
+              const MqWindow *window,
+              gboolean        with_reset,
+              gboolean        countdown,
+              gint64          now_ms)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *boost = NULL;
+
+  if (!window->known)
+    return g_strdup (_("no data"));
+  if (window->unlimited)
+    return g_strdup (_("unlimited"));
+
+  if (window->exhausted)
+    g_ptr_array_add (parts, g_strdup (_("used up")));
+  else if (window->remaining_percent >= 0)
+    {
+      g_autofree char *percent = mq_format_percent (window->remaining_percent);
+
+      g_ptr_array_add (parts, g_strdup_printf (_("%s left"), percent));
+    }
+  else if (window->remaining >= 0 && window->total > 0)
+    {
+      g_autofree char *left = mq_format_count (window->remaining);
+      g_autofree char *total = mq_format_count (window->total);
+
+      /* Translators: counts in a menu row, "945/1,500 left" */
+      g_ptr_array_add (parts, g_strdup_printf (_("%s/%s left"), left, total));
+    }
+  else
+    g_ptr_array_add (parts, g_strdup (_("no data")));
+
+  boost = mq_format_boost (window->boost);
+  if (boost != NULL)
+    g_ptr_array_add (parts, g_strdup_printf (_("%s boost"), boost));
+
+  if (with_reset)
+    {
+      char *reset = reset_part (view, window, countdown, now_ms);
+
+      if (reset != NULL)
+        g_ptr_array_add (parts, reset);
+    }
+
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (mq_wording_separator (FALSE), (char **) parts->pdata);
+}
+
+/* The second line of a window: its counts (when the first line shows a
+ * percent), the forecast and, for the weekly cap, the pace. NULL when
+ * there is nothing to add. */
+static char *
+window_detail (MqView           *view,
+               const MqWindow   *window,
+               const MqForecast *forecast,
+               gboolean          with_pace,
+               gboolean          with_reset,
+               gint64            now_ms)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  char *text;
+
+  if (!window->known || window->unlimited)
+    return NULL;
+
+  if (with_reset)
+    {
+      text = reset_part (view, window, FALSE, now_ms);
+      if (text != NULL)
+        g_ptr_array_add (parts, text);
+    }
+
+  if (window->remaining_percent >= 0 && !window->counts_unreliable &&
+      window->remaining >= 0 && window->total > 0)
+    {
+      g_autofree char *left = mq_format_count (window->remaining);
+      g_autofree char *total = mq_format_count (window->total);
+
+      g_ptr_array_add (parts, g_strdup_printf (_("%s/%s left"), left, total));
+    }
+
+  if (!window->exhausted && !window_reset_due (window, now_ms))
+    {
+      text = mq_wording_forecast (forecast, now_ms);
+      if (text != NULL)
+        g_ptr_array_add (parts, text);
+    }
+
+  if (with_pace)
+    {
+      text = mq_wording_pace (forecast);
+      if (text != NULL)
+        g_ptr_array_add (parts, text);
+    }
+
+  if (parts->len == 0)
+    return NULL;
+
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (mq_wording_separator (FALSE), (char **) parts->pdata);
 }
 
 static void
@@ -134,45 +298,65 @@ add_model_rows (MqView            *view,
   const char *name = mq_format_model_display_name (model->name);
   g_autofree char *id = unique_model_id (seen, model->name, index);
   g_autofree char *summary = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *text = NULL;
+  gboolean moved_reset = FALSE;
   const char *period;
-  char *text;
 
   if (!model->usable)
     {
       add_row (view, g_steal_pointer (&id), mq_wording_unusable (model->name), 0, FALSE,
-               MQ_STATE_UNKNOWN);
+               MQ_STATE_UNKNOWN, TRUE, NULL);
       return;
     }
 
   if (!model->in_plan)
     {
+      /* Not inert: the row offers the upgrade. */
       add_row (view, g_steal_pointer (&id), mq_wording_not_in_plan (model->name), 0, TRUE,
-               MQ_STATE_UNKNOWN);
+               MQ_STATE_UNKNOWN, FALSE, NULL);
       return;
     }
 
-  summary = mq_wording_window_summary (&model->interval, input->now_ms);
   period = model->interval.known && !model->interval.unlimited
            ? mq_wording_period_short_name (model->interval.period) : NULL;
-  if (period != NULL)
-    /* Translators: a model row: the model, its window ("5-hour"),
-     * what is left: "Text models (5-hour): 63% left · resets in 2h" */
-    text = g_strdup_printf (_("%s (%s): %s"), name, period, summary);
-  else
-    /* Translators: a model row: "Text models: unlimited" */
-    text = g_strdup_printf (_("%s: %s"), name, summary);
-  add_row (view, g_strdup (id), text, 0, FALSE,
-           mq_state_for_window (&model->interval, &input->thresholds));
+  /* A long model name: the reset moves to the second line. */
+  for (int with_reset = 1; with_reset >= 0; with_reset--)
+    {
+      g_free (summary);
+      summary = window_short (view, &model->interval, with_reset, FALSE, input->now_ms);
+      g_free (text);
+      if (period != NULL)
+        /* Translators: a model row: the model, its window ("5-hour"),
+         * what is left: "Text models (5-hour): 63% left · resets 21:00" */
+        text = g_strdup_printf (_("%s (%s): %s"), name, period, summary);
+      else
+        /* Translators: a model row: "Text models: unlimited" */
+        text = g_strdup_printf (_("%s: %s"), name, summary);
+      moved_reset = !with_reset;
+      if (mq_format_display_width (text) <= MQ_VIEW_ROW_COLUMNS)
+        break;
+    }
+  detail = window_detail (view, &model->interval,
+                          find_forecast (input, model->name, MQ_SLOT_INTERVAL),
+                          FALSE, moved_reset, input->now_ms);
+  add_row (view, g_strdup (id), g_steal_pointer (&text), 0, FALSE,
+           mq_state_for_window (&model->interval, &input->thresholds), TRUE,
+           g_steal_pointer (&detail));
 
   if (model->weekly.known)
     {
-      g_autofree char *weekly = mq_wording_window_summary (&model->weekly, input->now_ms);
+      g_autofree char *weekly = window_short (view, &model->weekly, TRUE, TRUE, input->now_ms);
 
       /* Translators: the weekly cap of the model above, in a sub-row:
-       * "Weekly cap: 96% left · resets in 6d 18h (Mon 08:00)" */
+       * "Weekly cap: 96% left · resets in 6d 21h (Mon 08:00)" */
       text = g_strdup_printf (_("Weekly cap: %s"), weekly);
-      add_row (view, g_strconcat (id, ":weekly", NULL), text, 1, FALSE,
-               mq_state_for_window (&model->weekly, &input->thresholds));
+      detail = window_detail (view, &model->weekly,
+                              find_forecast (input, model->name, MQ_SLOT_WEEKLY),
+                              TRUE, FALSE, input->now_ms);
+      add_row (view, g_strconcat (id, ":weekly", NULL), g_steal_pointer (&text), 1, FALSE,
+               mq_state_for_window (&model->weekly, &input->thresholds), TRUE,
+               g_steal_pointer (&detail));
     }
 }
 
@@ -251,7 +435,7 @@ build_rows (MqView            *view,
       add_row (view, g_strdup ("more-models"),
                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…",
                                              more), more),
-               0, FALSE, MQ_STATE_UNKNOWN);
+               0, FALSE, MQ_STATE_UNKNOWN, FALSE, NULL);
     }
 }
 
@@ -310,8 +494,41 @@ build_headline (MqView            *view,
     }
 
   view->header = g_strdup (worded.sentence);
-  view->header_detail = mq_wording_headline_detail (&worded, input->now_ms);
-  view->title = mq_wording_headline_title (&worded, input->now_ms);
+
+  if (worded.kind == MQ_HEADLINE_PERCENT && worded.headline.resets_at_ms > 0 &&
+      worded.headline.resets_at_ms <= input->now_ms)
+    {
+      /* Stale: never "resets in now". */
+      view->reset_due = TRUE;
+      view->header_detail = g_strdup (mq_wording_reset_due (TRUE));
+      view->title = g_strconcat (worded.sentence, mq_wording_separator (FALSE),
+                                 mq_wording_reset_due (FALSE), NULL);
+    }
+  else
+    {
+      g_autofree char *forecast = NULL;
+
+      view->header_detail = mq_wording_headline_detail (&worded, input->now_ms);
+      view->title = mq_wording_headline_title (&worded, input->now_ms);
+
+      if (worded.kind == MQ_HEADLINE_PERCENT && worded.headline.state != MQ_STATE_EXHAUSTED)
+        forecast = mq_wording_forecast (find_forecast (input, worded.headline.model->name,
+                                                       worded.headline.slot),
+                                        input->now_ms);
+      if (forecast != NULL)
+        {
+          char *joined;
+
+          joined = view->header_detail == NULL
+                   ? g_strdup (forecast)
+                   : g_strconcat (view->header_detail, mq_wording_separator (FALSE), forecast, NULL);
+          g_free (view->header_detail);
+          view->header_detail = joined;
+          joined = g_strconcat (view->title, mq_wording_separator (FALSE), forecast, NULL);
+          g_free (view->title);
+          view->title = joined;
+        }
+    }
 
   if (view->icon_description == NULL)
     view->icon_description = g_strdup (_("Quota not known"));
@@ -327,6 +544,19 @@ build_status (MqView            *view,
 
   if (input->snapshot != NULL)
     when = data_time (input->snapshot, input->last_success_ms, input->now_ms);
+
+  if (input->rate_limited_until_ms > input->now_ms)
+    {
+      g_autofree char *until = mq_format_clock (input->rate_limited_until_ms, input->now_ms);
+
+      if (when != NULL)
+        /* Translators: "Rate limited until 15:40 · data from 14:02" */
+        view->status = g_strdup_printf (_("Rate limited until %s · data from %s"), until, when);
+      else
+        /* Translators: %s is a time, "Rate limited until 15:40" */
+        view->status = g_strdup_printf (_("Rate limited until %s"), until);
+      return;
+    }
 
   if (input->error != NULL)
     {
@@ -372,6 +602,7 @@ mq_view_build (const MqViewInput *input)
                        error_is (input->error, MQ_ERROR_NO_KEY) ||
                        error_is (input->error, MQ_ERROR_KEY_REJECTED);
   view->show_upgrade = error_is (input->error, MQ_ERROR_NO_PLAN);
+  view->can_refresh = input->has_key;
 
   if (!input->has_key || error_is (input->error, MQ_ERROR_NO_KEY))
     {
@@ -379,8 +610,9 @@ mq_view_build (const MqViewInput *input)
       view->icon.kind = MQ_ICON_NO_KEY;
       view->icon.state = MQ_STATE_UNKNOWN;
       view->icon_description = g_strdup (_("No API key"));
-      view->header = g_strdup (_("No API key set"));
-      view->header_detail = g_strdup (_("Set a MiniMax Token Plan API key to see your quota"));
+      /* One line: what is needed. */
+      view->header = g_strdup (_("No API key set — add one to see your quota"));
+      view->header_detail = NULL;
       /* Translators: the tray tooltip when no key is set */
       view->title = g_strdup (_("MiniMax Quota: no API key set"));
       view->status = g_strdup (_("No API key"));
@@ -419,7 +651,7 @@ mq_view_build (const MqViewInput *input)
   if (view->label == NULL)
     view->label = g_strdup ("");
 
-  if (input->error != NULL)
+  if (input->error != NULL || input->rate_limited_until_ms > input->now_ms)
     {
       char *title;
 
@@ -427,6 +659,23 @@ mq_view_build (const MqViewInput *input)
       title = g_strconcat (view->title, mq_wording_separator (FALSE), view->status, NULL);
       g_free (view->title);
       view->title = title;
+    }
+
+  if (view->icon.stale || view->reset_due)
+    {
+      g_autofree char *when = data_time (input->snapshot, input->last_success_ms, input->now_ms);
+      char *description;
+
+      if (when != NULL)
+        /* Translators: the icon's description for screen readers when its
+         * number is old: "63% left — last updated 14:02, not current" */
+        description = g_strdup_printf (_("%s — last updated %s, not current"),
+                                       view->icon_description, when);
+      else
+        /* Translators: the icon's description when its number is old */
+        description = g_strdup_printf (_("%s — not current"), view->icon_description);
+      g_free (view->icon_description);
+      view->icon_description = description;
     }
 
   return view;
@@ -526,6 +775,20 @@ mq_view_get_show_upgrade (const MqView *view)
 {
   g_return_val_if_fail (view != NULL, FALSE);
   return view->show_upgrade;
+}
+
+gboolean
+mq_view_get_can_refresh (const MqView *view)
+{
+  g_return_val_if_fail (view != NULL, FALSE);
+  return view->can_refresh;
+}
+
+gboolean
+mq_view_get_reset_due (const MqView *view)
+{
+  g_return_val_if_fail (view != NULL, FALSE);
+  return view->reset_due;
 }
 
 gboolean

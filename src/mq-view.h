@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "mq-forecast.h"
 #include "mq-icon.h"
 #include "mq-region.h"
 #include "mq-snapshot.h"
@@ -23,15 +24,35 @@ typedef struct {
   MqThresholds  thresholds;
   const char   *icon_model;       /* NULL or "": the text lane */
   MqRegion      region;
+  /* The forecasts of the snapshot's windows (an array of MqHistoryForecast,
+   * see mq-history.h); NULL: none. */
+  const GArray *forecasts;
+  /* mq_poller_get_rate_limited_until_ms(): the menu says "Rate limited
+   * until 15:40" while it is after now_ms. 0: not rate limited. */
+  gint64        rate_limited_until_ms;
 } MqViewInput;
 
-/* One line of the per-model part of the menu. */
+/* One line of the per-model part of the menu, and its second line.
+ *
+ * A model in the plan has a short row ("Text models (5-hour): 63% left ·
+ * resets 21:00", id "model:NAME") whose detail holds the counts and the
+ * forecast ("945/1,500 left · runs out ~20:10"), then its weekly cap
+ * ("model:NAME:weekly", level 1, its reset days away as a countdown:
+ * "resets in 6d 21h (Sun 16:00)") whose detail adds the pace ("lasts until
+ * reset · 5% ahead of pace"). The tray shows a detail as a second,
+ * further-indented inert line under its row. */
 typedef struct {
   char    *id;          /* stable: "model:general", "model:general:weekly" */
   char    *text;
   guint    level;       /* 0: a model; 1: a detail of the model above */
   gboolean not_in_plan; /* the plan does not include the model */
   MqState  state;
+  /* Information only: shown as an insensitive heading, with no action
+   * (as nm-applet does). FALSE for the rows that do something: "Video —
+   * not in your plan" (upgrade) and "N more models…" (dashboard). */
+  gboolean inert;
+  /* NULL, or the row's second line (counts, forecast, pace). */
+  char    *detail;
 } MqViewRow;
 
 /* The menu shows rows for at most this many models (each a row and maybe
@@ -40,6 +61,11 @@ typedef struct {
  * "more-models"). An answer may list thousands. */
 #define MQ_VIEW_MAX_MODELS 12
 #define MQ_VIEW_MAX_ROWS   (2 * MQ_VIEW_MAX_MODELS)
+
+/* A model row longer than this many columns moves its reset to its
+ * detail line (the menu stays under ~420 px). A weekly row, indented, may
+ * reach MQ_VIEW_ROW_COLUMNS + 6. */
+#define MQ_VIEW_ROW_COLUMNS 50
 
 typedef struct _MqView MqView;
 
@@ -68,6 +94,12 @@ const MqViewRow  *mq_view_get_row              (const MqView *view,
 const char       *mq_view_get_status           (const MqView *view);
 
 gboolean          mq_view_get_show_upgrade     (const MqView *view);
+/* FALSE without a key: "Refresh now" (and the status line bound to the
+ * same action) is insensitive. */
+gboolean          mq_view_get_can_refresh      (const MqView *view);
+/* TRUE when a window the menu shows has a reset time in the past: the data
+ * is stale, the menu says "Reset due — refreshing". */
+gboolean          mq_view_get_reset_due        (const MqView *view);
 gboolean          mq_view_get_show_set_key     (const MqView *view);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MqView, mq_view_free)

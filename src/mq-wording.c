@@ -605,3 +605,63 @@ mq_wording_forecast_cell (const MqForecast *forecast,
   /* Translators: a forecast in a table cell, %s is a time: "runs out ~14:20" */
   return g_strdup_printf (C_("forecast", "runs out ~%s"), clock);
 }
+
+/* ------------------------------------------------------------------ */
+/* Forecast, pace and stale resets (issues 10 and 11: the menu)         */
+/* ------------------------------------------------------------------ */
+
+const char *
+mq_wording_reset_due (gboolean sentence)
+{
+  if (sentence)
+    /* Translators: a window whose reset time has passed: the data is old
+     * and a refresh is on its way; a line of its own */
+    return _("Reset due — refreshing");
+
+  /* Translators: as "Reset due — refreshing", within a line: "63% left ·
+   * reset due — refreshing" */
+  return _("reset due — refreshing");
+}
+
+char *
+mq_wording_forecast (const MqForecast *forecast,
+                     gint64            now_ms)
+{
+  g_autofree char *clock = NULL;
+
+  if (forecast == NULL || !forecast->has_forecast)
+    return NULL;
+
+  if (forecast->lasts_until_reset || forecast->runs_out_at_ms <= 0)
+    /* Translators: the forecast of a quota window: at the current rate it
+     * will not run out before it resets */
+    return g_strdup (_("lasts until reset"));
+
+  clock = mq_format_clock (MAX (forecast->runs_out_at_ms, now_ms), now_ms);
+  /* Translators: the forecast of a quota window: at the current rate it
+   * runs out at about this time, "runs out ~14:20" */
+  return g_strdup_printf (_("runs out ~%s"), clock);
+}
+
+char *
+mq_wording_pace (const MqForecast *forecast)
+{
+  double delta;
+  int points;
+
+  if (forecast == NULL || !forecast->has_pace)
+    return NULL;
+
+  delta = forecast->delta_percent;
+  points = (int) (delta < 0 ? -delta : delta);
+  if (points < 1)
+    /* Translators: the weekly cap is used exactly as fast as even use would */
+    return g_strdup (_("on pace"));
+
+  if (delta > 0)
+    /* Translators: more is left than even use would leave, "5% ahead of pace" */
+    return g_strdup_printf (_("%d%% ahead of pace"), points);
+
+  /* Translators: less is left than even use would leave, "5% behind pace" */
+  return g_strdup_printf (_("%d%% behind pace"), points);
+}

@@ -139,4 +139,23 @@ char       *mq_wording_forecast_alert    (MqPeriod        period,
 char       *mq_wording_forecast_cell     (const MqForecast *forecast,
                                           gint64            now_ms);
 
+
+/* ------------------------------------------------------------------ */
+/* Forecast, pace and stale resets (the menu, issues 10 and 11)         */
+/* ------------------------------------------------------------------ */
+
+/* "Reset due — refreshing" (@sentence) or "reset due — refreshing" (within
+ * a line): a window whose reset time is past (stale data; never "resets in
+ * now"). */
+const char *mq_wording_reset_due         (gboolean          sentence);
+
+/* "runs out ~14:20" or "lasts until reset"; NULL without a forecast
+ * (@forecast NULL or has_forecast FALSE). */
+char       *mq_wording_forecast          (const MqForecast *forecast,
+                                          gint64            now_ms);
+
+/* "5% ahead of pace", "5% behind pace", "on pace" (less than a point);
+ * NULL when the pace is not known. */
+char       *mq_wording_pace              (const MqForecast *forecast);
+
 G_END_DECLS

@@ -652,6 +652,55 @@ test_reset_timing (Fixture       *f,
   g_assert_cmpuint (hits (f), ==, 2);
 }
 
+/* Issue 10: an answer whose reset has just passed is stale. The poller asks
+ * once more a minute later; the same stale answer again does not loop. */
+static void
+test_past_reset_refreshes_once (Fixture       *f,
+                                gconstpointer  user_data)
+{
+  f->clock_ms = GENERAL_END_MS + S (10);
+
+  mq_poller_start (f->poller);
+  wait_idle (f);
+  g_assert_cmpint (mq_poller_get_next_delay_ms (f->poller), ==, S (60));
+
+  /* The minute passes (a change of settings re-arms the timer): the one
+   * refresh. */
+  f->clock_ms += S (60);
+  mq_poller_set_interval (f->poller, 120);
+  g_assert_true (mq_poller_get_busy (f->poller));
+  wait_idle (f);
+  g_assert_cmpuint (hits (f), ==, 2);
+
+  /* The same past reset again: the plain interval, not another minute. */
+  g_assert_cmpint (mq_poller_get_next_delay_ms (f->poller), ==, S (120));
+  f->clock_ms += S (60);
+  mq_poller_set_interval (f->poller, 121);
+  g_assert_false (mq_poller_get_busy (f->poller));
+  g_assert_cmpint (mq_poller_get_next_delay_ms (f->poller), ==, S (121));
+  g_assert_cmpuint (hits (f), ==, 2);
+}
+
+/* A reset that passes while the applet holds the answer: one fetch just
+ * after it; the answer still naming it does not bring a second. */
+static void
+test_reset_passes_once (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  f->clock_ms = GENERAL_END_MS - S (40);
+
+  mq_poller_start (f->poller);
+  wait_idle (f);
+  g_assert_cmpint (mq_poller_get_next_delay_ms (f->poller), ==, S (45));
+
+  f->clock_ms += S (45);
+  mq_poller_set_interval (f->poller, 120);
+  g_assert_true (mq_poller_get_busy (f->poller));
+  wait_idle (f);
+  g_assert_cmpuint (hits (f), ==, 2);
+  g_assert_cmpint (mq_poller_get_next_delay_ms (f->poller), ==, S (120));
+}
+
 /* The wall clock set back a day while waiting: the next fetch still comes
  * after the delay, not a day later (scaled: 30 ms, not 86 s). */
 static void
@@ -1106,6 +1155,8 @@ main (int   argc,
   ADD ("/poller/schedule/headline-model", test_headline_model);
   ADD ("/poller/schedule/exhausted", test_exhausted_cadence);
   ADD ("/poller/schedule/reset-timing", test_reset_timing);
+  ADD ("/poller/schedule/past-reset-once", test_past_reset_refreshes_once);
+  ADD ("/poller/schedule/reset-passes-once", test_reset_passes_once);
   ADD ("/poller/schedule/interval-clamped", test_interval_clamped);
   ADD ("/poller/schedule/clock-set-back", test_clock_set_back);
   ADD ("/poller/network/back-after-failure", test_network_back_after_failure);

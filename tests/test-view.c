@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 
 #include "mq-error.h"
+#include "mq-format.h"
+#include "mq-history.h"
 #include "mq-view.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
@@ -153,19 +155,21 @@ test_token_plan_rows (void)
   g_assert_cmpstr (mq_view_get_row (view, 1)->id, ==, "model:general:weekly");
   g_assert_cmpstr (mq_view_get_row (view, 2)->id, ==, "model:video");
 
+  /* Short lines (issue 10: the menu under ~420 px): the counts on a
+   * second, indented line, the reset by the clock. */
   general = require_row (view, "model:general");
   g_assert_cmpuint (general->level, ==, 0);
   g_assert_false (general->not_in_plan);
   g_assert_cmpint (general->state, ==, MQ_STATE_OK);
-  assert_contains (general->text, "Text models (5-hour)");
-  assert_contains (general->text, "63% left (945/1,500)");
-  assert_contains (general->text, "resets in 2h 30m (21:00)");
+  g_assert_cmpstr (general->text, ==, "Text models (5-hour): 63% left · resets 21:00");
+
+  g_assert_cmpstr (general->detail, ==, "945/1,500 left");
 
   weekly = require_row (view, "model:general:weekly");
   g_assert_cmpuint (weekly->level, ==, 1);
-  assert_contains (weekly->text, "Weekly cap");
-  assert_contains (weekly->text, "96% left (14,400/15,000)");
-  assert_contains (weekly->text, "resets in 6d 21h (Sun 16:00)");
+  g_assert_cmpstr (weekly->text, ==, "Weekly cap: 96% left · resets in 6d 21h (Sun 16:00)");
+  g_assert_cmpstr (weekly->detail, ==, "14,400/15,000 left");
+  g_assert_null (require_row (view, "model:video")->detail);
 }
 
 static void
@@ -217,7 +221,8 @@ test_other_lane_headline (void)
   g_assert_cmpint (mq_view_get_icon (view)->kind, ==, MQ_ICON_PERCENT);
   g_assert_cmpint (mq_view_get_icon (view)->percent, ==, 100);
   g_assert_cmpstr (mq_view_get_label (view), ==, "100%");
-  assert_contains (require_row (view, "model:video")->text, "Video (daily): 100% left (3/3)");
+  assert_contains (require_row (view, "model:video")->text, "Video (daily): 100% left");
+  g_assert_cmpstr (require_row (view, "model:video")->detail, ==, "3/3 left");
   g_assert_false (mq_view_get_show_upgrade (view));
 }
 
@@ -233,16 +238,17 @@ test_legacy_counts (void)
   view = mq_view_build (&input);
 
   text = require_row (view, "model:MiniMax-M*");
-  assert_contains (text->text, "4,286/4,500");
+  assert_contains (text->detail, "4,286/4,500");
   assert_contains (text->text, "95% left");
-  assert_contains (text->text, "(07:00)");
+  assert_contains (text->text, "resets 07:00");
 
   weekly = require_row (view, "model:MiniMax-M*:weekly");
   g_assert_cmpstr (weekly->text, ==, "Weekly cap: unlimited");
   g_assert_cmpint (weekly->state, ==, MQ_STATE_OK);
 
   speech = require_row (view, "model:speech-hd");
-  assert_contains (speech->text, "19,000/19,000");
+  assert_contains (speech->text, "100% left");
+  assert_contains (speech->detail, "19,000/19,000");
   require_row (view, "model:speech-hd:weekly");
   require_row (view, "model:image-01");
   require_row (view, "model:music-2.5");
@@ -424,8 +430,8 @@ test_error_with_snapshot_is_stale (void)
   g_assert_cmpstr (mq_view_get_status (view), ==, "Offline — showing data from 18:30");
   assert_contains (mq_view_get_title (view), "63% of the 5-hour window left");
   assert_contains (mq_view_get_title (view), "showing data from 18:30");
-  /* The rows still show the last data, counted down from now. */
-  assert_contains (require_row (view, "model:general")->text, "resets in 1h 58m");
+  /* The rows still show the last data and its reset by the clock. */
+  assert_contains (require_row (view, "model:general")->text, "resets 21:00");
   g_assert_false (mq_view_get_show_set_key (view));
 }
 
@@ -671,6 +677,239 @@ test_rows_under_cap_all_shown (void)
   g_assert_cmpuint (n_models, ==, MQ_VIEW_MAX_MODELS);
 }
 
+/* ---------------- issue 10: a calmer menu ---------------- */
+
+static void
+test_rows_inert (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = mq_view_build (&input);
+
+  /* Information rows are headings; the upgrade offer stays an action. */
+  g_assert_true (require_row (view, "model:general")->inert);
+  g_assert_true (require_row (view, "model:general:weekly")->inert);
+  g_assert_false (require_row (view, "model:video")->inert);
+  /* The first row does not repeat the headline word for word. */
+  g_assert_cmpstr (require_row (view, "model:general")->text, !=, mq_view_get_header (view));
+  assert_lacks (require_row (view, "model:general")->text, mq_view_get_header (view));
+}
+
+static void
+test_rows_short (void)
+{
+  const char *fixtures[][2] = {
+    { "token-plan-plus-video-not-in-plan.json", "1780857000000" },
+    { "legacy-counts-cn.json", "1774326600000" },
+    { "plus-boost-not-in-plan.json", "1780356600000" },
+    { "exhausted-interval.json", "1782052200000" },
+    { "current-percent-plan.json", "1785173400000" },
+  };
+
+  /* ~420 px at a menu's usual 7-8 px per character: 50 columns (56 for
+   * an indented weekly row). The old rows were up to 75. */
+  for (gsize f = 0; f < G_N_ELEMENTS (fixtures); f++)
+    {
+      gint64 now = g_ascii_strtoll (fixtures[f][1], NULL, 10);
+      g_autoptr(MqSnapshot) snapshot = load_fixture (fixtures[f][0], now);
+      MqViewInput input = input_for (snapshot, now);
+      g_autoptr(MqView) view = mq_view_build (&input);
+
+      for (guint i = 0; i < mq_view_get_n_rows (view); i++)
+        {
+          const MqViewRow *row = mq_view_get_row (view, i);
+
+          if (mq_format_display_width (row->text) > MQ_VIEW_ROW_COLUMNS + (row->level > 0 ? 6 : 0))
+            g_error ("%s: row too wide (%" G_GSIZE_FORMAT "): %s", fixtures[f][0],
+                     mq_format_display_width (row->text), row->text);
+          if (row->detail != NULL && mq_format_display_width (row->detail) > MQ_VIEW_ROW_COLUMNS)
+            g_error ("%s: detail too wide: %s", fixtures[f][0], row->detail);
+        }
+      if (mq_view_get_header_detail (view) != NULL)
+        g_assert_cmpuint (mq_format_display_width (mq_view_get_header_detail (view)), <=, 56);
+    }
+}
+
+static void
+test_no_key_menu (void)
+{
+  MqViewInput input = input_for (NULL, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  input.has_key = FALSE;
+  view = mq_view_build (&input);
+  /* One line saying what is needed; nothing to refresh. */
+  g_assert_cmpstr (mq_view_get_header (view), ==, "No API key set — add one to see your quota");
+  g_assert_null (mq_view_get_header_detail (view));
+  g_assert_false (mq_view_get_can_refresh (view));
+  g_assert_true (mq_view_get_show_set_key (view));
+
+  input.has_key = TRUE;
+  g_clear_pointer (&view, mq_view_free);
+  view = mq_view_build (&input);
+  g_assert_true (mq_view_get_can_refresh (view));
+}
+
+static void
+test_rate_limited_line (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  g_autoptr(GError) error = g_error_new_literal (MQ_ERROR, MQ_ERROR_RATE_LIMITED, "429");
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW + 5 * MINUTE_MS);
+  g_autoptr(MqView) view = NULL;
+  g_autoptr(MqView) later = NULL;
+
+  input.error = error;
+  input.rate_limited_until_ms = TOKEN_PLAN_NOW + 70 * MINUTE_MS;   /* 19:40 */
+  view = mq_view_build (&input);
+  g_assert_cmpstr (mq_view_get_status (view), ==, "Rate limited until 19:40 · data from 18:30");
+  g_assert_true (mq_view_get_icon (view)->stale);
+
+  /* Once the time has passed, no such line. */
+  input.now_ms = TOKEN_PLAN_NOW + 71 * MINUTE_MS;
+  later = mq_view_build (&input);
+  assert_lacks (mq_view_get_status (later), "until");
+}
+
+static void
+test_reset_due (void)
+{
+  /* Read 3 h after the fixture: its 5-hour window reset at 21:00 is past. */
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW + 3 * HOUR_MS);
+  g_autoptr(MqView) view = NULL;
+  g_autoptr(MqView) fresh = NULL;
+
+  input.last_success_ms = TOKEN_PLAN_NOW;
+  view = mq_view_build (&input);
+  g_assert_true (mq_view_get_reset_due (view));
+  g_assert_cmpstr (mq_view_get_header_detail (view), ==, "Reset due — refreshing");
+  assert_lacks (mq_view_get_title (view), "in now");
+  assert_lacks (mq_view_get_title (view), "resets now");
+  /* Too long for one line: the reset moves to the second. */
+  g_assert_cmpstr (require_row (view, "model:general")->text, ==, "Text models (5-hour): 63% left");
+  g_assert_cmpstr (require_row (view, "model:general")->detail, ==,
+                   "reset due — refreshing · 945/1,500 left");
+  for (guint i = 0; i < mq_view_get_n_rows (view); i++)
+    assert_lacks (mq_view_get_row (view, i)->text, "in now");
+  /* The number is old: the screen reader hears so. */
+  g_assert_cmpstr (mq_view_get_icon_description (view), ==,
+                   "63% left — last updated 18:30, not current");
+
+  input.now_ms = TOKEN_PLAN_NOW;
+  fresh = mq_view_build (&input);
+  g_assert_false (mq_view_get_reset_due (fresh));
+  g_assert_cmpstr (mq_view_get_icon_description (fresh), ==, "63% left");
+}
+
+static void
+test_stale_icon_description (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  g_autoptr(GError) error = g_error_new_literal (MQ_ERROR, MQ_ERROR_NETWORK, "down");
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW + 30 * MINUTE_MS);
+  g_autoptr(MqView) view = NULL;
+
+  input.error = error;
+  input.last_success_ms = TOKEN_PLAN_NOW;
+  view = mq_view_build (&input);
+  g_assert_cmpstr (mq_view_get_icon_description (view), ==,
+                   "63% left — last updated 18:30, not current");
+}
+
+/* ---------------- issue 11: forecasts in the menu ---------------- */
+
+static GArray *
+forecasts_new (void)
+{
+  return g_array_new (FALSE, TRUE, sizeof (MqHistoryForecast));
+}
+
+static void
+forecasts_add (GArray           *forecasts,
+               const char       *model,
+               MqSlot            slot,
+               const MqForecast *forecast)
+{
+  MqHistoryForecast f = { (char *) model, slot, *forecast };
+
+  g_array_append_val (forecasts, f);
+}
+
+static void
+test_forecast_rows (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json",
+                                                 TOKEN_PLAN_NOW);
+  MqViewInput input = input_for (snapshot, TOKEN_PLAN_NOW);
+  g_autoptr(GArray) forecasts = forecasts_new ();
+  g_autoptr(MqView) view = NULL;
+  MqForecast interval = { 0 }, weekly = { 0 };
+
+  /* 63% left, 30 points an hour: runs out at 20:36, before the 21:00 reset. */
+  interval.has_forecast = TRUE;
+  interval.rate_percent_per_hour = 30;
+  interval.runs_out_at_ms = TOKEN_PLAN_NOW + 126 * MINUTE_MS;
+  weekly.has_forecast = TRUE;
+  weekly.lasts_until_reset = TRUE;
+  weekly.has_pace = TRUE;
+  weekly.expected_remaining_percent = 91;
+  weekly.delta_percent = 5.4;
+  forecasts_add (forecasts, "general", MQ_SLOT_INTERVAL, &interval);
+  forecasts_add (forecasts, "general", MQ_SLOT_WEEKLY, &weekly);
+
+  input.forecasts = forecasts;
+  view = mq_view_build (&input);
+  g_assert_cmpstr (require_row (view, "model:general")->detail, ==,
+                   "945/1,500 left · runs out ~20:36");
+  g_assert_cmpstr (require_row (view, "model:general:weekly")->detail, ==,
+                   "14,400/15,000 left · lasts until reset · 5% ahead of pace");
+  /* The headline too. */
+  assert_contains (mq_view_get_header_detail (view), "runs out ~20:36");
+  assert_contains (mq_view_get_title (view), "runs out ~20:36");
+
+  /* Behind pace; the interval lasts. */
+  g_clear_pointer (&view, mq_view_free);
+  g_array_index (forecasts, MqHistoryForecast, 0).forecast.runs_out_at_ms = 0;
+  g_array_index (forecasts, MqHistoryForecast, 0).forecast.lasts_until_reset = TRUE;
+  g_array_index (forecasts, MqHistoryForecast, 1).forecast.delta_percent = -7.2;
+  view = mq_view_build (&input);
+  g_assert_cmpstr (require_row (view, "model:general")->detail, ==,
+                   "945/1,500 left · lasts until reset");
+  assert_contains (require_row (view, "model:general:weekly")->detail, "7% behind pace");
+  assert_contains (mq_view_get_header_detail (view), "lasts until reset");
+}
+
+static void
+test_forecast_none (void)
+{
+  g_autoptr(MqSnapshot) snapshot = load_fixture ("current-percent-plan.json", CURRENT_NOW);
+  MqViewInput input = input_for (snapshot, CURRENT_NOW);
+  g_autoptr(GArray) forecasts = forecasts_new ();
+  g_autoptr(MqView) view = NULL;
+  MqForecast none = { 0 };
+
+  /* Not enough history: no forecast words anywhere, no empty rows. */
+  forecasts_add (forecasts, "general", MQ_SLOT_INTERVAL, &none);
+  input.forecasts = forecasts;
+  view = mq_view_build (&input);
+  for (guint i = 0; i < mq_view_get_n_rows (view); i++)
+    {
+      const MqViewRow *row = mq_view_get_row (view, i);
+
+      assert_lacks (row->text, "runs out");
+      assert_lacks (row->text, "lasts");
+      g_assert_true (row->detail == NULL || (*row->detail != '\0' &&
+                                             strstr (row->detail, "runs out") == NULL &&
+                                             strstr (row->detail, "lasts") == NULL));
+    }
+  assert_lacks (mq_view_get_title (view), "runs out");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -702,6 +941,14 @@ main (int    argc,
   g_test_add_func ("/view/status/busy", test_busy_with_data);
   g_test_add_func ("/view/rows/capped", test_rows_capped);
   g_test_add_func ("/view/rows/under-cap-all-shown", test_rows_under_cap_all_shown);
+  g_test_add_func ("/view/menu/rows-inert", test_rows_inert);
+  g_test_add_func ("/view/menu/rows-short", test_rows_short);
+  g_test_add_func ("/view/menu/no-key", test_no_key_menu);
+  g_test_add_func ("/view/menu/rate-limited", test_rate_limited_line);
+  g_test_add_func ("/view/menu/reset-due", test_reset_due);
+  g_test_add_func ("/view/icon/stale-description", test_stale_icon_description);
+  g_test_add_func ("/view/forecast/rows", test_forecast_rows);
+  g_test_add_func ("/view/forecast/none", test_forecast_none);
 
   return g_test_run ();
 }
