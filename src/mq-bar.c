@@ -253,7 +253,7 @@ append_window (GString    *out,
 {
   JsonObject *forecast = member_object (window, "forecast");
   g_autofree char *percent = NULL;
-  g_autofree char *countdown = NULL;
+  g_autofree char *reset = NULL;
   gint64 resets_at_ms;
   gint64 runs_out_ms;
 
@@ -268,12 +268,13 @@ append_window (GString    *out,
 
   percent = mq_format_percent (member_percent (window, "remaining_percent"));
   resets_at_ms = member_time_ms (window, "resets_at");
-  countdown = resets_at_ms != 0 ? mq_format_countdown (resets_at_ms, now_ms) : NULL;
-  if (countdown != NULL)
+  reset = resets_at_ms != 0 ? mq_format_reset (resets_at_ms, now_ms) : NULL;
+  if (reset != NULL)
     /* Translators: a tooltip line: "Text models, 5-hour window: 63% left,
-     * resets in 2h 30m (16:30)" */
-    g_string_append_printf (out, _("%s, %s: %s left, resets in %s"),
-                            model_name, window_label (window, weekly), percent, countdown);
+     * resets in 2h 30m (16:30)"; the last %s is "resets in 2h 30m (16:30)"
+     * or "resets now (16:30)" */
+    g_string_append_printf (out, _("%s, %s: %s left, %s"),
+                            model_name, window_label (window, weekly), percent, reset);
   else
     /* Translators: a tooltip line: "Text models, weekly: 96% left" */
     g_string_append_printf (out, _("%s, %s: %s left"),
@@ -465,7 +466,7 @@ format_i3blocks (const Bar *bar,
 {
   g_autofree char *text = bar_text (bar);
   g_autofree char *full = NULL;
-  g_autofree char *countdown = NULL;
+  g_autofree char *reset = NULL;
 
   if (bar->is_error)
     {
@@ -476,10 +477,11 @@ format_i3blocks (const Bar *bar,
     }
 
   if (bar->resets_at_ms != 0 && bar->percent >= 0)
-    countdown = mq_format_countdown (bar->resets_at_ms, now_ms);
-  if (countdown != NULL)
-    /* Translators: i3blocks' full text: "63% left, resets in 2h 30m (16:30)" */
-    full = g_strdup_printf (_("%s left, resets in %s"), text, countdown);
+    reset = mq_format_reset (bar->resets_at_ms, now_ms);
+  if (reset != NULL)
+    /* Translators: i3blocks' full text: "63% left, resets in 2h 30m (16:30)";
+     * the second %s is "resets in 2h 30m (16:30)" or "resets now (16:30)" */
+    full = g_strdup_printf (_("%s left, %s"), text, reset);
   else if (bar_has_number (bar))
     /* Translators: i3blocks' full text: "63% left" */
     full = g_strdup_printf (_("%s left"), text);

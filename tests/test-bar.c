@@ -228,6 +228,17 @@ test_ok_later (void)
   g_autofree char *tooltip = waybar_tooltip (waybar);
 
   g_assert_nonnull (strstr (tooltip, "63% left, resets in 1h 30m (21:00)"));
+
+  /* Past the reset (the applet has not fetched since): "resets now". */
+  {
+    gint64 past = TOKEN_PLAN_NOW_MS + 3 * 3600 * 1000;
+    g_autofree char *late = format (MQ_BAR_FORMAT_WAYBAR, report, FALSE, NULL, past);
+    g_autofree char *late_tooltip = waybar_tooltip (late);
+    g_autofree char *i3blocks = format (MQ_BAR_FORMAT_I3BLOCKS, report, FALSE, NULL, past);
+
+    g_assert_nonnull (strstr (late_tooltip, "Text models, 5-hour window: 63% left, resets now (21:00)\n"));
+    g_assert_cmpstr (i3blocks, ==, "63% left, resets now (21:00)\n63%\n#2EC27E\n");
+  }
 }
 
 /* ---- low, critical, exhausted --------------------------------------------- */
