@@ -167,11 +167,11 @@ mq_bar_client_get_report (int      timeout_ms,
 
 typedef struct {
   GMainLoop       *loop;
-  GDBusConnection *connection;
   int              timeout_ms;
   MqBarWatchFunc   func;
   gpointer         user_data;
   GCancellable    *read_cancellable;  /* the GetAll in flight */
+  guint            reads_pending;     /* GetAll calls not yet returned */
   MqBarReport     *report;
   gboolean         seen;              /* the name had an owner */
   gboolean         read;              /* the first GetAll answered */
@@ -203,7 +203,13 @@ on_get_all (GObject      *source,
   g_autoptr(GVariant) properties = NULL;
   GError *error = NULL;
 
+  watch->reads_pending--;
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (watch->done)
+    {
+      g_clear_error (&error);
+      return;
+    }
   if (reply == NULL)
     {
       /* Cancelled: the name vanished meanwhile, or the watch ended. */
@@ -235,6 +241,7 @@ on_name_appeared (GDBusConnection *connection,
   g_cancellable_cancel (watch->read_cancellable);
   g_clear_object (&watch->read_cancellable);
   watch->read_cancellable = g_cancellable_new ();
+  watch->reads_pending++;
   g_dbus_connection_call (connection, MQ_QUOTA_SERVICE_BUS_NAME,
                           MQ_QUOTA_SERVICE_OBJECT_PATH,
                           PROPERTIES_INTERFACE, "GetAll",
@@ -329,7 +336,6 @@ mq_bar_client_watch (int             timeout_ms,
   g_main_context_push_thread_default (context);
 
   watch.loop = g_main_loop_new (context, FALSE);
-  watch.connection = connection;
   watch.timeout_ms = timeout_ms;
   watch.func = func;
   watch.user_data = user_data;
@@ -367,7 +373,10 @@ mq_bar_client_watch (int             timeout_ms,
       g_source_destroy (cancel_source);
       g_source_unref (cancel_source);
     }
-  /* Let the cancelled call and the unwatch release what they hold. */
+  /* Every call returns (cancelled) before @watch goes; then let the
+   * unwatch and unsubscribe release what they hold. */
+  while (watch.reads_pending > 0)
+    g_main_context_iteration (context, TRUE);
   while (g_main_context_iteration (context, FALSE))
     ;
   g_main_context_pop_thread_default (context);

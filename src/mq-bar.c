@@ -482,6 +482,9 @@ format_i3blocks (const Bar *bar,
     /* Translators: i3blocks' full text: "63% left, resets in 2h 30m (16:30)";
      * the second %s is "resets in 2h 30m (16:30)" or "resets now (16:30)" */
     full = g_strdup_printf (_("%s left, %s"), text, reset);
+  else if (bar->unlimited && bar->percent < 0)
+    /* Translators: i3blocks' full text when no limit applies */
+    full = g_strdup (_("unlimited"));
   else if (bar_has_number (bar))
     /* Translators: i3blocks' full text: "63% left" */
     full = g_strdup_printf (_("%s left"), text);

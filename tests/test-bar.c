@@ -443,6 +443,26 @@ test_unreadable (void)
   }
 }
 
+/* No limit on the headline: "∞", a full gauge. */
+static void
+test_unlimited (void)
+{
+  const char *report = "{\"headline\": {\"model\": \"general\", \"remaining_percent\": null, "
+                       "\"state\": \"ok\", \"unlimited\": true, \"in_plan\": true}, "
+                       "\"models\": [{\"name\": \"general\", \"display_name\": \"Text models\", "
+                       "\"in_plan\": true, \"usable\": true, "
+                       "\"interval\": {\"unlimited\": true}, \"weekly\": null}]}";
+  g_autofree char *waybar = format (MQ_BAR_FORMAT_WAYBAR, report, FALSE, NULL, 0);
+  g_autofree char *tooltip = waybar_tooltip (waybar);
+  g_autofree char *polybar = format (MQ_BAR_FORMAT_POLYBAR, report, FALSE, NULL, 0);
+  g_autofree char *i3blocks = format (MQ_BAR_FORMAT_I3BLOCKS, report, FALSE, NULL, 0);
+
+  assert_waybar (waybar, "∞", "ok", "ok", 100);
+  g_assert_cmpstr (tooltip, ==, "MiniMax Quota\nText models, current window: unlimited");
+  g_assert_cmpstr (polybar, ==, "∞\n");
+  g_assert_cmpstr (i3blocks, ==, "unlimited\n∞\n#2EC27E\n");
+}
+
 /* ---- JSON --------------------------------------------------------------------- */
 
 /* The report on one line, the same document. */
@@ -538,6 +558,7 @@ main (int    argc,
   g_test_add_func ("/bar/error/no-key", test_error_no_key);
   g_test_add_func ("/bar/error/property-only", test_error_property_only);
   g_test_add_func ("/bar/nothing-yet", test_nothing_yet);
+  g_test_add_func ("/bar/unlimited", test_unlimited);
   g_test_add_func ("/bar/unreadable", test_unreadable);
   g_test_add_func ("/bar/json/one-line", test_json_one_line);
   g_test_add_func ("/bar/forecast", test_forecast);
