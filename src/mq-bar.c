@@ -280,8 +280,9 @@ append_window (GString    *out,
     g_string_append_printf (out, _("%s, %s: %s left"),
                             model_name, window_label (window, weekly), percent);
 
-  /* The forecast, when the applet has history: when the window runs out
-   * at the current pace (null: not before it resets). */
+  /* The forecast, when there is history (issue 11's shape, null without
+   * enough): {"rate_percent_per_hour", "runs_out_at": ISO-8601 or null,
+   * "lasts_until_reset": bool, "samples"}. */
   runs_out_ms = member_time_ms (forecast, "runs_out_at");
   if (runs_out_ms != 0)
     {
@@ -290,7 +291,7 @@ append_window (GString    *out,
       /* Translators: appended to a tooltip line; %s is "1h 10m (15:10)" */
       g_string_append_printf (out, _(", runs out in %s at this pace"), when);
     }
-  else if (forecast != NULL)
+  else if (member_boolean (forecast, "lasts_until_reset"))
     g_string_append (out, _(", lasts until the reset at this pace"));
 }
 

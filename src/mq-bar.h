@@ -27,7 +27,8 @@
  * are escaped. Its tooltip has one line per model window with the
  * remaining percent and the reset time, "not in plan" rows, the forecast
  * of a window when the document has one ("forecast": {"runs_out_at":
- * ISO-8601 or null}), and the last error when the data is stale.
+ * ISO-8601 or null, "lasts_until_reset": bool, ...} or null), and the
+ * last error when the data is stale.
  */
 #pragma once
 

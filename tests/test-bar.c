@@ -487,7 +487,8 @@ test_json_one_line (void)
 
 /* The report with a "forecast" object in the text model's interval. */
 static char *
-report_with_forecast (const char *runs_out_at)
+report_with_forecast (const char *runs_out_at,
+                      gboolean    lasts_until_reset)
 {
   g_autofree char *report = report_ok ();
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -507,6 +508,9 @@ report_with_forecast (const char *runs_out_at)
     json_object_set_string_member (forecast, "runs_out_at", runs_out_at);
   else
     json_object_set_null_member (forecast, "runs_out_at");
+  json_object_set_boolean_member (forecast, "lasts_until_reset", lasts_until_reset);
+  json_object_set_double_member (forecast, "rate_percent_per_hour", 12.5);
+  json_object_set_int_member (forecast, "samples", 7);
   json_object_set_object_member (interval, "forecast", forecast);
 
   json_generator_set_root (generator, json_parser_get_root (parser));
@@ -517,8 +521,10 @@ static void
 test_forecast (void)
 {
   /* 1h 10m after TOKEN_PLAN_NOW_MS (19:30 UTC). */
-  g_autofree char *runs_out = report_with_forecast ("2026-06-07T19:40:00Z");
-  g_autofree char *lasts = report_with_forecast (NULL);
+  g_autofree char *runs_out = report_with_forecast ("2026-06-07T19:40:00Z", FALSE);
+  g_autofree char *lasts = report_with_forecast (NULL, TRUE);
+  g_autofree char *neither = report_with_forecast (NULL, FALSE);
+  g_autofree char *waybar_neither = format (MQ_BAR_FORMAT_WAYBAR, neither, FALSE, NULL, TOKEN_PLAN_NOW_MS);
   g_autofree char *waybar = format (MQ_BAR_FORMAT_WAYBAR, runs_out, FALSE, NULL, TOKEN_PLAN_NOW_MS);
   g_autofree char *tooltip = waybar_tooltip (waybar);
   g_autofree char *waybar_lasts = format (MQ_BAR_FORMAT_WAYBAR, lasts, FALSE, NULL, TOKEN_PLAN_NOW_MS);
@@ -529,6 +535,8 @@ test_forecast (void)
                             "runs out in 1h 10m (19:40) at this pace\n"));
   g_assert_nonnull (strstr (tooltip_lasts,
                             "resets in 2h 30m (21:00), lasts until the reset at this pace\n"));
+  /* Neither a run-out time nor "lasts" (too few samples): no phrase. */
+  g_assert_null (strstr (waybar_neither, "at this pace"));
   /* Without forecast objects (test_ok): neither phrase. */
   {
     g_autofree char *plain = report_ok ();
