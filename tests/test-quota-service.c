@@ -828,6 +828,117 @@ test_client_watch_cancel (Fixture       *fixture,
   g_mutex_clear (&run.lock);
 }
 
+/* ---- mq-bar-probe: the client in a process of its own --------------------- */
+
+static GSubprocess *
+spawn_probe (const char * const *args)
+{
+  g_autofree char *probe = g_test_build_filename (G_TEST_BUILT, "mq-bar-probe", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, probe);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static char *
+read_line (GDataInputStream *stream,
+           guint             seconds)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  g_data_input_stream_read_line_async (stream, G_PRIORITY_DEFAULT, NULL,
+                                       mq_test_store_result, &result);
+  mq_test_wait_result (&result, seconds, "a line from mq-bar-probe");
+  line = g_data_input_stream_read_line_finish_utf8 (stream, result, NULL, &error);
+  g_assert_no_error (error);
+  return line;
+}
+
+static int
+wait_exit (GSubprocess *process)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_async (process, NULL, mq_test_store_result, &result);
+  mq_test_wait_result (&result, 5, "mq-bar-probe to exit");
+  g_subprocess_wait_finish (process, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+test_probe_once (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_fixture ("token-plan-plus-video-not-in-plan.json");
+  const char * const waybar[] = { "--format=waybar", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GSubprocess) absent = NULL;
+  g_autoptr(GDataInputStream) stream = NULL;
+  g_autofree char *line = NULL;
+
+  mq_quota_service_set_snapshot (fixture->service, snapshot, NULL, NULL, FALSE, NULL);
+  process = spawn_probe (waybar);
+  stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = read_line (stream, 5);
+  g_assert_true (g_str_has_prefix (line, "{\"text\":\"63%\",\"alt\":\"ok\","));
+  g_assert_cmpint (wait_exit (process), ==, 0);
+
+  /* Without the applet: exit status 3, nothing on standard output. */
+  g_dbus_connection_close_sync (fixture->applet, NULL, NULL);
+  absent = spawn_probe (waybar);
+  g_clear_object (&stream);
+  stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (absent));
+  g_clear_pointer (&line, g_free);
+  line = read_line (stream, 5);
+  g_assert_null (line);
+  g_assert_cmpint (wait_exit (absent), ==, 3);
+}
+
+/* --watch: the current line at once, a second within a second of a
+ * change, exit 0 when the applet quits. */
+static void
+test_probe_watch (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_fixture ("token-plan-plus-video-not-in-plan.json");
+  g_autofree char *json = mq_report_to_json (snapshot, NULL, NULL);
+  const char * const args[] = { "--watch", "--format=polybar", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) stream = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *end = NULL;
+
+  mq_quota_service_set_snapshot (fixture->service, snapshot, NULL, NULL, FALSE, NULL);
+  process = spawn_probe (args);
+  stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  first = read_line (stream, 5);
+  g_assert_cmpstr (first, ==, "63%");
+
+  mq_quota_service_update (fixture->service, json, "ok", 63, TRUE,
+                           TOKEN_PLAN_NOW_MS / 1000, "The server did not answer.");
+  second = read_line (stream, 1);
+  g_assert_cmpstr (second, ==, "~63%");
+
+  g_dbus_connection_close_sync (fixture->applet, NULL, NULL);
+  end = read_line (stream, 5);
+  g_assert_null (end);
+  g_assert_cmpint (wait_exit (process), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -861,6 +972,8 @@ main (int    argc,
   ADD ("/bar-client/watch", test_client_watch);
   ADD ("/bar-client/watch/not-running", test_client_watch_not_running);
   ADD ("/bar-client/watch/cancel", test_client_watch_cancel);
+  ADD ("/bar-client/probe/once", test_probe_once);
+  ADD ("/bar-client/probe/watch", test_probe_watch);
 
 #undef ADD
 
