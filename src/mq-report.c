@@ -20,6 +20,30 @@
 #define SECONDS_PER_DAY  (24 * SECONDS_PER_HOUR)
 #define SECONDS_PER_WEEK (7 * SECONDS_PER_DAY)
 
+/* What kind of window it is, whatever its length today ("period" says the
+ * length: the last 5-hour block of a day lasts 4 hours): "5-hour",
+ * "daily", "weekly", or NULL when not known. */
+static const char *
+window_kind_to_string (const MqWindow *window,
+                       MqSlot          slot)
+{
+  if (slot == MQ_SLOT_WEEKLY)
+    return "weekly";
+
+  switch (window->period)
+    {
+    case MQ_PERIOD_FIVE_HOUR:
+      return "5-hour";
+    case MQ_PERIOD_DAILY:
+      return "daily";
+    case MQ_PERIOD_WEEKLY:
+      return "weekly";
+    case MQ_PERIOD_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
 /* What the window lasts, said by its own length when the answer gives one
  * ("4h" for a 4-hour window, "daily", "weekly"), else by the period the
  * answer names. NULL when neither is known. */
@@ -237,6 +261,7 @@ add_window (JsonBuilder        *builder,
     json_builder_add_null_value (builder);
   period = period_to_string (window, slot);
   add_string_or_null (builder, "period", period);
+  add_string_or_null (builder, "window_kind", window_kind_to_string (window, slot));
   add_time_or_null (builder, "resets_at", window->resets_at_ms);
   add_resets_in_or_null (builder, window->resets_at_ms, fetched_at_ms, now_ms);
   json_builder_set_member_name (builder, "state");
@@ -278,6 +303,8 @@ add_headline (JsonBuilder        *builder,
       if (measured)
         period = period_to_string (window, headline.slot);
       add_string_or_null (builder, "period", period);
+      add_string_or_null (builder, "window_kind",
+                          measured ? window_kind_to_string (window, headline.slot) : NULL);
       json_builder_set_member_name (builder, "unlimited");
       json_builder_add_boolean_value (builder, headline.unlimited);
       json_builder_set_member_name (builder, "in_plan");
