@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-alerts.h"
+#include "mq-config.h"
 #include "mq-format.h"
 
 struct _MqAlerts {
@@ -285,8 +286,8 @@ mq_alerts_process (MqAlerts   *self,
   g_clear_pointer (&self->snapshot, mq_snapshot_unref);
   self->snapshot = mq_snapshot_ref (fresh_snapshot);
 
-  thresholds.low = g_settings_get_uint (self->settings, "low-threshold");
-  thresholds.critical = g_settings_get_uint (self->settings, "critical-threshold");
+  /* Clamped as for the tray: mq-config is the one place that does it. */
+  thresholds = mq_config_thresholds_from_settings (self->settings);
 
   alerts = mq_alert_tracker_evaluate (self->tracker, fresh_snapshot, &thresholds, now_ms);
   save_state (self, now_ms);

@@ -884,9 +884,99 @@ test_write_error (Fixture       *f,
   g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 3);
+  /* A local write error has its own status (5), not the network's (3). */
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 5);
   g_assert_true (g_str_has_prefix (err, "minimax-quota: Could not write the report"));
   assert_no_key (err);
+}
+
+static void
+close_stdout (gpointer user_data)
+{
+  close (STDOUT_FILENO);
+}
+
+/* `minimax-quota --once >&-`: exit status 5 and one line, without asking
+ * the server (whose connection could otherwise take descriptor 1). */
+static void
+test_stdout_closed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY));
+  g_auto(GStrv) argv = mq_test_make_argv (cli_path, ARGS ("--once", "--json", "--region=global",
+                                                  "--base-url", f->base_url));
+  g_autofree char *err = NULL;
+  GAsyncResult *slot = NULL;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_set_child_setup (launcher, close_stdout, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
+  g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 5);
+  g_assert_cmpstr (err, ==, "minimax-quota: Could not write the report: Bad file descriptor\n");
+  g_assert_cmpuint (total_hits (f), ==, 0);
+}
+
+/* `minimax-quota --once | head -c1`: the reader went away. Like other
+ * tools the command stops quietly: status 0, nothing on stderr, no
+ * death by SIGPIPE. */
+static void
+test_broken_pipe (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *modes[] = { "--once", "--json" };
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = NULL;
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY));
+      g_auto(GStrv) argv = mq_test_make_argv (cli_path, ARGS (modes[i], "--region=global",
+                                                      "--base-url", f->base_url));
+      g_autofree char *err = NULL;
+      GAsyncResult *slot = NULL;
+      int fds[2];
+
+      g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+      /* Nobody will ever read: the first write gets EPIPE. */
+      close (fds[0]);
+
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_subprocess_launcher_set_environ (launcher, env);
+      g_subprocess_launcher_take_stdout_fd (launcher, fds[1]);
+      process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+      g_assert_no_error (error);
+      g_clear_object (&launcher);
+
+      g_subprocess_communicate_utf8_async (process, NULL, NULL, mq_test_store_result, &slot);
+      result = mq_test_wait_result (&slot, 0, NULL);
+      g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
+      g_assert_no_error (error);
+
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+    }
 }
 
 /* Not a pass/fail check: how long one --once --json takes on loopback. */
@@ -947,6 +1037,8 @@ main (int    argc,
   ADD ("version-and-help", test_version_and_help);
   ADD ("exec-applet", test_exec_applet);
   ADD ("write-error", test_write_error);
+  ADD ("stdout-closed", test_stdout_closed);
+  ADD ("broken-pipe", test_broken_pipe);
   ADD ("timing", test_timing);
 
 #undef ADD
