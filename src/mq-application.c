@@ -43,6 +43,7 @@ struct _MqApplication {
   GCancellable   *cancellable;
 
   gboolean        key_known;     /* the key lookup has finished */
+  guint           key_retry_id;  /* asks a slow keyring again */
   gboolean        started;
 };
 
@@ -177,6 +178,22 @@ use_key (MqApplication *self,
   self->key_known = TRUE;
 }
 
+#define KEY_RETRY_SECONDS 20
+
+static void on_key_looked_up (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+
+static gboolean
+on_key_retry (gpointer user_data)
+{
+  MqApplication *self = user_data;
+
+  self->key_retry_id = 0;
+  mq_secret_lookup_async (self->cancellable, on_key_looked_up, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_key_looked_up (GObject      *source,
                   GAsyncResult *result,
@@ -196,6 +213,13 @@ on_key_looked_up (GObject      *source,
 
   use_key (self, keyring_key);
   mq_secret_free_key (keyring_key);
+
+  /* A keyring still starting at login may answer later: ask it again
+   * once, when the environment had no key either. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
+      mq_config_get_key_source (self->config) == MQ_KEY_SOURCE_NONE &&
+      !again && self->key_retry_id == 0)
+    self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_SECONDS, on_key_retry, self);
 
   if (again)
     mq_poller_restart (self->poller);
@@ -585,6 +609,7 @@ mq_application_shutdown (GApplication *application)
   MqApplication *self = MQ_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->key_retry_id, g_source_remove);
   g_clear_object (&self->preferences);
   g_clear_object (&self->indicator);
   g_clear_object (&self->alerts);
