@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-client.h"
+#include "mq-config.h"
 #include "mq-error.h"
 #include "mq-region.h"
 #include "mq-report.h"
@@ -26,6 +29,8 @@
 
 /* Exit status for wrong usage (see mq_error_exit_code()). */
 #define EXIT_USAGE 1
+/* Exit status when the report cannot be written (not a broken pipe). */
+#define EXIT_WRITE 5
 
 typedef struct {
   gboolean  once;
@@ -136,121 +141,8 @@ exec_applet (char **original_argv)
 }
 
 /* ------------------------------------------------------------------ */
-/* Settings for --once                                                  */
+/* The key                                                              */
 /* ------------------------------------------------------------------ */
-
-/* A string key of the applet's settings, NULL when the schema or the key
- * is not installed (the command line must work without them). */
-static char *
-dup_setting_string (GSettings       *settings,
-                    GSettingsSchema *schema,
-                    const char      *name)
-{
-  g_autoptr(GSettingsSchemaKey) key = NULL;
-
-  if (!g_settings_schema_has_key (schema, name))
-    return NULL;
-
-  key = g_settings_schema_get_key (schema, name);
-  if (!g_variant_type_equal (g_settings_schema_key_get_value_type (key),
-                             G_VARIANT_TYPE_STRING))
-    return NULL;
-
-  return g_settings_get_string (settings, name);
-}
-
-/* The applet's "region" setting, and with it "auto" the region that
- * answered last ("last-region"), only when the schema is installed. */
-static MqRegion
-region_from_settings (MqRegion *out_preferred)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *last = NULL;
-  MqRegion region = MQ_REGION_AUTO;
-  MqRegion preferred = MQ_REGION_AUTO;
-
-  *out_preferred = MQ_REGION_AUTO;
-
-  if (source == NULL)
-    return MQ_REGION_AUTO;
-
-  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL)
-    return MQ_REGION_AUTO;
-
-  settings = g_settings_new_full (schema, NULL, NULL);
-
-  text = dup_setting_string (settings, schema, "region");
-  if (text != NULL && !mq_region_from_string (text, &region))
-    {
-      g_debug ("Ignoring the region setting “%s”", text);
-      region = MQ_REGION_AUTO;
-    }
-
-  if (region == MQ_REGION_AUTO)
-    {
-      last = dup_setting_string (settings, schema, "last-region");
-      if (last != NULL && mq_region_from_string (last, &preferred))
-        *out_preferred = preferred;
-    }
-
-  return region;
-}
-
-/* --region, else MINIMAX_REGION, else the applet's setting. With "auto",
- * @out_preferred gets the region to try first (AUTO: no preference). */
-static gboolean
-resolve_region (const Options  *options,
-                MqRegion       *out_region,
-                MqRegion       *out_preferred,
-                GError        **error)
-{
-  const char *env = g_getenv ("MINIMAX_REGION");
-
-  *out_preferred = MQ_REGION_AUTO;
-
-  if (options->region != NULL)
-    {
-      if (!mq_region_from_string (options->region, out_region) || *options->region == '\0')
-        {
-          g_set_error (error, MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not a region. Use --region=auto, global or cn."),
-                       options->region);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (env != NULL && *env != '\0')
-    {
-      if (!mq_region_from_string (env, out_region))
-        {
-          g_set_error (error, MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT,
-                       _("MINIMAX_REGION=“%s” is not a region. Set it to auto, global or cn, or unset it."),
-                       env);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  *out_region = region_from_settings (out_preferred);
-  return TRUE;
-}
-
-static const char *
-resolve_base_url (const Options *options)
-{
-  const char *env = g_getenv ("MINIMAX_BASE_URL");
-
-  if (options->base_url != NULL)
-    return options->base_url;
-  if (env != NULL && *env != '\0')
-    return env;
-  return NULL;
-}
 
 /* Whether asking the keyring can answer at once. Without a session bus,
  * GIO would try to autolaunch one; the environment is the only source. */
@@ -273,9 +165,10 @@ keyring_reachable (void)
   return g_file_test (bus, G_FILE_TEST_EXISTS);
 }
 
+/* The keyring's key (asked for at most 1.5 s, never unlocking anything),
+ * else the environment's, as @config decides. */
 static char *
-resolve_key (MqRegion  region,
-             MqRegion *out_key_region)
+resolve_key (MqConfig *config)
 {
   char *keyring_key = NULL;
   char *key;
@@ -292,7 +185,7 @@ resolve_key (MqRegion  region,
   else
     g_debug ("No session bus: not asking the keyring");
 
-  key = mq_secret_resolve_key (keyring_key, region, out_key_region);
+  key = mq_config_resolve_key (config, keyring_key);
   mq_secret_free_key (keyring_key);
 
   return key;
@@ -326,29 +219,65 @@ on_fetched (GObject      *source,
   g_main_loop_quit (state->loop);
 }
 
+/* Writes @text on stdout, converted like g_print() when @convert and the
+ * locale is not UTF-8. A reader that went away (EPIPE: `| head -c1`) is
+ * not a failure: the command exits quietly with status 0. Any other error
+ * (a full disk, a closed stdout) gets EXIT_WRITE and one line. */
+static int
+write_report (const char *text,
+              gboolean    convert)
+{
+  g_autofree char *converted = NULL;
+  const char *charset;
+  int saved_errno = 0;
+
+  if (convert && !g_get_charset (&charset))
+    {
+      converted = g_convert_with_fallback (text, -1, charset, "UTF-8", "?",
+                                           NULL, NULL, NULL);
+      if (converted != NULL)
+        text = converted;
+    }
+
+  errno = 0;
+  if (fputs (text, stdout) == EOF || fflush (stdout) != 0 || ferror (stdout))
+    saved_errno = errno != 0 ? errno : EIO;
+
+  if (saved_errno == 0)
+    return 0;
+
+  if (saved_errno == EPIPE)
+    {
+      g_debug ("The reader of the report went away: %s", g_strerror (saved_errno));
+      return 0;
+    }
+
+  {
+    g_autofree char *message =
+      g_strdup_printf (_("Could not write the report: %s"), g_strerror (saved_errno));
+
+    print_error_line (message);
+  }
+  return EXIT_WRITE;
+}
+
 static int
 run_once (const Options *options)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(MqConfig) config = NULL;
   g_autoptr(MqClient) client = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(MqSnapshot) snapshot = NULL;
   g_autofree char *output = NULL;
-  const char *base_url;
-  MqRegion region = MQ_REGION_AUTO;
-  MqRegion key_region = MQ_REGION_AUTO;
-  MqRegion preferred = MQ_REGION_AUTO;
   FetchState state = { 0 };
   char *key;
 
-  if (!resolve_region (options, &region, &preferred, &error))
+  config = mq_config_new (options->region, options->base_url, NULL, &error);
+  if (config == NULL)
     return fail (error, options->json);
 
-  base_url = resolve_base_url (options);
-  if (base_url != NULL && !mq_base_url_validate (base_url, &error))
-    return fail (error, options->json);
-
-  key = resolve_key (region, &key_region);
+  key = resolve_key (config);
   if (key == NULL)
     {
       g_set_error (&error, MQ_ERROR, MQ_ERROR_NO_KEY,
@@ -357,17 +286,12 @@ run_once (const Options *options)
     }
 
   client = mq_client_new ();
-  mq_client_set_region (client, region);
-  /* With "auto": a key that names its region (MINIMAX_CN_API_KEY) decides
-   * where to ask first, else the region that answered the applet last. */
-  if (region == MQ_REGION_AUTO && key_region != MQ_REGION_AUTO)
-    mq_client_set_preferred_region (client, key_region);
-  else if (region == MQ_REGION_AUTO && preferred != MQ_REGION_AUTO)
-    mq_client_set_preferred_region (client, preferred);
   mq_client_set_api_key (client, key);
   mq_secret_free_key (key);
 
-  if (base_url != NULL && !mq_client_set_base_url (client, base_url, &error))
+  /* With "auto": a key that names its region (MINIMAX_CN_API_KEY) decides
+   * where to ask first, else the region that answered the applet last. */
+  if (!mq_config_apply_to_client (config, client, &error))
     return fail (error, options->json);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -390,26 +314,12 @@ run_once (const Options *options)
     {
       output = mq_report_to_json (snapshot, NULL, NULL);
       /* JSON is UTF-8 whatever the locale: write the bytes as they are. */
-      fputs (output, stdout);
-    }
-  else
-    {
-      output = mq_report_to_text (snapshot, NULL, NULL,
-                                  g_get_real_time () / 1000, use_color ());
-      g_print ("%s", output);
+      return write_report (output, FALSE);
     }
 
-  if (fflush (stdout) != 0 || ferror (stdout))
-    {
-      int saved_errno = errno;
-      g_autofree char *message =
-        g_strdup_printf (_("Could not write the report: %s"), g_strerror (saved_errno));
-
-      print_error_line (message);
-      return 3;
-    }
-
-  return 0;
+  output = mq_report_to_text (snapshot, NULL, NULL,
+                              g_get_real_time () / 1000, use_color ());
+  return write_report (output, TRUE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -457,8 +367,10 @@ build_context (Options *options)
        "with --json, standard output also gets\n"
        "  {\"error\": {\"code\": \"key-rejected\", \"message\": \"…\", \"exit_status\": 2}}\n"
        "\n"
-       "Exit status: 0 success, 1 wrong usage, 2 no API key or key rejected,\n"
-       "3 network, server or rate limit, 4 unreadable response.\n"));
+       "Exit status: 0 success (also when the reader of the output goes away,\n"
+       "as with “| head -1”), 1 wrong usage, 2 no API key or key rejected,\n"
+       "3 network, server or rate limit, 4 unreadable response,\n"
+       "5 the report could not be written (closed standard output, full disk).\n"));
 
   return context;
 }
@@ -479,7 +391,19 @@ main (int    argc,
   g_auto(GStrv) original_argv = g_strdupv (argv);
   Options options = { 0 };
   const char *localedir;
+  gboolean stdout_closed = FALSE;
   int status;
+
+  /* `minimax-quota --once >&-`: keep descriptor 1 from being reused (by
+   * the connection to the server, say) and say so instead of reporting. */
+  if (fcntl (STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF)
+    {
+      int fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+
+      stdout_closed = TRUE;
+      if (fd >= 0 && fd != STDOUT_FILENO)
+        close (fd);
+    }
 
   /* Debug messages (G_MESSAGES_DEBUG) go to stderr, never into the
    * report or the JSON on stdout. */
@@ -539,6 +463,21 @@ main (int    argc,
       options_clear (&options);
       return EXIT_USAGE;
     }
+
+  if (stdout_closed)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Could not write the report: %s"), g_strerror (EBADF));
+
+      print_error_line (message);
+      options_clear (&options);
+      return EXIT_WRITE;
+    }
+
+  /* A reader that goes away is seen as EPIPE by write_report(), not as a
+   * signal. Only here: an ignored signal would stay ignored in the applet
+   * exec_applet() starts. */
+  signal (SIGPIPE, SIG_IGN);
 
   status = run_once (&options);
   options_clear (&options);

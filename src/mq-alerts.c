@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-alerts.h"
+#include "mq-config.h"
 #include "mq-format.h"
 #include "mq-wording.h"
 
@@ -506,8 +507,8 @@ mq_alerts_process_with_forecasts (MqAlerts                *self,
   g_clear_pointer (&self->snapshot, mq_snapshot_unref);
   self->snapshot = mq_snapshot_ref (fresh_snapshot);
 
-  thresholds.low = g_settings_get_uint (self->settings, "low-threshold");
-  thresholds.critical = g_settings_get_uint (self->settings, "critical-threshold");
+  /* Clamped as for the tray: mq-config is the one place that does it. */
+  thresholds = mq_config_thresholds_from_settings (self->settings);
 
   /* Every crossing is recorded as announced, also those the cap below
    * leaves out: they are not announced again on the next refresh. */

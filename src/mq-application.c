@@ -13,6 +13,7 @@
 #include "mq-alerts.h"
 #include "mq-application.h"
 #include "mq-client.h"
+#include "mq-config.h"
 #include "mq-demo.h"
 #include "mq-error.h"
 #include "mq-indicator.h"
@@ -32,6 +33,7 @@ struct _MqApplication {
   gboolean        opt_demo;
 
   GSettings      *settings;
+  MqConfig       *config;        /* the one resolved connection */
   MqClient       *client;
   MqPoller       *poller;
   MqIndicator    *indicator;
@@ -40,8 +42,8 @@ struct _MqApplication {
   MqDemo         *demo;
   GCancellable   *cancellable;
 
-  char           *base_url;      /* effective override, nullable */
   gboolean        key_known;     /* the key lookup has finished */
+  guint           key_retry_id;  /* asks a slow keyring again */
   gboolean        started;
 };
 
@@ -61,43 +63,13 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-static MqThresholds
-current_thresholds (MqApplication *self)
-{
-  MqThresholds thresholds;
-
-  thresholds.low = g_settings_get_uint (self->settings, "low-threshold");
-  thresholds.critical = g_settings_get_uint (self->settings, "critical-threshold");
-  if (thresholds.critical >= thresholds.low)
-    thresholds.critical = MAX (thresholds.low - 1, 0);
-
-  return thresholds;
-}
-
-static MqRegion
-current_region (MqApplication *self)
-{
-  MqRegion region = MQ_REGION_AUTO;
-  g_autofree char *setting = NULL;
-
-  if (self->opt_region != NULL && mq_region_from_string (self->opt_region, &region))
-    return region;
-  if (mq_region_from_string (g_getenv ("MINIMAX_REGION"), &region))
-    return region;
-
-  setting = g_settings_get_string (self->settings, "region");
-  if (!mq_region_from_string (setting, &region))
-    region = MQ_REGION_AUTO;
-  return region;
-}
-
 static MqRegion
 display_region (MqApplication *self)
 {
   MqRegion region = mq_client_get_resolved_region (self->client);
 
-  if (region == MQ_REGION_AUTO)
-    region = current_region (self);
+  if (region == MQ_REGION_AUTO && self->config != NULL)
+    region = mq_config_get_region (self->config);
   return region;
 }
 
@@ -108,7 +80,7 @@ render (MqApplication *self)
   g_autofree char *icon_model = g_settings_get_string (self->settings, "icon-model");
   MqViewInput input = { 0 };
 
-  if (self->indicator == NULL)
+  if (self->indicator == NULL || self->config == NULL)
     return;
 
   input.snapshot = mq_poller_get_snapshot (self->poller);
@@ -117,7 +89,7 @@ render (MqApplication *self)
   input.busy = mq_poller_get_busy (self->poller) || !self->key_known;
   input.now_ms = g_get_real_time () / 1000;
   input.last_success_ms = mq_poller_get_last_success_ms (self->poller);
-  input.thresholds = current_thresholds (self);
+  input.thresholds = mq_config_get_thresholds (self->config);
   input.icon_model = icon_model;
   input.region = display_region (self);
 
@@ -137,15 +109,7 @@ on_poller_updated (MqPoller      *poller,
                    MqSnapshot    *snapshot,
                    MqApplication *self)
 {
-  MqRegion resolved = mq_client_get_resolved_region (self->client);
-
-  if (current_region (self) == MQ_REGION_AUTO && resolved != MQ_REGION_AUTO)
-    {
-      g_autofree char *remembered = g_settings_get_string (self->settings, "last-region");
-
-      if (g_strcmp0 (remembered, mq_region_to_string (resolved)) != 0)
-        g_settings_set_string (self->settings, "last-region", mq_region_to_string (resolved));
-    }
+  mq_config_remember_region (self->config, mq_client_get_resolved_region (self->client));
 
   mq_alerts_process (self->alerts, snapshot, g_get_real_time () / 1000);
 
@@ -157,7 +121,7 @@ on_poller_updated (MqPoller      *poller,
 static void
 apply_settings (MqApplication *self)
 {
-  MqThresholds thresholds = current_thresholds (self);
+  MqThresholds thresholds = mq_config_get_thresholds (self->config);
   g_autofree char *icon_model = g_settings_get_string (self->settings, "icon-model");
   guint interval = self->opt_interval > 0
                    ? (guint) self->opt_interval
@@ -173,9 +137,12 @@ on_settings_changed (GSettings     *settings,
                      const char    *key,
                      MqApplication *self)
 {
+  if (self->config == NULL)
+    return;
+
   if (g_str_equal (key, "region"))
     {
-      mq_client_set_region (self->client, current_region (self));
+      mq_client_set_region (self->client, mq_config_get_region (self->config));
       mq_poller_restart (self->poller);
       return;
     }
@@ -192,23 +159,39 @@ static void
 use_key (MqApplication *self,
          const char    *keyring_key)
 {
-  g_autofree char *key = NULL;
-  MqRegion key_region = current_region (self);
+  char *key = NULL;
+  MqRegion preferred;
 
   if (self->demo != NULL)
     key = g_strdup (MQ_DEMO_API_KEY);
   else
-    key = mq_secret_resolve_key (keyring_key, current_region (self), &key_region);
+    key = mq_config_resolve_key (self->config, keyring_key);
 
   /* A key from MINIMAX_CN_API_KEY says which region it belongs to. */
-  if (current_region (self) == MQ_REGION_AUTO && key_region != MQ_REGION_AUTO)
-    mq_client_set_preferred_region (self->client, key_region);
+  preferred = mq_config_get_preferred_region (self->config);
+  if (preferred != MQ_REGION_AUTO)
+    mq_client_set_preferred_region (self->client, preferred);
 
   mq_client_set_api_key (self->client, key);
-  if (key != NULL)
-    memset (key, 0, strlen (key));
+  mq_secret_free_key (key);
 
   self->key_known = TRUE;
+}
+
+#define KEY_RETRY_SECONDS 20
+
+static void on_key_looked_up (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+
+static gboolean
+on_key_retry (gpointer user_data)
+{
+  MqApplication *self = user_data;
+
+  self->key_retry_id = 0;
+  mq_secret_lookup_async (self->cancellable, on_key_looked_up, g_object_ref (self));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -218,18 +201,30 @@ on_key_looked_up (GObject      *source,
 {
   g_autoptr(MqApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *keyring_key = mq_secret_lookup_finish (result, &error);
+  char *keyring_key = mq_secret_lookup_finish (result, &error);
+  gboolean again = self->key_known;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* Also when the keyring did not answer within its bound: the applet
+   * never stays on "Checking your quota…" for it. */
   if (error != NULL)
     g_debug ("Keyring unavailable, using the environment: %s", error->message);
 
   use_key (self, keyring_key);
-  if (keyring_key != NULL)
-    memset (keyring_key, 0, strlen (keyring_key));
+  mq_secret_free_key (keyring_key);
 
-  mq_poller_start (self->poller);
+  /* A keyring still starting at login may answer later: ask it again
+   * once, when the environment had no key either. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
+      mq_config_get_key_source (self->config) == MQ_KEY_SOURCE_NONE &&
+      !again && self->key_retry_id == 0)
+    self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_SECONDS, on_key_retry, self);
+
+  if (again)
+    mq_poller_restart (self->poller);
+  else
+    mq_poller_start (self->poller);
 }
 
 static void
@@ -248,7 +243,8 @@ open_uri (MqApplication *self,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_app_info_launch_default_for_uri (uri, NULL, &error))
+  /* Without the key variables in the child's environment. */
+  if (!mq_config_launch_uri (uri, &error))
     g_warning ("Could not open %s: %s", uri, error->message);
 }
 
@@ -280,7 +276,7 @@ ensure_preferences (MqApplication *self)
     return;
 
   self->preferences = mq_preferences_window_new (GTK_APPLICATION (self), self->settings,
-                                                 self->base_url);
+                                                 mq_config_get_base_url (self->config));
   g_signal_connect_object (self->preferences, "key-changed",
                            G_CALLBACK (on_key_changed), self, 0);
   if (mq_poller_get_snapshot (self->poller) != NULL)
@@ -337,13 +333,40 @@ static const GActionEntry app_actions[] = {
   { "mute-until-reset", action_mute_until_reset, "s", NULL, NULL },
 };
 
+/* Reads --region, --base-url, --interval and --demo from @options into the
+ * opt_ fields; only what is given replaces what is there. */
+static void
+take_options (MqApplication *self,
+              GVariantDict  *options)
+{
+  char *text = NULL;
+
+  if (g_variant_dict_lookup (options, "region", "s", &text))
+    {
+      g_free (self->opt_region);
+      self->opt_region = g_steal_pointer (&text);
+    }
+  if (g_variant_dict_lookup (options, "base-url", "s", &text))
+    {
+      g_free (self->opt_base_url);
+      self->opt_base_url = g_steal_pointer (&text);
+    }
+  g_variant_dict_lookup (options, "interval", "i", &self->opt_interval);
+  if (g_variant_dict_contains (options, "demo"))
+    self->opt_demo = TRUE;
+}
+
+/* Runs in every instance, the primary and a second launch alike, before
+ * anything starts (no display, no bus needed): refuses what cannot work. */
 static gint
 mq_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
-  MqApplication *self = MQ_APPLICATION (application);
   g_autoptr(GError) error = NULL;
+  g_autoptr(MqConfig) config = NULL;
+  const char *region = NULL;
   const char *base_url = NULL;
+  int interval = 0;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -351,46 +374,156 @@ mq_application_handle_local_options (GApplication *application,
       return 0;
     }
 
-  g_variant_dict_lookup (options, "region", "s", &self->opt_region);
-  g_variant_dict_lookup (options, "base-url", "s", &self->opt_base_url);
-  g_variant_dict_lookup (options, "interval", "i", &self->opt_interval);
-  self->opt_demo = g_variant_dict_contains (options, "demo");
-
-  if (self->opt_region != NULL && !mq_region_from_string (self->opt_region, NULL))
+  /* A missing or stale compiled schema would abort the applet on its first
+   * g_settings_get_*(): say what to do instead. */
+  if (!mq_config_check_schema (&error))
     {
-      g_printerr (_("minimax-quota: unknown region “%s”. Use auto, global or cn.\n"),
-                  self->opt_region);
+      g_printerr ("minimax-quota: %s\n", error->message);
       return 1;
     }
 
-  if (g_variant_dict_contains (options, "interval") &&
-      (self->opt_interval < 30 || self->opt_interval > 3600))
+  if (g_variant_dict_lookup (options, "interval", "i", &interval) &&
+      (interval < 30 || interval > 3600))
     {
       g_printerr (_("minimax-quota: the interval must be between 30 and 3600 seconds.\n"));
       return 1;
     }
 
-  base_url = self->opt_base_url != NULL ? self->opt_base_url : g_getenv ("MINIMAX_BASE_URL");
-  if (base_url != NULL && *base_url != '\0' && !self->opt_demo)
+  g_variant_dict_lookup (options, "region", "&s", &region);
+  g_variant_dict_lookup (options, "base-url", "&s", &base_url);
+
+  /* With --demo the demo server is the base URL: no other is checked. */
+  if (g_variant_dict_contains (options, "demo"))
     {
-      if (!mq_base_url_validate (base_url, &error))
+      if (region != NULL && !mq_region_from_string (region, NULL))
         {
-          g_printerr ("minimax-quota: %s\n", error->message);
+          g_printerr (_("minimax-quota: unknown region “%s”. Use auto, global or cn.\n"), region);
           return 1;
         }
-      self->base_url = g_strdup (base_url);
+      return -1;
     }
 
+  config = mq_config_new (region, base_url, NULL, &error);
+  if (config == NULL)
+    {
+      g_printerr ("minimax-quota: %s\n", error->message);
+      return 1;
+    }
+
+  /* Forwarded to the primary instance's command-line handler. */
   return -1;
+}
+
+static MqConfig *
+new_config (MqApplication  *self,
+            GError        **error)
+{
+  const char *base_url = self->opt_base_url;
+
+  if (self->demo != NULL)
+    base_url = mq_demo_get_base_url (self->demo);
+
+  return mq_config_new (self->opt_region, base_url, self->settings, error);
+}
+
+static void
+look_up_key (MqApplication *self)
+{
+  if (self->demo != NULL)
+    {
+      gboolean again = self->key_known;
+
+      use_key (self, NULL);
+      if (again)
+        mq_poller_restart (self->poller);
+      else
+        mq_poller_start (self->poller);
+      return;
+    }
+
+  mq_secret_lookup_async (self->cancellable, on_key_looked_up, g_object_ref (self));
+}
+
+/* A second launch: --region and --base-url (and --interval) given to it
+ * apply to the running applet; --demo cannot change a running applet. */
+static int
+apply_second_launch (MqApplication           *self,
+                     GApplicationCommandLine *command_line,
+                     GVariantDict            *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqConfig) config = NULL;
+  g_autofree char *old_region = g_strdup (self->opt_region);
+  g_autofree char *old_base_url = g_strdup (self->opt_base_url);
+  gboolean connection_changed;
+
+  if (g_variant_dict_contains (options, "demo") && self->demo == NULL)
+    {
+      g_application_command_line_printerr (command_line,
+        _("minimax-quota: the applet is already running with your account; quit it first to see the demo.\n"));
+      return 1;
+    }
+
+  take_options (self, options);
+  connection_changed = g_strcmp0 (old_region, self->opt_region) != 0 ||
+                       (self->demo == NULL && g_strcmp0 (old_base_url, self->opt_base_url) != 0);
+
+  if (g_variant_dict_contains (options, "interval"))
+    apply_settings (self);
+
+  if (!connection_changed)
+    {
+      if (self->key_known)
+        mq_poller_refresh (self->poller);
+      return 0;
+    }
+
+  config = new_config (self, &error);
+  if (config == NULL || !mq_config_apply_to_client (config, self->client, &error))
+    {
+      g_free (self->opt_region);
+      self->opt_region = g_steal_pointer (&old_region);
+      g_free (self->opt_base_url);
+      self->opt_base_url = g_steal_pointer (&old_base_url);
+      g_application_command_line_printerr (command_line, "minimax-quota: %s\n", error->message);
+      return 1;
+    }
+
+  g_set_object (&self->config, config);
+
+  /* Translators: the first %s is a region (auto, global or cn), the
+   * second a server address or "the region's servers". */
+  g_application_command_line_print (command_line,
+    _("minimax-quota: the running applet now asks region %s at %s.\n"),
+    mq_region_to_string (mq_config_get_region (self->config)),
+    mq_config_get_base_url (self->config) != NULL ? mq_config_get_base_url (self->config)
+                                                  : _("the region’s servers"));
+
+  /* The key may depend on the region (MINIMAX_CN_API_KEY): decide again,
+   * then ask the new server. */
+  look_up_key (self);
+  return 0;
+}
+
+static int
+mq_application_command_line (GApplication            *application,
+                             GApplicationCommandLine *command_line)
+{
+  MqApplication *self = MQ_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+
+  if (self->started)
+    return apply_second_launch (self, command_line, options);
+
+  take_options (self, options);
+  g_application_activate (application);
+  return 0;
 }
 
 static void
 mq_application_startup (GApplication *application)
 {
   MqApplication *self = MQ_APPLICATION (application);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *last_region = NULL;
-  MqRegion remembered;
 
   G_APPLICATION_CLASS (mq_application_parent_class)->startup (application);
 
@@ -403,30 +536,7 @@ mq_application_startup (GApplication *application)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   self->client = mq_client_new ();
-
-  if (self->opt_demo)
-    {
-      self->demo = mq_demo_new (&error);
-      if (self->demo == NULL)
-        g_warning ("The demo server could not start: %s", error->message);
-      else
-        {
-          g_free (self->base_url);
-          self->base_url = g_strdup (mq_demo_get_base_url (self->demo));
-          if (self->opt_interval == 0)
-            self->opt_interval = 30;
-        }
-    }
-
-  mq_client_set_region (self->client, current_region (self));
-  last_region = g_settings_get_string (self->settings, "last-region");
-  if (mq_region_from_string (last_region, &remembered) && remembered != MQ_REGION_AUTO)
-    mq_client_set_preferred_region (self->client, remembered);
-  if (self->base_url != NULL && !mq_client_set_base_url (self->client, self->base_url, &error))
-    g_warning ("%s", error->message);
-
   self->poller = mq_poller_new (self->client);
-  apply_settings (self);
   g_signal_connect_object (self->poller, "changed", G_CALLBACK (on_poller_changed), self, 0);
   g_signal_connect_object (self->poller, "updated", G_CALLBACK (on_poller_updated), self, 0);
 
@@ -434,8 +544,42 @@ mq_application_startup (GApplication *application)
   self->indicator = mq_indicator_new (application);
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+}
 
+/* The first activation: options are known (command_line() has run). */
+static void
+start (MqApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->opt_demo)
+    {
+      self->demo = mq_demo_new (&error);
+      if (self->demo == NULL)
+        {
+          g_warning ("The demo server could not start: %s", error->message);
+          g_clear_error (&error);
+        }
+      else if (self->opt_interval == 0)
+        self->opt_interval = 30;
+    }
+
+  self->config = new_config (self, &error);
+  if (self->config == NULL)
+    {
+      /* handle_local_options() refused these already; only a changed
+       * environment gets here. */
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+      self->config = mq_config_new ("auto", NULL, self->settings, NULL);
+    }
+
+  if (!mq_config_apply_to_client (self->config, self->client, &error))
+    g_warning ("%s", error->message);
+
+  apply_settings (self);
   render (self);
+  look_up_key (self);
 }
 
 static void
@@ -443,8 +587,9 @@ mq_application_activate (GApplication *application)
 {
   MqApplication *self = MQ_APPLICATION (application);
 
-  /* The first activation starts the applet; a later launch (the desktop
-   * file, autostart, a second `minimax-quota`) only refreshes. */
+  /* The first activation starts the applet; a later one (the desktop
+   * file, autostart) only refreshes. A second `minimax-quota` with other
+   * options goes through command_line(). */
   if (self->started)
     {
       if (self->key_known)
@@ -453,15 +598,7 @@ mq_application_activate (GApplication *application)
     }
 
   self->started = TRUE;
-
-  if (self->demo != NULL)
-    {
-      use_key (self, NULL);
-      mq_poller_start (self->poller);
-      return;
-    }
-
-  mq_secret_lookup_async (self->cancellable, on_key_looked_up, g_object_ref (self));
+  start (self);
 }
 
 static void
@@ -470,12 +607,14 @@ mq_application_shutdown (GApplication *application)
   MqApplication *self = MQ_APPLICATION (application);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->key_retry_id, g_source_remove);
   g_clear_pointer ((GtkWidget **) &self->preferences, gtk_widget_destroy);
   g_clear_object (&self->indicator);
   g_clear_object (&self->alerts);
   g_clear_object (&self->poller);
   g_clear_object (&self->client);
   g_clear_object (&self->demo);
+  g_clear_object (&self->config);
 
   G_APPLICATION_CLASS (mq_application_parent_class)->shutdown (application);
 }
@@ -489,7 +628,6 @@ mq_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_free (self->opt_region);
   g_free (self->opt_base_url);
-  g_free (self->base_url);
 
   G_OBJECT_CLASS (mq_application_parent_class)->finalize (object);
 }
@@ -505,6 +643,7 @@ mq_application_class_init (MqApplicationClass *klass)
   app_class->handle_local_options = mq_application_handle_local_options;
   app_class->startup = mq_application_startup;
   app_class->activate = mq_application_activate;
+  app_class->command_line = mq_application_command_line;
   app_class->shutdown = mq_application_shutdown;
 }
 
@@ -521,6 +660,14 @@ mq_application_new (void)
 {
   return g_object_new (MQ_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        NULL);
+}
+
+MqConfig *
+mq_application_get_config (MqApplication *self)
+{
+  g_return_val_if_fail (MQ_IS_APPLICATION (self), NULL);
+
+  return self->config;
 }

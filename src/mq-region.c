@@ -167,7 +167,14 @@ static const char * const key_variables[] = {
   "MINIMAX_CN_API_KEY",
   "MINIMAX_API_KEY",
   "MINIMAX_API_TOKEN",
+  NULL
 };
+
+const char * const *
+mq_region_key_variables (void)
+{
+  return key_variables;
+}
 
 /* Set to something other than white space. */
 static gboolean
@@ -185,7 +192,7 @@ env_has_value (const char *name)
 const char *
 mq_region_key_variable (MqRegion region)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (key_variables); i++)
+  for (gsize i = 0; key_variables[i] != NULL; i++)
     {
       if (i == 0 && region == MQ_REGION_GLOBAL)
         continue;

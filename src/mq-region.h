@@ -46,4 +46,8 @@ char               *mq_region_key_from_environment (MqRegion   region,
  * without reading it. */
 const char         *mq_region_key_variable         (MqRegion   region);
 
+/* Every environment variable that may hold the key, NULL-terminated: the
+ * ones a child process must not inherit. */
+const char * const *mq_region_key_variables        (void);
+
 G_END_DECLS

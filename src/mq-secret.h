@@ -26,15 +26,17 @@ gboolean  mq_secret_store_finish   (GAsyncResult        *result,
 
 /* Looks up the stored key, whatever its region. Finish returns a new
  * string (free it with mq_secret_free_key()); NULL without an error when no
- * key is stored, NULL with an error when the keyring could not be asked. */
+ * key is stored (or only in a locked collection: the lookup never triggers
+ * an unlock prompt), NULL with an error when the keyring could not be asked,
+ * G_IO_ERROR_TIMED_OUT when it did not answer within 1.5 s. */
 void      mq_secret_lookup_async   (GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
 char     *mq_secret_lookup_finish  (GAsyncResult        *result,
                                     GError             **error);
 
-/* The same, blocking; for the command line only (never on a main loop that
- * shows anything). */
+/* The same, blocking (at most 1.5 s, on a private main context); for the
+ * command line only (never on a main loop that shows anything). */
 char     *mq_secret_lookup_sync    (GCancellable        *cancellable,
                                     GError             **error);
 
@@ -55,7 +57,11 @@ char     *mq_secret_resolve_key    (const char          *keyring_key,
                                     MqRegion             region,
                                     MqRegion            *out_key_region);
 
-/* Overwrites @key with zeros, then frees it. NULL is fine. */
+/* Overwrites @key with zeros (explicit_bzero(), which the compiler keeps),
+ * up to its terminating zero. NULL is fine. The one key-wipe helper. */
+void      mq_key_wipe              (char                *key);
+
+/* mq_key_wipe(), then frees it. NULL is fine. */
 void      mq_secret_free_key       (char                *key);
 
 G_END_DECLS

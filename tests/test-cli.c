@@ -886,9 +886,297 @@ test_write_error (Fixture       *f,
   g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 3);
+  /* A local write error has its own status (5), not the network's (3). */
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 5);
   g_assert_true (g_str_has_prefix (err, "minimax-quota: Could not write the report"));
   assert_no_key (err);
+}
+
+static void
+close_stdout (gpointer user_data)
+{
+  close (STDOUT_FILENO);
+}
+
+/* `minimax-quota --once >&-`: exit status 5 and one line, without asking
+ * the server (whose connection could otherwise take descriptor 1). */
+static void
+test_stdout_closed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY));
+  g_auto(GStrv) argv = mq_test_make_argv (cli_path, ARGS ("--once", "--json", "--region=global",
+                                                  "--base-url", f->base_url));
+  g_autofree char *err = NULL;
+  GAsyncResult *slot = NULL;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_set_child_setup (launcher, close_stdout, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 0, NULL);
+  g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 5);
+  g_assert_cmpstr (err, ==, "minimax-quota: Could not write the report: Bad file descriptor\n");
+  g_assert_cmpuint (total_hits (f), ==, 0);
+}
+
+/* `minimax-quota --once | head -c1`: the reader went away. Like other
+ * tools the command stops quietly: status 0, nothing on stderr, no
+ * death by SIGPIPE. */
+static void
+test_broken_pipe (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *modes[] = { "--once", "--json" };
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
+                                    "token-plan-plus-video-not-in-plan.json");
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = NULL;
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY));
+      g_auto(GStrv) argv = mq_test_make_argv (cli_path, ARGS (modes[i], "--region=global",
+                                                      "--base-url", f->base_url));
+      g_autofree char *err = NULL;
+      GAsyncResult *slot = NULL;
+      int fds[2];
+
+      g_assert_true (g_unix_open_pipe (fds, FD_CLOEXEC, NULL));
+      /* Nobody will ever read: the first write gets EPIPE. */
+      close (fds[0]);
+
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_subprocess_launcher_set_environ (launcher, env);
+      g_subprocess_launcher_take_stdout_fd (launcher, fds[1]);
+      process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+      g_assert_no_error (error);
+      g_clear_object (&launcher);
+
+      g_subprocess_communicate_utf8_async (process, NULL, NULL, mq_test_store_result, &slot);
+      result = mq_test_wait_result (&slot, 0, NULL);
+      g_subprocess_communicate_utf8_finish (process, result, NULL, &err, &error);
+      g_assert_no_error (error);
+
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+    }
+}
+
+/* ---- A keyring that does not answer ---------------------------------------------- */
+
+/* A private session bus (dbus-daemon) and, unless @mock_mode is NULL, a
+ * scripted Secret Service on it (tests/secret-service-mock.py). */
+typedef struct {
+  GSubprocess *bus;
+  GSubprocess *mock;
+  char        *address;
+  char        *log_path;
+} Keyring;
+
+static char *
+read_line (GSubprocess *process)
+{
+  g_autoptr(GDataInputStream) input =
+    g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (input, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+static gboolean
+keyring_start (Keyring    *keyring,
+               Fixture    *f,
+               const char *mock_mode)
+{
+  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+  g_autofree char *mock = g_test_build_filename (G_TEST_DIST, "secret-service-mock.py", NULL);
+  const char *python = "/usr/bin/python3";
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready = NULL;
+  int status = 0;
+
+  if (daemon == NULL)
+    {
+      g_test_skip ("no dbus-daemon");
+      return FALSE;
+    }
+  if (mock_mode != NULL &&
+      (!g_spawn_sync (NULL, (char *[]) { (char *) python, "-c", "import gi; gi.require_version('Gio', '2.0'); from gi.repository import Gio", NULL },
+                      NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL) ||
+       !g_spawn_check_wait_status (status, NULL)))
+    {
+      g_test_skip ("no python3-gi in /usr/bin/python3");
+      return FALSE;
+    }
+
+  keyring->bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                   daemon, "--session", "--nofork", "--print-address=1", NULL);
+  g_assert_no_error (error);
+  keyring->address = read_line (keyring->bus);
+  g_assert_nonnull (keyring->address);
+
+  if (mock_mode == NULL)
+    return TRUE;
+
+  keyring->log_path = g_build_filename (f->tmpdir, "secret-service.log", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", keyring->address, TRUE);
+  keyring->mock = g_subprocess_launcher_spawn (launcher, &error, python, mock, mock_mode,
+                                               keyring->log_path, NULL);
+  g_assert_no_error (error);
+  ready = read_line (keyring->mock);
+  g_assert_cmpstr (ready, ==, "ready");
+  return TRUE;
+}
+
+static void
+keyring_stop (Keyring *keyring)
+{
+  if (keyring->mock != NULL)
+    g_subprocess_force_exit (keyring->mock);
+  if (keyring->bus != NULL)
+    {
+      g_subprocess_send_signal (keyring->bus, SIGCONT);
+      g_subprocess_force_exit (keyring->bus);
+    }
+  g_clear_object (&keyring->mock);
+  g_clear_object (&keyring->bus);
+  g_clear_pointer (&keyring->address, g_free);
+  g_clear_pointer (&keyring->log_path, g_free);
+}
+
+/* Runs --once --json with MINIMAX_API_KEY set and the keyring at
+ * @keyring's bus; returns how long it took (the run in @run). */
+static gint64
+run_with_keyring (Fixture   *f,
+                  Keyring   *keyring,
+                  MqTestRun *run)
+{
+  g_autofree char *bus_env = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", keyring->address, NULL);
+  g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY, "SECRET_BACKEND",
+                                            "SECRET_FILE_TEST_PATH", bus_env,
+                                            "G_MESSAGES_DEBUG=all"));
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed;
+
+  /* A watchdog of 10 s: before the fix, these runs took 25 s or forever. */
+  *run = mq_test_run_program (cli_path, ARGS ("--once", "--json", "--region=global",
+                                              "--base-url", f->base_url),
+                              (const char * const *) env, G_SUBPROCESS_FLAGS_NONE, 10);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("exit %d in %.0f ms\nstderr: %s", run->status, elapsed / 1000.0, run->err);
+  assert_no_key (run->out);
+  assert_no_key (run->err);
+
+  return elapsed;
+}
+
+static void
+assert_report (Fixture         *f,
+               const MqTestRun *run)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (json_region (parser, run), ==, "global");
+  assert_authorization (f, KEY);
+}
+
+/* A Secret Service that never replies: the environment's key within ~2 s
+ * (the lookup gives up after 1.5 s). */
+static void
+test_keyring_silent (Fixture       *f,
+                     gconstpointer  data)
+{
+  Keyring keyring = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  gint64 elapsed;
+
+  if (!keyring_start (&keyring, f, "silent"))
+    return;
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+
+  elapsed = run_with_keyring (f, &keyring, &run);
+  keyring_stop (&keyring);
+
+  assert_report (f, &run);
+  g_assert_nonnull (strstr (run.err, "did not answer"));
+  g_assert_cmpint (elapsed, <, 2500 * 1000);
+}
+
+/* The key in a locked collection: treated as absent at once, said once in
+ * the debug output, and no unlock asked for (no prompt). */
+static void
+test_keyring_locked (Fixture       *f,
+                     gconstpointer  data)
+{
+  Keyring keyring = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  g_autofree char *log = NULL;
+  const char *said;
+  gint64 elapsed;
+
+  if (!keyring_start (&keyring, f, "locked"))
+    return;
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+
+  elapsed = run_with_keyring (f, &keyring, &run);
+  g_assert_true (g_file_get_contents (keyring.log_path, &log, NULL, NULL));
+  keyring_stop (&keyring);
+
+  assert_report (f, &run);
+  g_assert_cmpint (elapsed, <, 2000 * 1000);
+  said = strstr (run.err, "locked keyring");
+  g_assert_nonnull (said);
+  g_assert_null (strstr (said + 1, "locked keyring"));
+
+  g_test_message ("Secret Service calls:\n%s", log);
+  g_assert_nonnull (strstr (log, "SearchItems"));
+  g_assert_null (strstr (log, "Unlock"));
+  g_assert_null (strstr (log, "Prompt"));
+}
+
+/* A session bus that is stopped (SIGSTOP): connecting never completes. */
+static void
+test_keyring_bus_stopped (Fixture       *f,
+                          gconstpointer  data)
+{
+  Keyring keyring = { 0 };
+  g_auto(MqTestRun) run = { 0 };
+  gint64 elapsed;
+
+  if (!keyring_start (&keyring, f, NULL))
+    return;
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+
+  g_subprocess_send_signal (keyring.bus, SIGSTOP);
+  elapsed = run_with_keyring (f, &keyring, &run);
+  keyring_stop (&keyring);
+
+  assert_report (f, &run);
+  g_assert_cmpint (elapsed, <, 2500 * 1000);
 }
 
 /* Not a pass/fail check: how long one --once --json takes on loopback. */
@@ -949,6 +1237,11 @@ main (int    argc,
   ADD ("version-and-help", test_version_and_help);
   ADD ("exec-applet", test_exec_applet);
   ADD ("write-error", test_write_error);
+  ADD ("stdout-closed", test_stdout_closed);
+  ADD ("broken-pipe", test_broken_pipe);
+  ADD ("keyring-silent", test_keyring_silent);
+  ADD ("keyring-locked", test_keyring_locked);
+  ADD ("keyring-bus-stopped", test_keyring_bus_stopped);
   ADD ("timing", test_timing);
 
 #undef ADD

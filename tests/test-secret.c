@@ -140,6 +140,27 @@ test_cancelled (void)
   g_assert_null (key);
 }
 
+/* The one wipe helper zeroes every byte up to the terminator. */
+static void
+test_key_wipe (void)
+{
+  char key[] = KEY_ONE;
+  char *heap = g_strdup (KEY_TWO);
+  gsize length = strlen (heap);
+
+  mq_key_wipe (key);
+  for (gsize i = 0; i < sizeof key; i++)
+    g_assert_cmpint (key[i], ==, 0);
+
+  mq_key_wipe (heap);
+  for (gsize i = 0; i < length; i++)
+    g_assert_cmpint (heap[i], ==, 0);
+  g_free (heap);
+
+  mq_key_wipe (NULL);
+  mq_secret_free_key (NULL);
+}
+
 static void
 clear_key_environment (void)
 {
@@ -218,6 +239,7 @@ main (int    argc,
   g_test_add_func ("/secret/store-lookup-clear", test_store_lookup_clear);
   g_test_add_func ("/secret/cancelled", test_cancelled);
   g_test_add_func ("/secret/resolve-key", test_resolve_key);
+  g_test_add_func ("/secret/key-wipe", test_key_wipe);
 
   status = g_test_run ();
 

@@ -1,0 +1,387 @@
+/* test-applet.c: the built applet (minimax-quota-applet) started for real
+ *
+ *  - a missing or stale compiled GSettings schema: one clear line and exit
+ *    status 1, no crash (GSETTINGS_SCHEMA_DIR and XDG_DATA_DIRS of the
+ *    test's own, no display needed);
+ *  - on a private X server (Xvfb) and session bus, with a Secret Service
+ *    that never answers: the applet uses MINIMAX_API_KEY within seconds,
+ *    and a second launch with another --base-url and --region is applied by
+ *    the running applet (the new server is asked) and says so.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "mq-client.h"
+#include "mq-test-server.h"
+#include "mq-test-util.h"
+
+#define KEY "sk-cp-TESTKEY-abcdef0123456789abcdef"
+
+static const char *applet_path;
+static const char *schema_dir;
+
+typedef struct {
+  char *tmpdir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("mq-test-applet-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  mq_test_remove_tree (f->tmpdir);
+  g_clear_pointer (&f->tmpdir, g_free);
+}
+
+#define ENV(...)  ((const char * const[]) { __VA_ARGS__, NULL })
+#define ARGS(...) ((const char * const[]) { __VA_ARGS__, NULL })
+
+static char **
+make_environ (Fixture            *f,
+              const char * const *overrides)
+{
+  static const char * const unset[] = {
+    "MINIMAX_API_KEY", "MINIMAX_CN_API_KEY", "MINIMAX_API_TOKEN",
+    "MINIMAX_BASE_URL", "MINIMAX_REGION", "DISPLAY", "WAYLAND_DISPLAY",
+    "DBUS_SESSION_BUS_ADDRESS", "G_MESSAGES_DEBUG", "SECRET_BACKEND",
+    "SECRET_FILE_TEST_PATH", "GSETTINGS_SCHEMA_DIR",
+    NULL,
+  };
+  g_autofree char *data_dirs = g_build_filename (f->tmpdir, "no-data", NULL);
+  g_autofree char *runtime = g_build_filename (f->tmpdir, "runtime", NULL);
+  char **env = mq_test_environ_unset (g_get_environ (), unset);
+
+  g_mkdir_with_parents (runtime, 0700);
+  env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
+  env = g_environ_setenv (env, "XDG_DATA_HOME", data_dirs, TRUE);
+  env = g_environ_setenv (env, "XDG_RUNTIME_DIR", runtime, TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  return mq_test_environ_apply (env, overrides);
+}
+
+static MqTestRun
+run_applet (Fixture            *f,
+            const char * const *overrides,
+            const char * const *args)
+{
+  g_auto(GStrv) env = make_environ (f, overrides);
+  MqTestRun run = mq_test_run_program (applet_path, args, (const char * const *) env,
+                                       G_SUBPROCESS_FLAGS_NONE, 30);
+
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run.status, run.out, run.err);
+  return run;
+}
+
+static void
+compile_schema (const char *xml,
+                const char *target)
+{
+  g_autofree char *compiler = g_find_program_in_path ("glib-compile-schemas");
+  g_autofree char *source = g_build_filename (target, APP_ID ".gschema.xml", NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (compiler);
+  mq_test_write_file (source, xml);
+  g_spawn_sync (NULL, (char *[]) { compiler, "--strict", (char *) target, NULL }, NULL,
+                G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+}
+
+/* Exactly one line on stderr, naming the fix; exit status 1, no signal. */
+static void
+assert_schema_refusal (const MqTestRun *run,
+                       const char      *needle)
+{
+  const char *newline = strchr (run->err, '\n');
+
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_true (g_str_has_prefix (run->err, "minimax-quota: "));
+  g_assert_nonnull (newline);
+  g_assert_cmpstr (newline + 1, ==, "");
+  g_assert_nonnull (strstr (run->err, "glib-compile-schemas"));
+  g_assert_nonnull (strstr (run->err, needle));
+}
+
+static void
+test_schema_missing (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *empty = g_build_filename (f->tmpdir, "schemas", NULL);
+  g_autofree char *schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", empty, NULL);
+  /* Nor an installed copy in the usual places. */
+  g_autofree char *no_data_dirs = g_strconcat ("XDG_DATA_DIRS=", f->tmpdir, "/no-data", NULL);
+  g_auto(MqTestRun) run = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  run = run_applet (f, ENV (schema_env, no_data_dirs, "MINIMAX_API_KEY=" KEY), NULL);
+  assert_schema_refusal (&run, "is not installed");
+}
+
+/* An older schema, before "last-region" existed. */
+static void
+test_schema_stale (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *xml_path = g_test_build_filename (G_TEST_DIST, "..", "data", APP_ID ".gschema.xml", NULL);
+  g_autofree char *stale_dir = g_build_filename (f->tmpdir, "schemas", NULL);
+  g_autofree char *schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", stale_dir, NULL);
+  g_autofree char *no_data_dirs = g_strconcat ("XDG_DATA_DIRS=", f->tmpdir, "/no-data", NULL);
+  g_autofree char *xml = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) stale = NULL;
+  g_auto(MqTestRun) run = { 0 };
+  const char *start, *end;
+
+  g_assert_true (g_file_get_contents (xml_path, &xml, NULL, &error));
+  g_assert_no_error (error);
+
+  start = strstr (xml, "<key name=\"last-region\"");
+  g_assert_nonnull (start);
+  end = strstr (start, "</key>");
+  g_assert_nonnull (end);
+  stale = g_string_new_len (xml, start - xml);
+  g_string_append (stale, end + strlen ("</key>"));
+  compile_schema (stale->str, stale_dir);
+
+  run = run_applet (f, ENV (schema_env, no_data_dirs, "MINIMAX_API_KEY=" KEY), NULL);
+  assert_schema_refusal (&run, "last-region");
+}
+
+/* ---- On a private desktop ---------------------------------------------------- */
+
+typedef struct {
+  GSubprocess *xvfb;
+  GSubprocess *bus;
+  GSubprocess *mock;
+  char        *display;
+  char        *address;
+} Desktop;
+
+static char *
+read_line (GSubprocess *process)
+{
+  g_autoptr(GDataInputStream) input =
+    g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+
+  return g_data_input_stream_read_line_utf8 (input, NULL, NULL, NULL);
+}
+
+static gboolean
+desktop_start (Desktop *desktop,
+               Fixture *f)
+{
+  g_autofree char *xvfb = g_find_program_in_path ("Xvfb");
+  g_autofree char *daemon = g_find_program_in_path ("dbus-daemon");
+  g_autofree char *mock = g_test_build_filename (G_TEST_DIST, "secret-service-mock.py", NULL);
+  g_autofree char *log = g_build_filename (f->tmpdir, "secret-service.log", NULL);
+  g_autofree char *number = NULL;
+  g_autofree char *ready = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (xvfb == NULL || daemon == NULL || !g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("needs Xvfb, dbus-daemon and /usr/bin/python3 (with python3-gi)");
+      return FALSE;
+    }
+
+  desktop->xvfb = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                    &error, xvfb, "-displayfd", "1", "-screen", "0", "640x480x24",
+                                    "-nolisten", "tcp", NULL);
+  g_assert_no_error (error);
+  number = read_line (desktop->xvfb);
+  g_assert_nonnull (number);
+  desktop->display = g_strconcat (":", number, NULL);
+
+  desktop->bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                   &error, daemon, "--session", "--nofork", "--print-address=1", NULL);
+  g_assert_no_error (error);
+  desktop->address = read_line (desktop->bus);
+  g_assert_nonnull (desktop->address);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", desktop->address, TRUE);
+  desktop->mock = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", mock,
+                                               "silent", log, NULL);
+  g_assert_no_error (error);
+  ready = read_line (desktop->mock);
+  if (g_strcmp0 (ready, "ready") != 0)
+    {
+      g_test_skip ("the scripted Secret Service did not start (python3-gi?)");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+desktop_stop (Desktop *desktop)
+{
+  GSubprocess *processes[] = { desktop->mock, desktop->bus, desktop->xvfb };
+
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    if (processes[i] != NULL)
+      {
+        g_subprocess_force_exit (processes[i]);
+        g_subprocess_wait (processes[i], NULL, NULL);
+      }
+  g_clear_object (&desktop->mock);
+  g_clear_object (&desktop->bus);
+  g_clear_object (&desktop->xvfb);
+  g_clear_pointer (&desktop->display, g_free);
+  g_clear_pointer (&desktop->address, g_free);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates until @server has answered a request or @seconds passed; how
+ * long it took, or -1. */
+static gint64
+wait_for_hit (MqTestServer *server,
+              guint         seconds)
+{
+  gint64 start = g_get_monotonic_time ();
+  gboolean late = FALSE;
+  guint id = g_timeout_add_seconds (seconds, on_deadline, &late);
+
+  while (!late && mq_test_server_get_hits (server, MQ_PATH_CURRENT) == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (late)
+    return -1;
+  g_source_remove (id);
+  return g_get_monotonic_time () - start;
+}
+
+static void
+test_keyring_silent_and_second_launch (Fixture       *f,
+                                       gconstpointer  data)
+{
+  Desktop desktop = { 0 };
+  g_autoptr(MqTestServer) first = NULL;
+  g_autoptr(MqTestServer) second = NULL;
+  g_autofree char *first_url = NULL;
+  g_autofree char *second_url = NULL;
+  g_autofree char *display_env = NULL;
+  g_autofree char *bus_env = NULL;
+  g_autofree char *schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", schema_dir, NULL);
+  g_auto(GStrv) env = NULL;
+  g_auto(MqTestRun) again = { 0 };
+  g_auto(MqTestRun) primary_run = { 0 };
+  MqTestProcess *primary;
+  gint64 waited;
+
+  if (!desktop_start (&desktop, f))
+    {
+      desktop_stop (&desktop);
+      return;
+    }
+
+  first = mq_test_server_new ();
+  second = mq_test_server_new ();
+  mq_test_server_set_route_fixture (first, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+  mq_test_server_set_route_fixture (second, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+  first_url = mq_test_server_get_base_url (first);
+  second_url = mq_test_server_get_base_url (second);
+
+  display_env = g_strconcat ("DISPLAY=", desktop.display, NULL);
+  bus_env = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", desktop.address, NULL);
+  env = make_environ (f, ENV (display_env, bus_env, schema_env, "MINIMAX_API_KEY=" KEY,
+                              "GDK_BACKEND=x11", "NO_AT_BRIDGE=1"));
+
+  primary = mq_test_process_start (applet_path,
+                                   ARGS ("--base-url", first_url, "--region", "auto"),
+                                   (const char * const *) env, G_SUBPROCESS_FLAGS_NONE);
+
+  /* The keyring never answers: the environment's key within seconds, not
+   * after D-Bus's 25 s (or never). */
+  waited = wait_for_hit (first, 8);
+  g_test_message ("first request after %.0f ms", waited / 1000.0);
+  if (waited < 0)
+    {
+      /* Without its display and bus the applet ends: show what it said. */
+      desktop_stop (&desktop);
+      primary_run = mq_test_process_finish (primary, 10);
+      g_test_message ("primary: exit %d\nstderr: %s", primary_run.status, primary_run.err);
+    }
+  g_assert_cmpint (waited, >=, 0);
+  g_assert_cmpint (waited, <, 6 * G_USEC_PER_SEC);
+
+  /* A second launch with another server and region: applied, and said. */
+  again = mq_test_run_program (applet_path,
+                               ARGS ("--base-url", second_url, "--region", "global"),
+                               (const char * const *) env, G_SUBPROCESS_FLAGS_NONE, 20);
+  g_test_message ("second launch: exit %d\nstdout: %s\nstderr: %s", again.status, again.out, again.err);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "global"));
+  g_assert_nonnull (strstr (again.out, second_url));
+
+  waited = wait_for_hit (second, 8);
+  g_assert_cmpint (waited, >=, 0);
+
+  /* The running applet quits through its own action. */
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                           G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_autoptr(GSubprocess) quit = NULL;
+
+    g_subprocess_launcher_set_environ (launcher, env);
+    quit = g_subprocess_launcher_spawn (launcher, NULL, "gdbus", "call", "--session",
+                                        "--dest", APP_ID, "--object-path",
+                                        "/io/github/minimaxquota/MiniMaxQuota",
+                                        "--method", "org.freedesktop.Application.ActivateAction",
+                                        "quit", "[]", "{}", NULL);
+    if (quit != NULL)
+      g_subprocess_wait (quit, NULL, NULL);
+  }
+  primary_run = mq_test_process_finish (primary, 20);
+  g_test_message ("primary: exit %d\nstderr: %s", primary_run.status, primary_run.err);
+  g_assert_null (strstr (primary_run.err, "TESTKEY"));
+  g_assert_null (strstr (again.out, "TESTKEY"));
+  g_assert_null (strstr (again.err, "TESTKEY"));
+
+  desktop_stop (&desktop);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  applet_path = g_getenv ("MQ_APPLET_PATH");
+  schema_dir = g_getenv ("MQ_SCHEMA_DIR");
+  if (applet_path == NULL || schema_dir == NULL)
+    g_error ("MQ_APPLET_PATH and MQ_SCHEMA_DIR must be set (meson sets them)");
+
+#define ADD(path, func) \
+  g_test_add ("/applet/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("schema-missing", test_schema_missing);
+  ADD ("schema-stale", test_schema_stale);
+  ADD ("keyring-silent-and-second-launch", test_keyring_silent_and_second_launch);
+
+#undef ADD
+
+  return g_test_run ();
+}
