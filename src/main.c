@@ -1,9 +1,11 @@
 /* main.c: the `minimax-quota` command
  *
- * With --once (or --json) it fetches the quota once and prints it, linking
- * only GLib, libsoup, json-glib and libsecret so that it starts fast.
- * Without, it replaces itself with the GTK tray applet, which lives in its
- * own executable for the same reason.
+ * Parses the options and picks a mode: --once / --json (mq-cli.c: fetch,
+ * record the history, print with the forecasts), --history (mq-cli.c),
+ * --waybar / --format / --watch (mq-cli-bar.c). The command line links
+ * only GLib, libsoup, json-glib, libsecret and SQLite so that it starts
+ * fast. Without any of these options, it replaces itself with the GTK tray
+ * applet, which lives in its own executable for the same reason.
  */
 #include "config.h"
 
@@ -18,61 +20,10 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
-#include "mq-client.h"
-#include "mq-config.h"
-#include "mq-error.h"
-#include "mq-region.h"
-#include "mq-report.h"
-#include "mq-secret.h"
+#include "mq-bar.h"
+#include "mq-cli.h"
 
 #define APPLET_NAME "minimax-quota-applet"
-
-/* Exit status for wrong usage (see mq_error_exit_code()). */
-#define EXIT_USAGE 1
-/* Exit status when the report cannot be written (not a broken pipe). */
-#define EXIT_WRITE 5
-
-typedef struct {
-  gboolean  once;
-  gboolean  json;
-  gboolean  version;
-  gboolean  demo;
-  int       interval;
-  char     *region;
-  char     *base_url;
-} Options;
-
-typedef struct {
-  GMainLoop  *loop;
-  MqSnapshot *snapshot;
-  GError     *error;
-} FetchState;
-
-/* One line on stderr: "minimax-quota: <message>", line breaks flattened. */
-static void
-print_error_line (const char *message)
-{
-  g_autofree char *flat = g_strdup (message);
-
-  g_strdelimit (flat, "\r\n", ' ');
-  g_printerr ("%s: %s\n", g_get_prgname (), flat);
-}
-
-static int
-fail (const GError *error,
-      gboolean      json)
-{
-  if (json)
-    {
-      g_autofree char *text = mq_report_error_to_json (error);
-
-      fputs (text, stdout);
-      fflush (stdout);
-    }
-
-  print_error_line (error->message);
-  return mq_error_exit_code (error);
-}
 
 /* ------------------------------------------------------------------ */
 /* Starting the applet                                                  */
@@ -121,8 +72,8 @@ exec_applet (char **original_argv)
         g_strdup_printf (_("The tray applet (%s) is not installed in %s. Reinstall MiniMax Quota, or run “%s --once” for a one-off report."),
                          APPLET_NAME, LIBEXECDIR, g_get_prgname ());
 
-      print_error_line (message);
-      return EXIT_USAGE;
+      mq_cli_print_error_line (message);
+      return MQ_CLI_EXIT_USAGE;
     }
 
   g_free (original_argv[0]);
@@ -135,211 +86,53 @@ exec_applet (char **original_argv)
       g_strdup_printf (_("Could not start the tray applet %s: %s"),
                        applet, g_strerror (saved_errno));
 
-    print_error_line (message);
+    mq_cli_print_error_line (message);
   }
-  return EXIT_USAGE;
-}
-
-/* ------------------------------------------------------------------ */
-/* The key                                                              */
-/* ------------------------------------------------------------------ */
-
-/* Whether asking the keyring can answer at once. Without a session bus,
- * GIO would try to autolaunch one; the environment is the only source. */
-static gboolean
-keyring_reachable (void)
-{
-  const char *runtime_dir;
-  g_autofree char *bus = NULL;
-
-  if (g_getenv ("SECRET_BACKEND") != NULL)
-    return TRUE;
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
-    return TRUE;
-
-  runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
-  if (runtime_dir == NULL)
-    return FALSE;
-
-  bus = g_build_filename (runtime_dir, "bus", NULL);
-  return g_file_test (bus, G_FILE_TEST_EXISTS);
-}
-
-/* The keyring's key (asked for at most 1.5 s, never unlocking anything),
- * else the environment's, as @config decides. */
-static char *
-resolve_key (MqConfig *config)
-{
-  char *keyring_key = NULL;
-  char *key;
-
-  if (keyring_reachable ())
-    {
-      g_autoptr(GError) error = NULL;
-
-      keyring_key = mq_secret_lookup_sync (NULL, &error);
-      if (error != NULL)
-        g_debug ("The keyring could not be asked, using the environment: %s",
-                 error->message);
-    }
-  else
-    g_debug ("No session bus: not asking the keyring");
-
-  key = mq_config_resolve_key (config, keyring_key);
-  mq_secret_free_key (keyring_key);
-
-  return key;
-}
-
-static gboolean
-use_color (void)
-{
-  const char *no_color = g_getenv ("NO_COLOR");
-  const char *term = g_getenv ("TERM");
-
-  if (no_color != NULL && *no_color != '\0')
-    return FALSE;
-  if (term == NULL || g_str_equal (term, "dumb"))
-    return FALSE;
-  return isatty (STDOUT_FILENO);
-}
-
-/* ------------------------------------------------------------------ */
-/* --once                                                               */
-/* ------------------------------------------------------------------ */
-
-static void
-on_fetched (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  FetchState *state = user_data;
-
-  state->snapshot = mq_client_fetch_finish (MQ_CLIENT (source), result, &state->error);
-  g_main_loop_quit (state->loop);
-}
-
-/* Writes @text on stdout, converted like g_print() when @convert and the
- * locale is not UTF-8. A reader that went away (EPIPE: `| head -c1`) is
- * not a failure: the command exits quietly with status 0. Any other error
- * (a full disk, a closed stdout) gets EXIT_WRITE and one line. */
-static int
-write_report (const char *text,
-              gboolean    convert)
-{
-  g_autofree char *converted = NULL;
-  const char *charset;
-  int saved_errno = 0;
-
-  if (convert && !g_get_charset (&charset))
-    {
-      converted = g_convert_with_fallback (text, -1, charset, "UTF-8", "?",
-                                           NULL, NULL, NULL);
-      if (converted != NULL)
-        text = converted;
-    }
-
-  errno = 0;
-  if (fputs (text, stdout) == EOF || fflush (stdout) != 0 || ferror (stdout))
-    saved_errno = errno != 0 ? errno : EIO;
-
-  if (saved_errno == 0)
-    return 0;
-
-  if (saved_errno == EPIPE)
-    {
-      g_debug ("The reader of the report went away: %s", g_strerror (saved_errno));
-      return 0;
-    }
-
-  {
-    g_autofree char *message =
-      g_strdup_printf (_("Could not write the report: %s"), g_strerror (saved_errno));
-
-    print_error_line (message);
-  }
-  return EXIT_WRITE;
-}
-
-static int
-run_once (const Options *options)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MqConfig) config = NULL;
-  g_autoptr(MqClient) client = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(MqSnapshot) snapshot = NULL;
-  g_autofree char *output = NULL;
-  FetchState state = { 0 };
-  char *key;
-
-  config = mq_config_new (options->region, options->base_url, NULL, &error);
-  if (config == NULL)
-    return fail (error, options->json);
-
-  key = resolve_key (config);
-  if (key == NULL)
-    {
-      g_set_error (&error, MQ_ERROR, MQ_ERROR_NO_KEY,
-                   _("No API key found. Store one in the applet’s preferences, or set MINIMAX_API_KEY (MINIMAX_CN_API_KEY for the China region)."));
-      return fail (error, options->json);
-    }
-
-  client = mq_client_new ();
-  mq_client_set_api_key (client, key);
-  mq_secret_free_key (key);
-
-  /* With "auto": a key that names its region (MINIMAX_CN_API_KEY) decides
-   * where to ask first, else the region that answered the applet last. */
-  if (!mq_config_apply_to_client (config, client, &error))
-    return fail (error, options->json);
-
-  loop = g_main_loop_new (NULL, FALSE);
-  state.loop = loop;
-  mq_client_fetch_async (client, NULL, on_fetched, &state);
-  g_main_loop_run (loop);
-
-  snapshot = g_steal_pointer (&state.snapshot);
-  if (snapshot == NULL)
-    {
-      g_autoptr(GError) fetch_error = g_steal_pointer (&state.error);
-
-      if (fetch_error == NULL)
-        g_set_error (&fetch_error, MQ_ERROR, MQ_ERROR_UNREADABLE,
-                     _("The server’s answer could not be read. Try again later."));
-      return fail (fetch_error, options->json);
-    }
-
-  if (options->json)
-    {
-      output = mq_report_to_json (snapshot, NULL, NULL);
-      /* JSON is UTF-8 whatever the locale: write the bytes as they are. */
-      return write_report (output, FALSE);
-    }
-
-  output = mq_report_to_text (snapshot, NULL, NULL,
-                              g_get_real_time () / 1000, use_color ());
-  return write_report (output, TRUE);
+  return MQ_CLI_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------------ */
 /* Options                                                              */
 /* ------------------------------------------------------------------ */
 
+/* --history takes its duration optionally: "--history" or "--history=7d". */
+static gboolean
+on_history_option (const char  *name,
+                   const char  *value,
+                   gpointer     user_data,
+                   GError     **error)
+{
+  MqCliOptions *options = user_data;
+
+  g_free (options->history);
+  options->history = g_strdup (value != NULL ? value : MQ_CLI_HISTORY_DEFAULT_DURATION);
+  return TRUE;
+}
+
 static GOptionContext *
-build_context (Options *options)
+build_context (MqCliOptions *options)
 {
   const GOptionEntry entries[] = {
     { "once", 0, 0, G_OPTION_ARG_NONE, &options->once,
       N_("Fetch the quota once, print it and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Print JSON instead of a table (implies --once)"), NULL },
+    { "history", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_history_option,
+      N_("Print the recorded samples of the last DURATION (default 24h; 90m, 7d, 2w…)"), N_("DURATION") },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &options->csv,
+      N_("With --history: print CSV"), NULL },
+    { "waybar", 0, 0, G_OPTION_ARG_NONE, &options->waybar,
+      N_("Print one line for Waybar (same as --format=waybar)"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &options->format,
+      N_("Print one status-bar line, from the running applet when there is one"), "waybar|polybar|i3blocks|json" },
+    { "watch", 0, 0, G_OPTION_ARG_NONE, &options->watch,
+      N_("With --waybar, --format or --json: print a new line on every change"), NULL },
     { "region", 0, 0, G_OPTION_ARG_STRING, &options->region,
       N_("MiniMax region of the API key"), "auto|global|cn" },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &options->base_url,
       N_("Ask this server instead (https://, or http:// on this computer)"), N_("URL") },
     { "interval", 0, 0, G_OPTION_ARG_INT, &options->interval,
-      N_("Applet: refresh every SECONDS"), N_("SECONDS") },
+      N_("Applet, and --watch without the applet: refresh every SECONDS"), N_("SECONDS") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options->demo,
       N_("Applet: show sample data instead of asking the server"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
@@ -347,39 +140,170 @@ build_context (Options *options)
     { NULL },
   };
   GOptionContext *context = g_option_context_new (NULL);
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, options, NULL);
 
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (context, group);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   /* The applet has options of its own (GTK's among them): leave what we
    * do not know in argv, and refuse it only for --once. */
   g_option_context_set_ignore_unknown_options (context, TRUE);
   g_option_context_set_summary (context,
     N_("Shows how much of your MiniMax Token Plan quota is left.\n"
        "\n"
-       "Without --once or --json, starts the tray applet with the same options."));
+       "Without --once, --json, --history, --waybar or --format, starts the\n"
+       "tray applet with the same options."));
   g_option_context_set_description (context,
     N_("The API key comes from the keyring (where the applet stores it), else\n"
        "from MINIMAX_CN_API_KEY (China region), MINIMAX_API_KEY or\n"
        "MINIMAX_API_TOKEN. MINIMAX_REGION and MINIMAX_BASE_URL stand in for\n"
        "--region and --base-url. NO_COLOR=1 turns colours off.\n"
        "\n"
+       "Every successful fetch is recorded in\n"
+       "$XDG_STATE_HOME/minimax-quota/history.db (~/.local/state when unset),\n"
+       "from which the report forecasts when a window runs out;\n"
+       "MINIMAX_QUOTA_NO_HISTORY=1 turns recording off.\n"
+       "\n"
+       "--waybar and --format answer from the running applet without a\n"
+       "network request, else fetch as --once does (--once with them: always\n"
+       "fetch). --watch prints the applet's changes as they come, or without\n"
+       "an applet polls every refresh interval (30 s at least).\n"
+       "\n"
        "On failure one line on standard error names the cause and the fix;\n"
        "with --json, standard output also gets\n"
        "  {\"error\": {\"code\": \"key-rejected\", \"message\": \"…\", \"exit_status\": 2}}\n"
        "\n"
        "Exit status: 0 success (also when the reader of the output goes away,\n"
-       "as with “| head -1”), 1 wrong usage, 2 no API key or key rejected,\n"
-       "3 network, server or rate limit, 4 unreadable response,\n"
-       "5 the report could not be written (closed standard output, full disk).\n"));
+       "as with “| head -1”; with --waybar or --format, whenever a line was\n"
+       "printed, an error line too), 1 wrong usage, 2 no API key or key\n"
+       "rejected, 3 network, server or rate limit, 4 unreadable response,\n"
+       "5 the report could not be written (closed standard output, full disk),\n"
+       "6 --history could not read the history.\n"));
 
   return context;
 }
 
 static void
-options_clear (Options *options)
+options_clear (MqCliOptions *options)
 {
   g_clear_pointer (&options->region, g_free);
   g_clear_pointer (&options->base_url, g_free);
+  g_clear_pointer (&options->format, g_free);
+  g_clear_pointer (&options->history, g_free);
+}
+
+/* A usage error: one line, status MQ_CLI_EXIT_USAGE. */
+static int
+usage_error (const char *message)
+{
+  mq_cli_print_error_line (message);
+  return MQ_CLI_EXIT_USAGE;
+}
+
+/* Which mode the options ask for, and whether they fit together. */
+typedef enum {
+  MODE_APPLET,
+  MODE_ONCE,
+  MODE_HISTORY,
+  MODE_BAR,
+  MODE_WATCH,
+} Mode;
+
+static gboolean
+choose_mode (MqCliOptions *options,
+             int           argc,
+             char        **argv,
+             Mode         *out_mode,
+             MqBarFormat  *out_format,
+             char        **out_message)
+{
+  const char *prgname = g_get_prgname ();
+  gboolean bar = options->waybar || options->format != NULL;
+
+  *out_format = MQ_BAR_FORMAT_WAYBAR;
+
+  /* "--history 7d" reads as "--history=7d". */
+  if (options->history != NULL && argc == 2 &&
+      g_str_equal (options->history, MQ_CLI_HISTORY_DEFAULT_DURATION) &&
+      g_ascii_isdigit (argv[1][0]))
+    {
+      g_free (options->history);
+      options->history = g_strdup (argv[1]);
+      argc = 1;
+    }
+
+  if (options->csv && options->history == NULL)
+    {
+      *out_message = g_strdup_printf (_("--csv is for --history. See “%s --help”."), prgname);
+      return FALSE;
+    }
+
+  if (options->history != NULL)
+    {
+      if (options->once || bar || options->watch || (options->csv && options->json))
+        {
+          *out_message = g_strdup_printf (_("--history prints the history as a table, --csv or --json; it does not go with --once, --waybar, --format or --watch. See “%s --help”."),
+                                          prgname);
+          return FALSE;
+        }
+      *out_mode = MODE_HISTORY;
+    }
+  else if (bar || options->watch)
+    {
+      if (options->format != NULL && !mq_bar_format_from_string (options->format, out_format))
+        {
+          *out_message = g_strdup_printf (_("Unknown format “%s”: use waybar, polybar, i3blocks or json. See “%s --help”."),
+                                          options->format, prgname);
+          return FALSE;
+        }
+      if (options->waybar && options->format != NULL && *out_format != MQ_BAR_FORMAT_WAYBAR)
+        {
+          *out_message = g_strdup_printf (_("--waybar is --format=waybar; choose one format. See “%s --help”."), prgname);
+          return FALSE;
+        }
+      if (options->json && bar && *out_format != MQ_BAR_FORMAT_JSON)
+        {
+          *out_message = g_strdup_printf (_("--json and --waybar or --format=%s are two formats; choose one. See “%s --help”."),
+                                          mq_bar_format_to_string (*out_format), prgname);
+          return FALSE;
+        }
+      if (options->watch && !bar && !options->json)
+        {
+          *out_message = g_strdup_printf (_("--watch needs --waybar, --format or --json. See “%s --help”."), prgname);
+          return FALSE;
+        }
+      if (options->watch && options->once)
+        {
+          *out_message = g_strdup_printf (_("--watch keeps printing; --once prints once. Choose one. See “%s --help”."), prgname);
+          return FALSE;
+        }
+      if (!bar)
+        *out_format = MQ_BAR_FORMAT_JSON;
+      *out_mode = options->watch ? MODE_WATCH : MODE_BAR;
+    }
+  else if (options->once || options->json)
+    *out_mode = MODE_ONCE;
+  else
+    {
+      *out_mode = MODE_APPLET;
+      return TRUE;
+    }
+
+  if (argc > 1)
+    {
+      *out_message = g_strdup_printf (_("Unknown option or argument “%s” with --once. See “%s --help”."),
+                                      argv[1], prgname);
+      return FALSE;
+    }
+  if (options->demo || (options->interval != -1 && *out_mode != MODE_WATCH))
+    {
+      *out_message = g_strdup_printf (_("--interval and --demo are for the applet; they do nothing with --once. See “%s --help”."),
+                                      prgname);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 int
@@ -389,7 +313,10 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) original_argv = g_strdupv (argv);
-  Options options = { 0 };
+  MqCliOptions options = { 0 };
+  g_autofree char *usage = NULL;
+  MqBarFormat format;
+  Mode mode;
   const char *localedir;
   gboolean stdout_closed = FALSE;
   int status;
@@ -428,9 +355,9 @@ main (int    argc,
       g_autofree char *message =
         g_strdup_printf (_("%s. See “%s --help”."), error->message, g_get_prgname ());
 
-      print_error_line (message);
+      mq_cli_print_error_line (message);
       options_clear (&options);
-      return EXIT_USAGE;
+      return MQ_CLI_EXIT_USAGE;
     }
 
   if (options.version)
@@ -440,28 +367,16 @@ main (int    argc,
       return 0;
     }
 
-  if (options.json)
-    options.once = TRUE;
+  if (!choose_mode (&options, argc, argv, &mode, &format, &usage))
+    {
+      options_clear (&options);
+      return usage_error (usage);
+    }
 
-  if (!options.once)
+  if (mode == MODE_APPLET)
     {
       options_clear (&options);
       return exec_applet (original_argv);
-    }
-
-  if (argc > 1 || options.demo || options.interval != -1)
-    {
-      g_autofree char *message = NULL;
-
-      if (argc > 1)
-        message = g_strdup_printf (_("Unknown option or argument “%s” with --once. See “%s --help”."),
-                                   argv[1], g_get_prgname ());
-      else
-        message = g_strdup_printf (_("--interval and --demo are for the applet; they do nothing with --once. See “%s --help”."),
-                                   g_get_prgname ());
-      print_error_line (message);
-      options_clear (&options);
-      return EXIT_USAGE;
     }
 
   if (stdout_closed)
@@ -469,17 +384,33 @@ main (int    argc,
       g_autofree char *message =
         g_strdup_printf (_("Could not write the report: %s"), g_strerror (EBADF));
 
-      print_error_line (message);
+      mq_cli_print_error_line (message);
       options_clear (&options);
-      return EXIT_WRITE;
+      return MQ_CLI_EXIT_WRITE;
     }
 
-  /* A reader that goes away is seen as EPIPE by write_report(), not as a
+  /* A reader that goes away is seen as EPIPE by mq_cli_write_report(), not as a
    * signal. Only here: an ignored signal would stay ignored in the applet
    * exec_applet() starts. */
   signal (SIGPIPE, SIG_IGN);
 
-  status = run_once (&options);
+  switch (mode)
+    {
+    case MODE_HISTORY:
+      status = mq_cli_run_history (&options);
+      break;
+    case MODE_BAR:
+      status = mq_cli_run_bar (&options, format);
+      break;
+    case MODE_WATCH:
+      status = mq_cli_run_watch (&options, format);
+      break;
+    case MODE_ONCE:
+    case MODE_APPLET:
+    default:
+      status = mq_cli_run_once (&options);
+      break;
+    }
   options_clear (&options);
 
   return status;

@@ -34,6 +34,7 @@ typedef struct {
   char         *base_url;
   char         *tmpdir;
   char         *keyring_path;
+  char         *state_dir;
 } Fixture;
 
 static void
@@ -47,6 +48,7 @@ fixture_set_up (Fixture       *f,
   f->tmpdir = g_dir_make_tmp ("mq-test-cli-XXXXXX", &error);
   g_assert_no_error (error);
   f->keyring_path = g_build_filename (f->tmpdir, "keyring.file", NULL);
+  f->state_dir = g_build_filename (f->tmpdir, "state", NULL);
 }
 
 static void
@@ -58,6 +60,7 @@ fixture_tear_down (Fixture       *f,
   mq_test_remove_tree (f->tmpdir);
   g_clear_pointer (&f->tmpdir, g_free);
   g_clear_pointer (&f->keyring_path, g_free);
+  g_clear_pointer (&f->state_dir, g_free);
 }
 
 /* The environment of every run: nothing of the caller's that could change
@@ -80,6 +83,9 @@ make_environ (Fixture            *f,
   env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
   env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
   env = g_environ_setenv (env, "TZ", "UTC", TRUE);
+  /* The history of the test's own, never the user's. */
+  env = g_environ_setenv (env, "XDG_STATE_HOME", f->state_dir, TRUE);
+  env = g_environ_unsetenv (env, "MINIMAX_QUOTA_NO_HISTORY");
 
   /* "NAME=VALUE" sets, a bare "NAME" unsets. */
   return mq_test_environ_apply (env, overrides);
