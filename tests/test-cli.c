@@ -15,8 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "mq-bar.h"
 #include "mq-client.h"
+#include "mq-history-report.h"
+#include "mq-quota-service.h"
+#include "mq-report.h"
 #include "mq-secret.h"
+#include "mq-snapshot.h"
 #include "mq-test-server.h"
 #include "mq-test-util.h"
 
@@ -1210,6 +1217,454 @@ test_timing (Fixture       *f,
   g_test_message ("best of 5 runs of --once --json: %.1f ms", best / 1000.0);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* History and forecast (issue 11)                                      */
+/* ------------------------------------------------------------------ */
+
+#define MINUTE_MS (G_GINT64_CONSTANT (60) * 1000)
+#define HOUR_MS   (60 * MINUTE_MS)
+
+/* A percent-plan answer with one text model whose 5-hour window runs from
+ * @start_ms to @end_ms with @percent left (the weekly cap stays at 100). */
+static char *
+falling_body (int    percent,
+              gint64 start_ms,
+              gint64 end_ms)
+{
+  return g_strdup_printf ("{\"model_remains\":[{\"model_name\":\"general\","
+                          "\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT ","
+                          "\"current_interval_total_count\":0,\"current_interval_usage_count\":0,"
+                          "\"current_interval_status\":1,\"current_interval_remaining_percent\":%d,"
+                          "\"weekly_start_time\":%" G_GINT64_FORMAT ",\"weekly_end_time\":%" G_GINT64_FORMAT ","
+                          "\"current_weekly_total_count\":0,\"current_weekly_usage_count\":0,"
+                          "\"current_weekly_status\":1,\"current_weekly_remaining_percent\":100}],"
+                          "\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}",
+                          start_ms, end_ms, percent,
+                          start_ms - 24 * HOUR_MS, start_ms + 6 * 24 * HOUR_MS);
+}
+
+static char *
+history_path (Fixture *f)
+{
+  return g_build_filename (f->state_dir, "minimax-quota", "history.db", NULL);
+}
+
+/* Time passes: every sample of the history moves @ms into the past, as if
+ * the runs so far had happened that much earlier. */
+static void
+age_history (Fixture *f,
+             gint64   ms)
+{
+  g_autofree char *path = history_path (f);
+  g_autofree char *sql = g_strdup_printf ("UPDATE samples SET time_ms = time_ms - %" G_GINT64_FORMAT
+                                          ", last_seen_ms = last_seen_ms - %" G_GINT64_FORMAT ";",
+                                          ms, ms);
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("aging the history: %s", message);
+  sqlite3_close (db);
+}
+
+static MqTestRun
+run_json (Fixture            *f,
+          const char * const *env_overrides)
+{
+  g_auto(GStrv) env = NULL;
+  const char * const base[] = { "MINIMAX_API_KEY=" KEY, NULL };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_strv_builder_addv (builder, (const char **) base);
+  if (env_overrides != NULL)
+    g_strv_builder_addv (builder, (const char **) env_overrides);
+  env = g_strv_builder_end (builder);
+
+  return run_cli (f, (const char * const *) env,
+                  ARGS ("--once", "--json", "--region=global", "--base-url", f->base_url));
+}
+
+static JsonObject *
+general_interval (JsonParser *parser,
+                  const char *text)
+{
+  JsonObject *root = parse_object (parser, text);
+  JsonArray *models = json_object_get_array_member (root, "models");
+  JsonObject *general = json_array_get_object_element (models, 0);
+
+  g_assert_cmpstr (json_object_get_string_member (general, "name"), ==, "general");
+  return json_object_get_object_member (general, "interval");
+}
+
+static gint64
+parse_iso_ms (const char *text)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (text, NULL);
+
+  g_assert_nonnull (time);
+  return g_date_time_to_unix (time) * 1000;
+}
+
+/* Four runs ten minutes apart against a server whose 5-hour window falls
+ * 95, 90, 85, 80 %: 30 points an hour, so 80 % runs out 160 minutes after
+ * the last run, well before the reset 4 hours away. */
+static void
+test_history_forecast (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const int percents[] = { 95, 90, 85, 80 };
+  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 start_ms = now_ms - HOUR_MS;
+  gint64 end_ms = now_ms + 4 * HOUR_MS;
+  gint64 last_run_ms = 0;
+  g_autofree char *db = history_path (f);
+  g_autofree char *last_out = NULL;
+  GStatBuf st;
+
+  for (guint i = 0; i < G_N_ELEMENTS (percents); i++)
+    {
+      g_autofree char *body = falling_body (percents[i], start_ms, end_ms);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_auto(MqTestRun) run = { 0 };
+      JsonObject *interval;
+
+      if (i > 0)
+        age_history (f, 10 * MINUTE_MS);
+      route_all_paths (f, 200, NULL, body);
+      last_run_ms = g_get_real_time () / 1000;
+      run = run_json (f, NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpstr (run.err, ==, "");
+
+      interval = general_interval (parser, run.out);
+      g_assert_cmpint (json_object_get_int_member (interval, "remaining_percent"), ==, percents[i]);
+      /* Fewer than three samples: no forecast yet, and the report says null. */
+      if (i < 2)
+        g_assert_true (json_object_get_null_member (interval, "forecast"));
+      g_clear_pointer (&last_out, g_free);
+      last_out = g_strdup (run.out);
+    }
+
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *interval = general_interval (parser, last_out);
+    JsonObject *forecast = json_object_get_object_member (interval, "forecast");
+    JsonObject *pace = json_object_get_object_member (interval, "pace");
+    gint64 runs_out_ms, expected_ms;
+
+    g_assert_nonnull (forecast);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (forecast, "rate_percent_per_hour"),
+                                    30.0, 1.0);
+    g_assert_false (json_object_get_boolean_member (forecast, "lasts_until_reset"));
+    g_assert_cmpint (json_object_get_int_member (forecast, "samples"), ==, 4);
+    runs_out_ms = parse_iso_ms (json_object_get_string_member (forecast, "runs_out_at"));
+    expected_ms = last_run_ms + 160 * MINUTE_MS;
+    g_test_message ("runs out at %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+                    runs_out_ms, expected_ms);
+    g_assert_cmpint (ABS (runs_out_ms - expected_ms), <=, 3 * MINUTE_MS);
+    g_assert_nonnull (pace);
+
+    /* The flat weekly cap lasts until its reset. */
+    {
+      JsonObject *root = parse_object (parser, last_out);
+      JsonObject *general = json_array_get_object_element (json_object_get_array_member (root, "models"), 0);
+      JsonObject *weekly = json_object_get_object_member (general, "weekly");
+      JsonObject *weekly_forecast = json_object_get_object_member (weekly, "forecast");
+
+      g_assert_nonnull (weekly_forecast);
+      g_assert_true (json_object_get_boolean_member (weekly_forecast, "lasts_until_reset"));
+      g_assert_true (json_object_get_null_member (weekly_forecast, "runs_out_at"));
+    }
+  }
+
+  /* The text table has the forecast column and its run-out time. */
+  {
+    g_auto(MqTestRun) text = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY),
+                                      ARGS ("--once", "--region=global", "--base-url", f->base_url));
+
+    g_assert_cmpint (text.status, ==, 0);
+    g_assert_nonnull (strstr (text.out, "Forecast"));
+    g_assert_nonnull (strstr (text.out, "runs out"));
+  }
+
+  /* The history is private. */
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+assert_file_has_no_key (const char *path)
+{
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &bytes, &length, NULL))
+    return;
+  g_test_message ("%s: %" G_GSIZE_FORMAT " bytes", path, length);
+  g_assert_null (memmem (bytes, length, KEY_MARK, strlen (KEY_MARK)));
+  g_assert_null (memmem (bytes, length, "sk-cp", 5));
+}
+
+/* --history: table, CSV with its stable header, JSON, a duration; with no
+ * key and no network; and the key in no byte of the database. */
+static void
+test_history_list (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const int percents[] = { 95, 90, 85, 80 };
+  gint64 now_ms = g_get_real_time () / 1000;
+  g_autofree char *db = history_path (f);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_auto(MqTestRun) csv = { 0 };
+  g_auto(MqTestRun) recent = { 0 };
+  g_auto(MqTestRun) table = { 0 };
+  g_auto(MqTestRun) json = { 0 };
+  g_auto(MqTestRun) bad = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(GStrv) lines = NULL;
+  guint hits;
+
+  for (guint i = 0; i < G_N_ELEMENTS (percents); i++)
+    {
+      g_autofree char *body = falling_body (percents[i], now_ms - HOUR_MS, now_ms + 4 * HOUR_MS);
+      g_auto(MqTestRun) run = { 0 };
+
+      if (i > 0)
+        age_history (f, 10 * MINUTE_MS);
+      route_all_paths (f, 200, NULL, body);
+      run = run_json (f, ENV ("G_MESSAGES_DEBUG=all"));
+      g_assert_cmpint (run.status, ==, 0);
+    }
+  hits = total_hits (f);
+
+  /* No key, a server that is not there: --history needs neither. */
+  csv = run_cli (f, ENV ("G_MESSAGES_DEBUG=all"), ARGS ("--history", "--csv", "--base-url", "http://127.0.0.1:9"));
+  g_assert_cmpint (csv.status, ==, 0);
+  lines = g_strsplit (csv.out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, MQ_HISTORY_CSV_HEADER);
+  for (guint i = 0; i < G_N_ELEMENTS (percents); i++)
+    {
+      g_autofree char *row = g_strdup_printf (",default,general,interval,%d,", percents[i]);
+
+      g_assert_nonnull (strstr (csv.out, row));
+    }
+  /* The weekly cap stayed at 100: one run, listed by its first and last time. */
+  g_assert_nonnull (strstr (csv.out, ",default,general,weekly,100,"));
+
+  /* The last 15 minutes: the last two runs only. */
+  recent = run_cli (f, NULL, ARGS ("--history=15m", "--csv"));
+  g_assert_cmpint (recent.status, ==, 0);
+  g_assert_nonnull (strstr (recent.out, ",interval,85,"));
+  g_assert_nonnull (strstr (recent.out, ",interval,80,"));
+  g_assert_null (strstr (recent.out, ",interval,90,"));
+  g_assert_null (strstr (recent.out, ",interval,95,"));
+
+  table = run_cli (f, NULL, ARGS ("--history", "7d"));
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_nonnull (strstr (table.out, "Text models  5-hour window   95%"));
+  g_assert_nonnull (strstr (table.out, "95"));
+
+  json = run_cli (f, NULL, ARGS ("--history=30d", "--json"));
+  g_assert_cmpint (json.status, ==, 0);
+  json_parser_load_from_data (parser, json.out, -1, NULL);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))), >=, 5);
+
+  bad = run_cli (f, NULL, ARGS ("--history=forever"));
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_one_error_line (&bad, "forever");
+
+  g_assert_cmpuint (total_hits (f), ==, hits);
+
+  /* Security: the key is in no byte of the history. */
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  assert_file_has_no_key (db);
+  assert_file_has_no_key (wal);
+}
+
+/* A history that cannot be written, a damaged one, none at all: the report
+ * and the exit status never change. */
+static void
+test_history_failures (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (f->state_dir, "minimax-quota", NULL);
+  g_autofree char *db = history_path (f);
+  g_autofree char *expected = NULL;
+  g_auto(MqTestRun) reference = { 0 };
+  g_auto(MqTestRun) corrupt = { 0 };
+  g_auto(MqTestRun) after = { 0 };
+  g_auto(MqTestRun) off = { 0 };
+  g_auto(MqTestRun) empty = { 0 };
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  gboolean moved = FALSE;
+
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+
+  /* No history yet: --history lists nothing and creates nothing. */
+  empty = run_cli (f, NULL, ARGS ("--history", "--csv"));
+  g_assert_cmpint (empty.status, ==, 0);
+  g_assert_cmpstr (empty.out, ==, MQ_HISTORY_CSV_HEADER "\n");
+  g_assert_false (g_file_test (f->state_dir, G_FILE_TEST_EXISTS));
+
+  /* MINIMAX_QUOTA_NO_HISTORY=1: nothing recorded. */
+  off = run_json (f, ENV ("MINIMAX_QUOTA_NO_HISTORY=1"));
+  g_assert_cmpint (off.status, ==, 0);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+
+  /* A read-only state folder (a file where the folder should be, which
+   * even root cannot write into): exit 0, the report, nothing on stderr. */
+  g_assert_cmpint (g_mkdir_with_parents (f->state_dir, 0700), ==, 0);
+  mq_test_write_file (folder, "not a folder");
+  reference = run_json (f, ENV ("G_MESSAGES_DEBUG"));
+  g_assert_cmpint (reference.status, ==, 0);
+  g_assert_cmpstr (reference.err, ==, "");
+  g_assert_nonnull (strstr (reference.out, "\"models\""));
+  g_assert_cmpint (g_unlink (folder), ==, 0);
+
+  if (geteuid () != 0)
+    {
+      g_auto(MqTestRun) readonly = { 0 };
+
+      g_assert_cmpint (g_chmod (f->state_dir, 0500), ==, 0);
+      readonly = run_json (f, NULL);
+      g_assert_cmpint (g_chmod (f->state_dir, 0700), ==, 0);
+      g_assert_cmpint (readonly.status, ==, 0);
+      g_assert_cmpstr (readonly.err, ==, "");
+      g_assert_nonnull (strstr (readonly.out, "\"models\""));
+    }
+
+  /* A damaged database: moved aside, said once on stderr, report intact. */
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  mq_test_write_file (db, "this is not an SQLite database, not at all, not even close......"
+                          "................................................................");
+  corrupt = run_json (f, NULL);
+  g_assert_cmpint (corrupt.status, ==, 0);
+  g_assert_nonnull (strstr (corrupt.out, "\"models\""));
+  g_assert_true (g_str_has_prefix (corrupt.err, "minimax-quota: "));
+  g_assert_nonnull (strchr (corrupt.err, '\n'));
+  g_assert_cmpstr (strchr (corrupt.err, '\n') + 1, ==, "");
+
+  dir = g_dir_open (folder, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "history.db.corrupt-"))
+      moved = TRUE;
+  g_assert_true (moved);
+
+  after = run_json (f, NULL);
+  g_assert_cmpint (after.status, ==, 0);
+  g_assert_cmpstr (after.err, ==, "");
+}
+
+/* ------------------------------------------------------------------ */
+/* The shapes other monitors read and we dropped (issue 9)              */
+/* ------------------------------------------------------------------ */
+
+static char *
+replace_all (const char *text,
+             const char *from,
+             const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+static void
+test_shape_nameless_count_row (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_auto(MqTestRun) text = { 0 };
+  g_auto(MqTestRun) json = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *headline;
+
+  route_all_paths (f, 200, "nameless-count-row.json", NULL);
+  text = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--once", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_true (g_str_has_prefix (text.out, "63% of the 5-hour window left"));
+  g_assert_nonnull (strstr (text.out, "\nText models "));
+  g_assert_nonnull (strstr (text.out, "945/1,500"));
+  /* remains_time: the reset is 2h 30m away, whatever the clock. */
+  g_assert_nonnull (strstr (text.out, "resets in 2h "));
+
+  json = run_json (f, NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  root = parse_object (parser, json.out);
+  headline = json_object_get_object_member (root, "headline");
+  g_assert_cmpstr (json_object_get_string_member (headline, "window"), ==, "interval");
+  g_assert_cmpint (json_object_get_int_member (headline, "remaining_percent"), ==, 63);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "models")), ==, 1);
+}
+
+static void
+test_shape_highspeed (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(MqTestRun) text = { 0 };
+  g_auto(MqTestRun) json = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *headline;
+
+  route_all_paths (f, 200, "highspeed-plan.json", NULL);
+  text = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--once", "--region=global", "--base-url", f->base_url));
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_true (g_str_has_prefix (text.out, "41% of the 5-hour window left · resets in 2h "));
+  g_assert_nonnull (strstr (text.out, "\nMiniMax-M2.7-highspeed  41%"));
+
+  json = run_json (f, NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  headline = json_object_get_object_member (parse_object (parser, json.out), "headline");
+  g_assert_cmpstr (json_object_get_string_member (headline, "model"), ==, "MiniMax-M2.7-highspeed");
+  g_assert_cmpint (json_object_get_int_member (headline, "remaining_percent"), ==, 41);
+}
+
+/* start_time/end_time in epoch seconds: read as seconds. As published
+ * (June 2026) the resets are exact instants; moved around now, the table
+ * counts down to them. */
+static void
+test_shape_epoch_seconds (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "epoch-seconds.json", NULL);
+  g_autofree char *published = NULL;
+  g_auto(MqTestRun) json = { 0 };
+  g_auto(MqTestRun) text = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *general, *interval, *weekly;
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (g_file_get_contents (path, &published, NULL, NULL));
+  route_all_paths (f, 200, NULL, published);
+  json = run_json (f, NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  general = json_array_get_object_element (json_object_get_array_member (parse_object (parser, json.out), "models"), 0);
+  interval = json_object_get_object_member (general, "interval");
+  weekly = json_object_get_object_member (general, "weekly");
+  g_assert_cmpstr (json_object_get_string_member (interval, "resets_at"), ==, "2026-06-07T21:00:00Z");
+  g_assert_cmpint (json_object_get_int_member (interval, "period_seconds"), ==, 18000);
+  g_assert_cmpstr (json_object_get_string_member (weekly, "resets_at"), ==, "2026-06-14T16:00:00Z");
+
+  {
+    g_autofree char *start = g_strdup_printf ("%" G_GINT64_FORMAT, now_s - 3600);
+    g_autofree char *end = g_strdup_printf ("%" G_GINT64_FORMAT, now_s + 9000 + 30);
+    g_autofree char *week_end = g_strdup_printf ("%" G_GINT64_FORMAT, now_s - 3600 + 7 * 86400);
+    g_autofree char *a = replace_all (published, "1780848000", start);
+    g_autofree char *b = replace_all (a, "1780866000", end);
+    g_autofree char *moved = replace_all (b, "1781452800", week_end);
+
+    route_all_paths (f, 200, NULL, moved);
+    text = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY), ARGS ("--once", "--region=global", "--base-url", f->base_url));
+    g_assert_cmpint (text.status, ==, 0);
+    g_assert_true (g_str_has_prefix (text.out, "88% of the weekly cap left · resets in 6d "));
+    g_assert_nonnull (strstr (text.out, "\nText (MiniMax-M)  4,286/4,500 · 95%  2h "));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1249,6 +1704,12 @@ main (int    argc,
   ADD ("keyring-locked", test_keyring_locked);
   ADD ("keyring-bus-stopped", test_keyring_bus_stopped);
   ADD ("timing", test_timing);
+  ADD ("history/forecast", test_history_forecast);
+  ADD ("history/list", test_history_list);
+  ADD ("history/failures", test_history_failures);
+  ADD ("shape/nameless-count-row", test_shape_nameless_count_row);
+  ADD ("shape/highspeed", test_shape_highspeed);
+  ADD ("shape/epoch-seconds", test_shape_epoch_seconds);
 
 #undef ADD
 
