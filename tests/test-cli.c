@@ -1665,6 +1665,390 @@ test_shape_epoch_seconds (Fixture       *f,
   }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Status bars (issue 13): --waybar, --format, --watch                  */
+/* ------------------------------------------------------------------ */
+
+/* A private session bus, and on it (when started) the applet's Quota1
+ * service as the applet exports it, answered on this thread's context. */
+typedef struct {
+  Keyring          bus;
+  char            *bus_env;
+  GDBusConnection *applet;
+  MqQuotaService  *service;
+} Bar;
+
+static gboolean
+bar_start_bus (Bar     *bar,
+               Fixture *f)
+{
+  if (!keyring_start (&bar->bus, f, NULL))
+    return FALSE;
+  bar->bus_env = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", bar->bus.address, NULL);
+  return TRUE;
+}
+
+static void
+bar_start_applet (Bar        *bar,
+                  const char *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", fixture, NULL);
+  g_autofree char *body = NULL;
+  g_autoptr(MqSnapshot) snapshot = NULL;
+  gsize length;
+  guint32 result;
+
+  g_assert_true (g_file_get_contents (path, &body, &length, NULL));
+  snapshot = mq_snapshot_parse (body, length, g_get_real_time () / 1000, MQ_REGION_GLOBAL, &error);
+  g_assert_no_error (error);
+
+  bar->applet = g_dbus_connection_new_for_address_sync (bar->bus.address,
+                                                        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                        NULL, NULL, &error);
+  g_assert_no_error (error);
+  bar->service = mq_quota_service_new ();
+  g_assert_true (mq_quota_service_export (bar->service, bar->applet,
+                                          MQ_QUOTA_SERVICE_OBJECT_PATH, &error));
+  mq_quota_service_set_snapshot (bar->service, snapshot, NULL, NULL, FALSE, NULL);
+  reply = g_dbus_connection_call_sync (bar->applet, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", MQ_QUOTA_SERVICE_BUS_NAME, 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE,
+                                       5000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);
+}
+
+/* The applet quits: its connection (and with it its name) goes. */
+static void
+bar_stop_applet (Bar *bar)
+{
+  if (bar->service != NULL)
+    mq_quota_service_unexport (bar->service);
+  g_clear_object (&bar->service);
+  if (bar->applet != NULL && !g_dbus_connection_is_closed (bar->applet))
+    g_dbus_connection_close_sync (bar->applet, NULL, NULL);
+  g_clear_object (&bar->applet);
+}
+
+static void
+bar_stop (Bar *bar)
+{
+  bar_stop_applet (bar);
+  keyring_stop (&bar->bus);
+  g_clear_pointer (&bar->bus_env, g_free);
+}
+
+/* minimax-quota ARGS... on the private bus, with a key, debug output on
+ * (run_cli() checks the key is in none of it). */
+static MqTestRun
+run_bar (Fixture            *f,
+         Bar                *bar,
+         const char * const *args)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) all = NULL;
+
+  for (guint i = 0; args[i] != NULL; i++)
+    g_strv_builder_add (builder, args[i]);
+  g_strv_builder_addv (builder, (const char *[]) { "--region=global", "--base-url", f->base_url, NULL });
+  all = g_strv_builder_end (builder);
+
+  return run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, bar->bus_env, "G_MESSAGES_DEBUG=all"),
+                  (const char * const *) all);
+}
+
+/* The applet is running: --waybar and every --format answer from its
+ * report with no request; --once --waybar asks the server; without the
+ * applet, one request. */
+static void
+test_bar_from_applet (Fixture       *f,
+                      gconstpointer  data)
+{
+  Bar bar = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *waybar_object;
+
+  if (!bar_start_bus (&bar, f))
+    return;
+  mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200, "token-plan-plus-video-not-in-plan.json");
+  bar_start_applet (&bar, "token-plan-plus-video-not-in-plan.json");
+
+  {
+    g_auto(MqTestRun) waybar = run_bar (f, &bar, ARGS ("--waybar"));
+    g_auto(MqTestRun) same = run_bar (f, &bar, ARGS ("--format=waybar"));
+    g_auto(MqTestRun) polybar = run_bar (f, &bar, ARGS ("--format=polybar"));
+    g_auto(MqTestRun) i3blocks = run_bar (f, &bar, ARGS ("--format=i3blocks"));
+    g_auto(MqTestRun) json = run_bar (f, &bar, ARGS ("--format=json"));
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_cmpint (waybar.status, ==, 0);
+    g_assert_true (g_str_has_prefix (waybar.out, "{\"text\":\"63%\",\"alt\":\"ok\","));
+    g_assert_cmpint (strlen (waybar.out) - 1, ==, strcspn (waybar.out, "\n"));
+    waybar_object = parse_object (parser, waybar.out);
+    g_assert_cmpint (json_object_get_int_member (waybar_object, "percentage"), ==, 63);
+    g_assert_nonnull (strstr (json_object_get_string_member (waybar_object, "tooltip"), "Text models, 5-hour window: 63% left"));
+    g_assert_cmpstr (same.out, ==, waybar.out);
+
+    g_assert_cmpint (polybar.status, ==, 0);
+    g_assert_cmpstr (polybar.out, ==, "63%\n");
+
+    g_assert_cmpint (i3blocks.status, ==, 0);
+    lines = g_strsplit (i3blocks.out, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 4);
+    g_assert_true (g_str_has_prefix (lines[0], "63% left"));
+    g_assert_cmpstr (lines[1], ==, "63%");
+    g_assert_cmpstr (lines[2], ==, "#2EC27E");
+
+    g_assert_cmpint (json.status, ==, 0);
+    g_assert_cmpint (strlen (json.out) - 1, ==, strcspn (json.out, "\n"));
+    g_assert_nonnull (strstr (json.out, "\"headline\""));
+
+    /* Not one request: the applet answered. */
+    g_assert_cmpuint (total_hits (f), ==, 0);
+  }
+
+  /* --once is the explicit "ask now". */
+  {
+    g_auto(MqTestRun) once = run_bar (f, &bar, ARGS ("--once", "--waybar"));
+
+    g_assert_cmpint (once.status, ==, 0);
+    g_assert_true (g_str_has_prefix (once.out, "{\"text\":\"63%\""));
+    g_assert_cmpuint (total_hits (f), ==, 1);
+  }
+
+  /* The applet's last fetch failed and it has no report: every format
+   * shows the error, exit 0. */
+  mq_quota_service_update (bar.service, "", "unknown", -1, TRUE, 0,
+                           "Could not reach the server. Check your network connection.");
+  {
+    g_auto(MqTestRun) waybar = run_bar (f, &bar, ARGS ("--waybar"));
+    g_auto(MqTestRun) polybar = run_bar (f, &bar, ARGS ("--format=polybar"));
+    g_auto(MqTestRun) i3blocks = run_bar (f, &bar, ARGS ("--format=i3blocks"));
+
+    g_assert_cmpint (waybar.status, ==, 0);
+    g_assert_true (g_str_has_prefix (waybar.out, "{\"text\":\"!\""));
+    g_assert_nonnull (strstr (waybar.out, "Could not reach the server"));
+    g_assert_cmpstr (polybar.out, ==, "\n");
+    g_assert_true (g_str_has_prefix (i3blocks.out, "Could not reach the server"));
+    g_assert_nonnull (strstr (i3blocks.out, "\n!\n#E01B24\n"));
+    g_assert_cmpuint (total_hits (f), ==, 1);
+  }
+
+  /* The applet quits: --waybar fetches, once. */
+  bar_stop_applet (&bar);
+  {
+    g_auto(MqTestRun) fetched = run_bar (f, &bar, ARGS ("--waybar"));
+
+    g_assert_cmpint (fetched.status, ==, 0);
+    g_assert_true (g_str_has_prefix (fetched.out, "{\"text\":\"63%\",\"alt\":\"ok\","));
+    g_assert_cmpuint (total_hits (f), ==, 2);
+  }
+
+  bar_stop (&bar);
+}
+
+/* No applet: each format fetched, for an answer and for a failure (one
+ * line on stderr, the bar's own error line on stdout, exit 0). */
+static void
+test_bar_fetched (Fixture       *f,
+                  gconstpointer  data)
+{
+  Bar bar = { 0 };
+
+  if (!bar_start_bus (&bar, f))
+    return;
+  route_all_paths (f, 200, "token-plan-plus-video-not-in-plan.json", NULL);
+
+  {
+    g_auto(MqTestRun) waybar = run_bar (f, &bar, ARGS ("--waybar"));
+    g_auto(MqTestRun) polybar = run_bar (f, &bar, ARGS ("--format=polybar"));
+    g_auto(MqTestRun) i3blocks = run_bar (f, &bar, ARGS ("--format=i3blocks"));
+    g_auto(MqTestRun) json = run_bar (f, &bar, ARGS ("--format=json"));
+
+    g_assert_cmpint (waybar.status, ==, 0);
+    g_assert_true (g_str_has_prefix (waybar.out, "{\"text\":\"63%\",\"alt\":\"ok\","));
+    g_assert_cmpstr (polybar.out, ==, "63%\n");
+    g_assert_true (g_str_has_prefix (i3blocks.out, "63% left"));
+    g_assert_true (g_str_has_suffix (i3blocks.out, "\n63%\n#2EC27E\n"));
+    g_assert_true (g_str_has_prefix (json.out, "{\"region\":\"global\""));
+    g_assert_cmpuint (total_hits (f), ==, 4);
+  }
+
+  route_all_paths (f, 401, "error-2049-invalid-key.json", NULL);
+  {
+    g_auto(MqTestRun) waybar = run_bar (f, &bar, ARGS ("--waybar"));
+    g_auto(MqTestRun) polybar = run_bar (f, &bar, ARGS ("--format=polybar"));
+    g_auto(MqTestRun) i3blocks = run_bar (f, &bar, ARGS ("--format=i3blocks"));
+    g_auto(MqTestRun) json = run_bar (f, &bar, ARGS ("--format=json"));
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *error;
+
+    g_assert_cmpint (waybar.status, ==, 0);
+    g_assert_true (g_str_has_prefix (waybar.out, "{\"text\":\"!\",\"alt\":\"error\""));
+    g_assert_nonnull (strstr (waybar.err, "minimax-quota: "));
+    g_assert_cmpint (polybar.status, ==, 0);
+    g_assert_cmpstr (polybar.out, ==, "\n");
+    g_assert_cmpint (i3blocks.status, ==, 0);
+    g_assert_true (g_str_has_suffix (i3blocks.out, "\n!\n#E01B24\n"));
+    g_assert_cmpint (json.status, ==, 0);
+    error = json_object_get_object_member (parse_object (parser, json.out), "error");
+    g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "key-rejected");
+  }
+
+  /* Options that do not go together. */
+  {
+    g_auto(MqTestRun) two = run_bar (f, &bar, ARGS ("--waybar", "--format=polybar"));
+    g_auto(MqTestRun) unknown = run_bar (f, &bar, ARGS ("--format=xmobar"));
+    g_auto(MqTestRun) bare_watch = run_bar (f, &bar, ARGS ("--watch"));
+    g_auto(MqTestRun) csv = run_bar (f, &bar, ARGS ("--csv"));
+
+    g_assert_cmpint (two.status, ==, 1);
+    assert_one_error_line (&two, "--waybar");
+    g_assert_cmpint (unknown.status, ==, 1);
+    assert_one_error_line (&unknown, "xmobar");
+    g_assert_cmpint (bare_watch.status, ==, 1);
+    assert_one_error_line (&bare_watch, "--watch");
+    g_assert_cmpint (csv.status, ==, 1);
+    assert_one_error_line (&csv, "--history");
+  }
+
+  bar_stop (&bar);
+}
+
+static GSubprocess *
+spawn_watch (Fixture            *f,
+             Bar                *bar,
+             const char * const *args)
+{
+  g_auto(GStrv) env = make_environ (f, ENV ("MINIMAX_API_KEY=" KEY, bar->bus_env));
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_strv_builder_add (builder, cli_path);
+  g_strv_builder_addv (builder, (const char **) args);
+  g_strv_builder_addv (builder, (const char *[]) { "--region=global", "--base-url", f->base_url, NULL });
+  argv = g_strv_builder_end (builder);
+  g_subprocess_launcher_set_environ (launcher, env);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static char *
+watch_line (GDataInputStream *stream,
+            guint             seconds)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  g_data_input_stream_read_line_async (stream, G_PRIORITY_DEFAULT, NULL,
+                                       mq_test_store_result, &result);
+  mq_test_wait_result (&result, seconds, "a line from minimax-quota --watch");
+  line = g_data_input_stream_read_line_finish_utf8 (stream, result, NULL, &error);
+  g_assert_no_error (error);
+  if (line != NULL)
+    assert_no_key (line);
+  return line;
+}
+
+static int
+watch_exit (GSubprocess *process)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_async (process, NULL, mq_test_store_result, &result);
+  mq_test_wait_result (&result, 5, "minimax-quota --watch to exit");
+  g_subprocess_wait_finish (process, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* --watch with the applet: the line at once, a second one within a
+ * second of the applet's change, exit 0 when it quits; no request. */
+static void
+test_watch_applet (Fixture       *f,
+                   gconstpointer  data)
+{
+  Bar bar = { 0 };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) stream = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *end = NULL;
+  g_autofree char *report = NULL;
+
+  if (!bar_start_bus (&bar, f))
+    return;
+  route_all_paths (f, 200, "token-plan-plus-video-not-in-plan.json", NULL);
+  bar_start_applet (&bar, "token-plan-plus-video-not-in-plan.json");
+  report = g_strdup (mq_quota_service_get_report (bar.service));
+
+  process = spawn_watch (f, &bar, ARGS ("--watch", "--format=polybar"));
+  stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  first = watch_line (stream, 5);
+  g_assert_cmpstr (first, ==, "63%");
+
+  mq_quota_service_update (bar.service, report, "ok", 63, TRUE, g_get_real_time () / G_USEC_PER_SEC,
+                           "The server did not answer.");
+  second = watch_line (stream, 1);
+  g_assert_cmpstr (second, ==, "~63%");
+
+  bar_stop_applet (&bar);
+  end = watch_line (stream, 5);
+  g_assert_null (end);
+  g_assert_cmpint (watch_exit (process), ==, 0);
+  g_assert_cmpuint (total_hits (f), ==, 0);
+
+  bar_stop (&bar);
+}
+
+/* --watch --json without an applet: it fetches by itself at once (then
+ * every refresh interval, 30 s at least). */
+static void
+test_watch_polls (Fixture       *f,
+                  gconstpointer  data)
+{
+  Bar bar = { 0 };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) stream = NULL;
+  g_autofree char *first = NULL;
+
+  if (!bar_start_bus (&bar, f))
+    return;
+  route_all_paths (f, 200, "token-plan-plus-video-not-in-plan.json", NULL);
+
+  process = spawn_watch (f, &bar, ARGS ("--watch", "--json", "--interval=1"));
+  stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  first = watch_line (stream, 5);
+  g_assert_true (g_str_has_prefix (first, "{\"region\":\"global\""));
+  g_assert_cmpuint (total_hits (f), ==, 1);
+
+  /* --interval=1 is raised to the 30 s floor: no second request soon. */
+  {
+    gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpuint (total_hits (f), ==, 1);
+
+  g_subprocess_force_exit (process);
+  bar_stop (&bar);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1710,6 +2094,10 @@ main (int    argc,
   ADD ("shape/nameless-count-row", test_shape_nameless_count_row);
   ADD ("shape/highspeed", test_shape_highspeed);
   ADD ("shape/epoch-seconds", test_shape_epoch_seconds);
+  ADD ("bar/from-applet", test_bar_from_applet);
+  ADD ("bar/fetched", test_bar_fetched);
+  ADD ("bar/watch-applet", test_watch_applet);
+  ADD ("bar/watch-polls", test_watch_polls);
 
 #undef ADD
 
