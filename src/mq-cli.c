@@ -308,6 +308,15 @@ mq_cli_report_json (MqSnapshot *snapshot,
                                            now_ms);
 }
 
+static gboolean
+any_forecast (GArray *forecasts)
+{
+  for (guint i = 0; forecasts != NULL && i < forecasts->len; i++)
+    if (g_array_index (forecasts, MqHistoryForecast, i).forecast.has_forecast)
+      return TRUE;
+  return FALSE;
+}
+
 int
 mq_cli_run_once (const MqCliOptions *options)
 {
@@ -336,10 +345,13 @@ mq_cli_run_once (const MqCliOptions *options)
       return mq_cli_write_report (output, FALSE);
     }
 
-  output = mq_report_to_text_with_forecasts (snapshot, NULL, NULL,
-                                             forecasts != NULL ? (MqHistoryForecast *) (gpointer) forecasts->data : NULL,
-                                             forecasts != NULL ? forecasts->len : 0,
-                                             now_ms, mq_cli_use_color ());
+  /* The table has a Forecast column once some window has a forecast. */
+  if (!any_forecast (forecasts))
+    output = mq_report_to_text (snapshot, NULL, NULL, now_ms, mq_cli_use_color ());
+  else
+    output = mq_report_to_text_with_forecasts (snapshot, NULL, NULL,
+                                               (MqHistoryForecast *) (gpointer) forecasts->data,
+                                               forecasts->len, now_ms, mq_cli_use_color ());
   return mq_cli_write_report (output, TRUE);
 }
 
