@@ -126,8 +126,12 @@ def main():
             procs.append(empty_bus)
 
             common = dict(os.environ, MINIMAX_API_KEY=KEY, MINIMAX_BASE_URL=base,
-                          NO_COLOR="1", LC_ALL="C.UTF-8")
+                          NO_COLOR="1", LC_ALL="C.UTF-8",
+                          # the fetched way records its history, as it
+                          # does for a user: in a folder of the run's own
+                          XDG_STATE_HOME=os.path.join(tmp, "state"))
             common.pop("MINIMAX_CN_API_KEY", None)
+            common.pop("MINIMAX_QUOTA_NO_HISTORY", None)
             applet_env = dict(common, DBUS_SESSION_BUS_ADDRESS=applet_address)
             empty_env = dict(common, DBUS_SESSION_BUS_ADDRESS=empty_address)
             procs.append(start_exporter(build, fixture, applet_env))
