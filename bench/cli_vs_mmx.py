@@ -98,7 +98,11 @@ def main():
     bare = os.path.join(args.build, "bench", "bare-fetch")
 
     env = dict(os.environ, MINIMAX_API_KEY=KEY, MINIMAX_BASE_URL=base, NO_COLOR="1",
-               LC_ALL="C.UTF-8")
+               LC_ALL="C.UTF-8",
+               # --once records its history, as it does for a user: into a
+               # folder of this run's own, never the user's
+               XDG_STATE_HOME=tempfile.mkdtemp(prefix="mq-bench-cli-state-"))
+    env.pop("MINIMAX_QUOTA_NO_HISTORY", None)
     contenders = {
         "minimax-quota --once --json": [ours, "--once", "--json"],
         "mmx quota show (mmx-cli %s)" % MMX_VERSION:

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
 
 #include "mq-bar-client.h"
 #include "mq-cli.h"
