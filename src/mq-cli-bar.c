@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-
 #include "mq-bar-client.h"
 #include "mq-cli.h"
 #include "mq-report.h"
