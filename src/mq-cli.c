@@ -16,7 +16,6 @@
 #include "mq-error.h"
 #include "mq-history-report.h"
 #include "mq-history.h"
-#include "mq-history-private.h"
 #include "mq-report.h"
 #include "mq-secret.h"
 
@@ -258,32 +257,13 @@ say_history_notice (MqHistory *history)
     mq_cli_print_error_line (notice->message);
 }
 
-/* A run of the command line is the only connection most of the time, so
- * SQLite would checkpoint the WAL into the database, sync it and delete
- * the WAL and its index on every close, and recreate and sync them on the
- * next run: four fdatasync()s, most of the cost of recording. Leave the WAL
- * in place instead: commits append to it without a sync (synchronous is
- * NORMAL: a power cut may lose the last samples, never the database), and
- * SQLite's automatic checkpoint (every 1000 pages) folds it back. */
-static void
-keep_wal (MqHistory *history)
-{
-  sqlite3 *db = mq_history_get_db (history);
-  int on = 1;
-
-  if (db == NULL)
-    return;
-  sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-  sqlite3_file_control (db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
-}
-
 /* Records @snapshot as seen at @now_ms and returns its forecasts (an array
  * of MqHistoryForecast), or NULL when history is off or cannot be used.
  * Never fails the command: a read-only folder, a full disk or a busy
  * database only pause history (said in debug output). */
 GArray *
 mq_cli_record_history (MqSnapshot *snapshot,
-                gint64      now_ms)
+                       gint64      now_ms)
 {
   g_autoptr(MqHistory) history = NULL;
   g_autoptr(GError) error = NULL;
@@ -302,7 +282,7 @@ mq_cli_record_history (MqSnapshot *snapshot,
       return NULL;
     }
   say_history_notice (history);
-  keep_wal (history);
+  mq_history_keep_wal (history);
 
   if (!mq_history_record (history, MQ_CLI_HISTORY_ACCOUNT, snapshot, now_ms, &error))
     {

@@ -159,4 +159,11 @@ void        mq_history_window_bounds (const MqWindow *window,
                                       gint64         *out_start_ms,
                                       gint64         *out_end_ms);
 
+/* For a short-lived process that writes once (the command line): leave
+ * the WAL in place on close instead of checkpointing, syncing and deleting
+ * it each time. Commits then cost no fdatasync(); SQLite's automatic
+ * checkpoint folds the WAL back. A power cut may lose the last samples,
+ * never the database. */
+void        mq_history_keep_wal     (MqHistory   *self);
+
 G_END_DECLS
