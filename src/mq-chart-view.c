@@ -607,7 +607,9 @@ mq_chart_view_init (MqChartView *self)
   gtk_stack_add_named (GTK_STACK (self->stack), self->error_label, "error");
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
 
-  bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  /* The readout above the legend: side by side, a narrow chart (the main
+   * window's) would cut the readout short. */
+  bar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_box_pack_start (GTK_BOX (box), bar, FALSE, FALSE, 0);
   self->readout = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->readout), 0.0);
@@ -616,9 +618,10 @@ mq_chart_view_init (MqChartView *self)
   gtk_box_pack_start (GTK_BOX (bar), self->readout, TRUE, TRUE, 0);
   /* Translators: the legend of the history chart */
   legend = gtk_label_new (_("Rules: resets · dashes: at this rate · dots: even use"));
-  gtk_label_set_xalign (GTK_LABEL (legend), 1.0);
+  gtk_label_set_xalign (GTK_LABEL (legend), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (legend), PANGO_ELLIPSIZE_END);
   gtk_style_context_add_class (gtk_widget_get_style_context (legend), "dim-label");
-  gtk_box_pack_end (GTK_BOX (bar), legend, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (bar), legend, FALSE, FALSE, 0);
   update_readout (self);
 }
 

@@ -9,7 +9,7 @@
 #include "mq-gauge.h"
 #include "mq-icon.h"
 
-#define GAUGE_SIZE 176
+#define GAUGE_SIZE 148
 
 struct _MqGauge {
   GtkDrawingArea parent_instance;

@@ -151,7 +151,7 @@ account_page_new (MqMainWindow *self,
                   const char   *account_name)
 {
   AccountPage *page = g_new0 (AccountPage, 1);
-  GtkWidget *scrolled, *column, *top, *texts, *frame, *box;
+  GtkWidget *scrolled, *column, *top, *texts, *columns, *frame, *box;
   AtkObject *accessible;
 
   page->stack = gtk_stack_new ();
@@ -193,7 +193,6 @@ account_page_new (MqMainWindow *self,
   gtk_box_pack_start (GTK_BOX (texts), page->plan, FALSE, FALSE, 0);
   page->headline = label_new (NULL, 0.0, NULL);
   label_set_scale (page->headline, 1.6, TRUE);
-  gtk_label_set_selectable (GTK_LABEL (page->headline), TRUE);
   gtk_box_pack_start (GTK_BOX (texts), page->headline, FALSE, FALSE, 0);
   page->detail = label_new (NULL, 0.0, "dim-label");
   gtk_box_pack_start (GTK_BOX (texts), page->detail, FALSE, FALSE, 0);
@@ -204,24 +203,28 @@ account_page_new (MqMainWindow *self,
   atk_object_add_relationship (accessible, ATK_RELATION_DESCRIBED_BY,
                                gtk_widget_get_accessible (page->headline));
 
-  /* Every model's windows. */
+  /* Every model's windows, and beside them the history. */
+  columns = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  gtk_box_pack_start (GTK_BOX (column), columns, TRUE, TRUE, 0);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_size_request (box, 420, -1);
+  gtk_box_pack_start (GTK_BOX (columns), box, FALSE, FALSE, 0);
   /* Translators: a heading of the main window, above the rows of models */
-  gtk_box_pack_start (GTK_BOX (column), heading_new (_("Models")), FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), heading_new (_("Models")), FALSE, FALSE, 0);
   frame = gtk_frame_new (NULL);
   page->rows = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (page->rows), GTK_SELECTION_NONE);
   atk_object_set_name (gtk_widget_get_accessible (page->rows), _("Models"));
   gtk_container_add (GTK_CONTAINER (frame), page->rows);
-  gtk_box_pack_start (GTK_BOX (column), frame, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), frame, FALSE, FALSE, 0);
 
-  /* The history. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_pack_start (GTK_BOX (columns), box, TRUE, TRUE, 0);
   /* Translators: a heading of the main window, above the history chart */
-  gtk_box_pack_start (GTK_BOX (column), heading_new (_("History")), FALSE, FALSE, 0);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_pack_start (GTK_BOX (box), heading_new (_("History")), FALSE, FALSE, 0);
   page->chart = mq_chart_view_new (self->history_path, account_name);
-  gtk_widget_set_size_request (page->chart, -1, 300);
+  gtk_widget_set_size_request (page->chart, 360, 260);
   gtk_box_pack_start (GTK_BOX (box), page->chart, TRUE, TRUE, 0);
-  gtk_box_pack_start (GTK_BOX (column), box, FALSE, FALSE, 0);
 
   gtk_widget_show_all (page->stack);
   gtk_stack_set_visible_child_name (GTK_STACK (page->stack), "checking");
@@ -353,9 +356,13 @@ add_window_row (GtkWidget          *list,
     g_string_append_printf (line, "%s%s", separator, forecast_text);
   if (pace != NULL)
     g_string_append_printf (line, "%s%s", separator, pace);
-  details = label_new (line->str, 0.0, "dim-label");
-  gtk_widget_set_name (details, "details");
-  gtk_grid_attach (GTK_GRID (grid), details, 0, 2, 2, 1);
+  /* "unlimited" says nothing the amount does not. */
+  if (!window->unlimited || forecast_text != NULL)
+    {
+      details = label_new (line->str, 0.0, "dim-label");
+      gtk_widget_set_name (details, "details");
+      gtk_grid_attach (GTK_GRID (grid), details, 0, 2, 2, 1);
+    }
 
   add_row (list, grid);
 }
@@ -692,7 +699,7 @@ mq_main_window_init (MqMainWindow *self)
   self->pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   gtk_window_set_title (GTK_WINDOW (self), _("MiniMax Quota"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 760, 720);
+  gtk_window_set_default_size (GTK_WINDOW (self), 960, 700);
   gtk_window_set_icon_name (GTK_WINDOW (self), APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,
                                    G_N_ELEMENTS (win_entries), self);

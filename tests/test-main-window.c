@@ -498,7 +498,7 @@ hold_for_screenshot (guint seconds)
       double hours = (double) (t - start) / HOUR_MS;
       double rate = start == current_start ? 12.3 : 4.0 + 8.0 * (((start / HOUR_MS) % 3) == 0);
       int percent = (int) CLAMP (100.0 - rate * hours, 0.0, 100.0);
-      int weekly = (int) CLAMP (100.0 - 100.0 * (double) (t - week_start) / (7.5 * DAY_MS), 0, 100);
+      int weekly = (int) CLAMP (100.0 - 100.0 * (double) (t - week_start) / (11.0 * DAY_MS), 0, 100);
 
       g_clear_pointer (&last, mq_snapshot_unref);
       last = answer (t, start, percent, weekly, week_start);
@@ -509,9 +509,23 @@ hold_for_screenshot (guint seconds)
   g_assert_no_error (error);
 
   window = mq_main_window_new (NULL);
+  /* The application's actions, so that their buttons look as they do. */
+  {
+    static const char *names[] = { "refresh", "upgrade", "set-key", "preferences", "quit" };
+    g_autoptr(GSimpleActionGroup) app = g_simple_action_group_new ();
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autoptr(GSimpleAction) action = g_simple_action_new (names[i], NULL);
+
+        g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (action));
+      }
+    gtk_widget_insert_action_group (GTK_WIDGET (window), "app", G_ACTION_GROUP (app));
+  }
   mq_main_window_set_history_path (window, path);
   mq_main_window_set_snapshot (window, last, NULL, forecasts, &thresholds, now, FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  /* 1024×768 with the header bar (the default size leaves it out). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768 - 46);
   gtk_window_move (GTK_WINDOW (window), 0, 0);
   gtk_widget_show (GTK_WIDGET (window));
 
