@@ -714,6 +714,22 @@ mq_main_window_init (MqMainWindow *self)
 }
 
 static void
+mq_main_window_dispose (GObject *object)
+{
+  MqMainWindow *self = MQ_MAIN_WINDOW (object);
+
+  if (self->about != NULL)
+    {
+      GtkWidget *about = self->about;
+
+      g_object_remove_weak_pointer (G_OBJECT (about), (gpointer *) &self->about);
+      self->about = NULL;
+      gtk_widget_destroy (about);
+    }
+  G_OBJECT_CLASS (mq_main_window_parent_class)->dispose (object);
+}
+
+static void
 mq_main_window_finalize (GObject *object)
 {
   MqMainWindow *self = MQ_MAIN_WINDOW (object);
@@ -726,6 +742,7 @@ mq_main_window_finalize (GObject *object)
 static void
 mq_main_window_class_init (MqMainWindowClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = mq_main_window_dispose;
   G_OBJECT_CLASS (klass)->finalize = mq_main_window_finalize;
 }
 

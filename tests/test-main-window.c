@@ -157,6 +157,19 @@ find_type (GtkWidget *widget,
   return NULL;
 }
 
+static void
+wait_chart_loaded (MqChartView *chart)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!mq_chart_view_is_loaded (chart))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  spin ();
+}
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -335,13 +348,8 @@ test_snapshot (void)
   /* The history of the account: none yet. */
   {
     MqChartView *chart = MQ_CHART_VIEW (mq_main_window_get_chart_view (window, NULL));
-    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-    while (!mq_chart_view_is_loaded (chart))
-      {
-        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        g_main_context_iteration (NULL, TRUE);
-      }
+    wait_chart_loaded (chart);
     g_assert_cmpstr (mq_chart_view_get_page (chart), ==, "empty");
   }
   gtk_widget_destroy (GTK_WIDGET (window));
@@ -424,6 +432,72 @@ test_about (void)
   gtk_dialog_response (GTK_DIALOG (about), GTK_RESPONSE_DELETE_EVENT);
   spin ();
   g_assert_null (mq_main_window_get_about (window));
+  gtk_widget_destroy (GTK_WIDGET (window));
+}
+
+/* Closing the window with its About dialog open closes both. */
+static void
+test_closed_with_about (void)
+{
+  MqMainWindow *window;
+  GtkWidget *about;
+
+  if (!need_display ())
+    return;
+  window = window_new ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "about", NULL);
+  about = mq_main_window_get_about (window);
+  g_assert_nonnull (about);
+  g_object_add_weak_pointer (G_OBJECT (about), (gpointer *) &about);
+  gtk_widget_destroy (GTK_WIDGET (window));
+  spin ();
+  g_assert_null (about);
+}
+
+/* The chart reads the history again when asked: empty before the first
+ * sample, a chart once samples were recorded. */
+static void
+test_history_reload (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "reload.db", NULL);
+  g_autoptr(MqHistory) history = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / 1000;
+  MqMainWindow *window;
+  MqChartView *chart;
+
+  if (!need_display ())
+    return;
+  window = mq_main_window_new (NULL);
+  mq_main_window_set_history_path (window, path);
+  mq_main_window_set_snapshot (window, NULL, NULL, NULL, &thresholds, now, FALSE);
+  gtk_widget_show (GTK_WIDGET (window));
+  chart = MQ_CHART_VIEW (mq_main_window_get_chart_view (window, NULL));
+  wait_chart_loaded (chart);
+  g_assert_cmpstr (mq_chart_view_get_page (chart), ==, "empty");
+
+  history = mq_history_open (path, &error);
+  g_assert_no_error (error);
+  for (int i = 3; i >= 0; i--)
+    {
+      gint64 t = now - i * 10 * MINUTE_MS;
+      g_autoptr(MqSnapshot) snapshot = load_fixture ("token-plan-plus-video-not-in-plan.json", t);
+
+      g_assert_true (mq_history_record (history, NULL, snapshot, t, &error));
+      g_assert_no_error (error);
+    }
+
+  mq_main_window_reload_history (window);
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (g_strcmp0 (mq_chart_view_get_page (chart), "chart") != 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
+  g_assert_cmpstr (mq_chart_view_get_series (chart), ==, "general:interval");
   gtk_widget_destroy (GTK_WIDGET (window));
 }
 
@@ -566,6 +640,8 @@ main (int    argc,
       g_test_add_func ("/main-window/snapshot", test_snapshot);
       g_test_add_func ("/main-window/accounts", test_accounts);
       g_test_add_func ("/main-window/about", test_about);
+      g_test_add_func ("/main-window/history-reload", test_history_reload);
+      g_test_add_func ("/main-window/closed-with-about", test_closed_with_about);
       status = g_test_run ();
     }
 
