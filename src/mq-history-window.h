@@ -3,22 +3,20 @@
  * A chart of the remaining percent over time of one model's window, chosen
  * in a combo, over the last 24 hours, 7 days or 30 days (issue 11 §4).
  * Nothing is read until the window is created: the history is read then,
- * on a worker thread (GTask), never at the applet's start.
+ * on a worker thread (GTask), never at the applet's start. The window is
+ * an MqChartView (mq-chart-view.h) with a title; Escape closes it.
  */
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "mq-chart-view.h"
 
 G_BEGIN_DECLS
 
 #define MQ_TYPE_HISTORY_WINDOW (mq_history_window_get_type ())
 G_DECLARE_FINAL_TYPE (MqHistoryWindow, mq_history_window, MQ, HISTORY_WINDOW, GtkWindow)
 
-typedef enum {
-  MQ_HISTORY_RANGE_DAY,    /* 24 h */
-  MQ_HISTORY_RANGE_WEEK,   /* 7 d */
-  MQ_HISTORY_RANGE_MONTH,  /* 30 d */
-} MqHistoryRange;
 
 /* A window over the history at @history_path (NULL: the default path) of
  * @account (NULL: every account). Starts reading it at once. */

@@ -42,6 +42,19 @@ state_colour (MqState state)
     }
 }
 
+void
+mq_icon_state_colour (MqState  state,
+                      double  *out_red,
+                      double  *out_green,
+                      double  *out_blue)
+{
+  Rgb colour = state_colour (state);
+
+  *out_red = colour.r;
+  *out_green = colour.g;
+  *out_blue = colour.b;
+}
+
 static void
 set_rgba (cairo_t    *cr,
           const Rgb  *colour,

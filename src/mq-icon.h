@@ -36,6 +36,13 @@ gboolean         mq_icon_spec_equal     (const MqIconSpec *a,
  * usable in file names. */
 char            *mq_icon_spec_to_string (const MqIconSpec *spec);
 
+/* The colour of @state (GNOME palette), 0..1 per channel: what the icon
+ * and the main window's gauge draw the share left in. */
+void             mq_icon_state_colour   (MqState           state,
+                                         double           *red,
+                                         double           *green,
+                                         double           *blue);
+
 /* A new size_px × size_px ARGB32 image surface (size clamped to 8..512). */
 cairo_surface_t *mq_icon_render    (const MqIconSpec *spec,
                                     int               size_px);
