@@ -157,29 +157,22 @@ set_item_label (GtkWidget  *item,
     gtk_menu_item_set_label (GTK_MENU_ITEM (item), label);
 }
 
-/* Information, not an action: no action bound, insensitive (drawn as a
- * heading, and exported over dbusmenu with "enabled" false), as nm-applet
- * shows its headings. */
-static void
-set_item_inert (GtkWidget *item)
-{
-  set_item_action (item, NULL);
-  gtk_widget_set_sensitive (item, FALSE);
-}
-
-/* Binds @item to app.@action, or makes it inert when @action is NULL. An
- * action-bound item's sensitivity follows the action's enabled state. */
+/* Binds @item to app.@action, whose enabled state then sets the item's
+ * sensitivity. @action NULL: information, not an action: no action bound
+ * and insensitive (drawn as a heading, exported over dbusmenu with
+ * "enabled" false), as nm-applet shows its headings. */
 static void
 set_item_role (GtkWidget  *item,
                const char *action)
 {
   if (action == NULL)
     {
-      set_item_inert (item);
+      set_item_action (item, NULL);
+      gtk_widget_set_sensitive (item, FALSE);
       return;
     }
   /* Leaving the inert state: the action helper takes the sensitivity over
-   * from here (and sets it when the action is disabled). */
+   * from here (and clears it when the action is disabled). */
   if (gtk_actionable_get_action_name (GTK_ACTIONABLE (item)) == NULL)
     gtk_widget_set_sensitive (item, TRUE);
   set_item_action (item, action);
@@ -195,9 +188,9 @@ build_menu (MqIndicator *self)
 
   /* The headline and its second line: information. */
   self->header = append_item (self, _("MiniMax Quota"), NULL);
-  set_item_inert (self->header);
+  set_item_role (self->header, NULL);
   self->header_detail = append_item (self, "", NULL);
-  set_item_inert (self->header_detail);
+  set_item_role (self->header_detail, NULL);
   gtk_widget_hide (self->header_detail);
   /* Right under the line that says a key is needed. */
   self->set_key = append_item (self, _("Set API key…"), "set-key");

@@ -675,6 +675,31 @@ test_rows_updated_in_place (void)
   g_assert_true (find_item (indicator, "×2 boost") == general);
   g_assert_true (find_item (indicator, "Video") == video);
   g_assert_nonnull (find_item (indicator, "Weekly cap: unlimited"));
+  g_assert_false (gtk_widget_get_sensitive (general));
+}
+
+/* A row that acts follows its action from the moment it is made, also
+ * when the action is disabled then. */
+static void
+test_row_follows_disabled_action (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  g_autoptr(MqView) view = token_plan_view (0);
+  GtkWidget *video;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  set_action_enabled ("upgrade", FALSE);
+  indicator = mq_indicator_new (app);
+  mq_indicator_update (indicator, view);
+  video = find_item (indicator, "Video");
+  g_assert_false (gtk_widget_get_sensitive (video));
+  set_action_enabled ("upgrade", TRUE);
+  g_assert_true (gtk_widget_get_sensitive (video));
 }
 
 /* The applet keeps working without a watcher, registers when one shows
@@ -1202,6 +1227,7 @@ main (int    argc,
   g_test_add_func ("/indicator/stale-files", test_stale_files_of_earlier_run_removed);
   g_test_add_func ("/indicator/menu", test_menu);
   g_test_add_func ("/indicator/rows-in-place", test_rows_updated_in_place);
+  g_test_add_func ("/indicator/row-follows-disabled-action", test_row_follows_disabled_action);
   g_test_add_func ("/indicator/watcher", test_watcher_comes_and_goes);
   g_test_add_func ("/indicator/label-setting", test_label_setting);
   g_test_add_func ("/indicator/no-host", test_no_host);
