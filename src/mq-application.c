@@ -276,7 +276,7 @@ ensure_preferences (MqApplication *self)
     return;
 
   self->preferences = mq_preferences_window_new (GTK_APPLICATION (self), self->settings,
-                                                 mq_config_get_base_url (self->config));
+                                                 self->config);
   g_signal_connect_object (self->preferences, "key-changed",
                            G_CALLBACK (on_key_changed), self, 0);
   if (mq_poller_get_snapshot (self->poller) != NULL)

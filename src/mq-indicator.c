@@ -42,13 +42,16 @@ struct _MqIndicator {
 
   GtkWidget    *header;
   GtkWidget    *header_detail;
+  GtkWidget    *set_key;
   GtkWidget    *rows_start;     /* the separator the model rows follow */
   GtkWidget    *upgrade;
   GtkWidget    *status;
-  GtkWidget    *set_key;
 
-  GHashTable   *rows;           /* row id -> GtkMenuItem */
-  GPtrArray    *row_order;      /* row ids as shown */
+  /* The model rows and their second lines, by id ("model:general",
+   * "model:general:detail"): updated in place, so that a host keeps its
+   * dbusmenu ids while only the numbers change. */
+  GHashTable   *rows;           /* entry id -> GtkMenuItem */
+  GPtrArray    *row_order;      /* entry ids as shown */
 
   char         *icon_dir;
   char         *icon_name;      /* the name set on the indicator */
@@ -154,6 +157,27 @@ set_item_label (GtkWidget  *item,
     gtk_menu_item_set_label (GTK_MENU_ITEM (item), label);
 }
 
+/* Binds @item to app.@action, whose enabled state then sets the item's
+ * sensitivity. @action NULL: information, not an action: no action bound
+ * and insensitive (drawn as a heading, exported over dbusmenu with
+ * "enabled" false), as nm-applet shows its headings. */
+static void
+set_item_role (GtkWidget  *item,
+               const char *action)
+{
+  if (action == NULL)
+    {
+      set_item_action (item, NULL);
+      gtk_widget_set_sensitive (item, FALSE);
+      return;
+    }
+  /* Leaving the inert state: the action helper takes the sensitivity over
+   * from here (and clears it when the action is disabled). */
+  if (gtk_actionable_get_action_name (GTK_ACTIONABLE (item)) == NULL)
+    gtk_widget_set_sensitive (item, TRUE);
+  set_item_action (item, action);
+}
+
 static void
 build_menu (MqIndicator *self)
 {
@@ -162,9 +186,15 @@ build_menu (MqIndicator *self)
    * application, which owns this indicator). */
   gtk_widget_insert_action_group (self->menu, "app", G_ACTION_GROUP (self->app));
 
-  self->header = append_item (self, _("MiniMax Quota"), "open-dashboard");
-  self->header_detail = append_item (self, "", "open-dashboard");
+  /* The headline and its second line: information. */
+  self->header = append_item (self, _("MiniMax Quota"), NULL);
+  set_item_role (self->header, NULL);
+  self->header_detail = append_item (self, "", NULL);
+  set_item_role (self->header_detail, NULL);
   gtk_widget_hide (self->header_detail);
+  /* Right under the line that says a key is needed. */
+  self->set_key = append_item (self, _("Set API key…"), "set-key");
+  gtk_widget_hide (self->set_key);
   self->rows_start = append_separator (self);
 
   /* Model rows go here, between rows_start and the upgrade item. */
@@ -175,10 +205,9 @@ build_menu (MqIndicator *self)
   self->status = append_item (self, "", "refresh");
   append_separator (self);
 
-  self->set_key = append_item (self, _("Set API key…"), "set-key");
-  gtk_widget_hide (self->set_key);
   append_item (self, _("Refresh now"), "refresh");
   append_item (self, _("Open usage dashboard"), "open-dashboard");
+  append_item (self, _("Usage history…"), "history");
   append_item (self, _("Preferences…"), "preferences");
   append_separator (self);
   append_item (self, _("Quit"), "quit");
@@ -186,29 +215,109 @@ build_menu (MqIndicator *self)
   gtk_widget_show (self->menu);
 }
 
+/* No separator first, last, or right after another (items come and go
+ * with the view: the no-key menu has no rows and no status line). */
+static void
+tidy_separators (MqIndicator *self)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->menu));
+  GtkWidget *pending = NULL;      /* a separator waiting for an item after it */
+  gboolean after_item = FALSE;
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      GtkWidget *child = l->data;
+
+      if (GTK_IS_SEPARATOR_MENU_ITEM (child))
+        {
+          gtk_widget_set_visible (child, FALSE);
+          if (after_item && pending == NULL)
+            pending = child;
+          continue;
+        }
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (pending != NULL)
+        gtk_widget_set_visible (pending, TRUE);
+      pending = NULL;
+      after_item = TRUE;
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Model rows: updated in place, reordered only when the models change  */
 /* ------------------------------------------------------------------ */
 
-static char *
-row_label (const MqViewRow *row)
+/* One menu item of the rows part: a view row, or its second line. */
+typedef struct {
+  char       *id;
+  char       *label;
+  const char *action;   /* NULL: inert */
+} Entry;
+
+static void
+entry_clear (gpointer data)
 {
-  if (row->level > 0)
-    /* A detail of the model row above, indented */
-    return g_strconcat ("    ", row->text, NULL);
-  return g_strdup (row->text);
+  Entry *entry = data;
+
+  g_free (entry->id);
+  g_free (entry->label);
+}
+
+/* Four spaces per level: a weekly row under its model, a detail under its
+ * row. */
+static char *
+indented (const char *text,
+          guint       level)
+{
+  g_autofree char *indent = g_strnfill (4 * level, ' ');
+
+  return g_strconcat (indent, text, NULL);
+}
+
+/* The items the view's rows make, in order: each row, then its detail
+ * (counts, forecast, pace) as an inert line one level further in. */
+static GArray *
+view_entries (const MqView *view)
+{
+  GArray *entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  guint n = mq_view_get_n_rows (view);
+
+  g_array_set_clear_func (entries, entry_clear);
+  for (guint i = 0; i < n; i++)
+    {
+      const MqViewRow *row = mq_view_get_row (view, i);
+      Entry entry = { NULL, NULL, NULL };
+
+      entry.id = g_strdup (row->id);
+      entry.label = indented (row->text, row->level);
+      /* A model the plan lacks leads to the upgrade page, "N more
+       * models…" to the dashboard; the rest is information. */
+      if (!row->inert)
+        entry.action = row->not_in_plan ? "upgrade" : "open-dashboard";
+      g_array_append_val (entries, entry);
+
+      if (row->detail != NULL && *row->detail != '\0')
+        {
+          Entry detail = { NULL, NULL, NULL };
+
+          detail.id = g_strconcat (row->id, ":detail", NULL);
+          detail.label = indented (row->detail, row->level + 1);
+          g_array_append_val (entries, detail);
+        }
+    }
+  return entries;
 }
 
 static gboolean
-same_row_order (MqIndicator  *self,
-                const MqView *view)
+same_order (MqIndicator  *self,
+            const GArray *entries)
 {
-  guint n = mq_view_get_n_rows (view);
-
-  if (n != self->row_order->len)
+  if (entries->len != self->row_order->len)
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (!g_str_equal (mq_view_get_row (view, i)->id, g_ptr_array_index (self->row_order, i)))
+  for (guint i = 0; i < entries->len; i++)
+    if (!g_str_equal (g_array_index (entries, Entry, i).id,
+                      g_ptr_array_index (self->row_order, i)))
       return FALSE;
   return TRUE;
 }
@@ -226,19 +335,19 @@ static void
 update_rows (MqIndicator  *self,
              const MqView *view)
 {
-  guint n = mq_view_get_n_rows (view);
+  g_autoptr(GArray) entries = view_entries (view);
 
-  if (!same_row_order (self, view))
+  if (!same_order (self, entries))
     {
       g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
       GHashTableIter iter;
       gpointer key, value;
       int first;
 
-      for (guint i = 0; i < n; i++)
-        g_hash_table_add (wanted, mq_view_get_row (view, i)->id);
+      for (guint i = 0; i < entries->len; i++)
+        g_hash_table_add (wanted, g_array_index (entries, Entry, i).id);
 
-      /* Drop the rows of models that are gone. */
+      /* Drop the items of rows that are gone. */
       g_hash_table_iter_init (&iter, self->rows);
       while (g_hash_table_iter_next (&iter, &key, &value))
         if (!g_hash_table_contains (wanted, key))
@@ -247,39 +356,34 @@ update_rows (MqIndicator  *self,
             g_hash_table_iter_remove (&iter);
           }
 
-      /* Create the new ones and put every row in place. */
+      /* Create the new ones and put every item in place. */
       first = child_position (self->menu, self->rows_start) + 1;
       g_ptr_array_set_size (self->row_order, 0);
-      for (guint i = 0; i < n; i++)
+      for (guint i = 0; i < entries->len; i++)
         {
-          const MqViewRow *row = mq_view_get_row (view, i);
-          GtkWidget *item = g_hash_table_lookup (self->rows, row->id);
+          const Entry *entry = &g_array_index (entries, Entry, i);
+          GtkWidget *item = g_hash_table_lookup (self->rows, entry->id);
 
           if (item == NULL)
             {
-              g_autofree char *label = row_label (row);
-
-              item = new_item (label, NULL);
-              g_hash_table_insert (self->rows, g_strdup (row->id), item);
+              item = new_item (entry->label, NULL);
+              g_hash_table_insert (self->rows, g_strdup (entry->id), item);
               gtk_menu_shell_insert (GTK_MENU_SHELL (self->menu), item, first + (int) i);
             }
           else
             gtk_menu_reorder_child (GTK_MENU (self->menu), item, first + (int) i);
 
-          g_ptr_array_add (self->row_order, g_strdup (row->id));
+          g_ptr_array_add (self->row_order, g_strdup (entry->id));
         }
     }
 
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      const MqViewRow *row = mq_view_get_row (view, i);
-      GtkWidget *item = g_hash_table_lookup (self->rows, row->id);
-      g_autofree char *label = row_label (row);
+      const Entry *entry = &g_array_index (entries, Entry, i);
+      GtkWidget *item = g_hash_table_lookup (self->rows, entry->id);
 
-      set_item_label (item, label);
-      /* A model the plan lacks leads to the upgrade page, the others to
-       * the usage dashboard. */
-      set_item_action (item, row->not_in_plan ? "upgrade" : "open-dashboard");
+      set_item_label (item, entry->label);
+      set_item_role (item, entry->action);
     }
 }
 
@@ -593,7 +697,12 @@ mq_indicator_update (MqIndicator  *self,
 
   gtk_widget_set_visible (self->upgrade, mq_view_get_show_upgrade (view));
   set_item_label (self->status, mq_view_get_status (view));
+  /* Without a key the header says what is needed; a status line ("No API
+   * key") would only repeat it. "Refresh now" stays, insensitive while the
+   * application keeps app.refresh disabled. */
+  gtk_widget_set_visible (self->status, mq_view_get_can_refresh (view));
   gtk_widget_set_visible (self->set_key, mq_view_get_show_set_key (view));
+  tidy_separators (self);
 }
 
 guint

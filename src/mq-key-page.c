@@ -3,8 +3,6 @@
 
 #include "mq-key-page.h"
 
-#define KEY_PAGE_PATH "/user-center/payment/token-plan"
-
 const char *
 mq_key_page_url (MqRegion region,
                  MqRegion remembered)
@@ -12,8 +10,6 @@ mq_key_page_url (MqRegion region,
   if (region == MQ_REGION_AUTO)
     region = remembered;
 
-  if (region == MQ_REGION_CN)
-    return "https://platform.minimax.cn" KEY_PAGE_PATH;
-
-  return "https://platform.minimax.io" KEY_PAGE_PATH;
+  /* Keys are made on the usage page (mq-region holds the URLs). */
+  return mq_region_get_usage_url (region);
 }

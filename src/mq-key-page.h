@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* The Token Plan page of the user centre, where keys are made and the
+/* The Token Plan usage page of the user centre (mq_region_get_usage_url()),
+ * where keys are made and the
  * usage is shown: the CN platform for @region CN, or for AUTO when
  * @remembered (the region that answered last) is CN; the global one
  * otherwise. */

@@ -304,3 +304,32 @@ mq_preferences_remove_key_dialog_new (GtkWindow *parent)
 
   return dialog;
 }
+
+/* libsecret talks to the Secret Service over D-Bus. When nothing provides
+ * it, the error is the bus's own. */
+gboolean
+mq_preferences_keyring_missing (const GError *error)
+{
+  return g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_EXEC_FAILED) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED);
+}
+
+char *
+mq_preferences_key_success_text (gboolean    stored,
+                                 gboolean    unlimited,
+                                 const char *percent)
+{
+  if (unlimited)
+    return g_strdup (stored ? _("Key saved — no limit applies")
+                            : _("Key in use — no limit applies"));
+
+  if (percent != NULL)
+    /* Translators: %s is a percentage, e.g. "63%". */
+    return g_strdup_printf (stored ? _("Key saved — %s left") : _("Key in use — %s left"),
+                            percent);
+
+  return g_strdup (stored ? _("Key saved — it works") : _("Key in use — it works"));
+}

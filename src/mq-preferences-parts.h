@@ -34,4 +34,16 @@ gboolean   mq_preferences_hide_on_escape        (GtkWidget       *widget,
  * Remove (GTK_RESPONSE_ACCEPT); not yet shown. */
 GtkWidget *mq_preferences_remove_key_dialog_new (GtkWindow       *parent);
 
+/* Whether @error from libsecret means that nothing provides the Secret
+ * Service (no gnome-keyring, no KeePassXC): the bus's own errors. */
+gboolean   mq_preferences_keyring_missing       (const GError    *error);
+
+/* "Key saved — 63% left", "Key in use — no limit applies", or "… — it
+ * works": @stored says whether the keyring took the key, @unlimited and
+ * @percent (nullable, "63%") come from the check's headline
+ * (mq_wording_headline()). */
+char      *mq_preferences_key_success_text      (gboolean         stored,
+                                                 gboolean         unlimited,
+                                                 const char      *percent);
+
 G_END_DECLS

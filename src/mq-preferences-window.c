@@ -4,8 +4,8 @@
  * signals; settings are bound to the widgets with g_settings_bind() when
  * the window is constructed, so a change shows at once, without an Apply
  * button. The API key is the exception: a candidate key is first checked
- * with a real fetch by a temporary MqClient (the region from the settings,
- * the base-URL override when there is one), then announced with
+ * with a real fetch by a temporary MqClient set up by the application's
+ * MqConfig (its region, --region included, and base URL), then announced with
  * "key-changed" and stored in the keyring. Without a keyring the key is
  * still used, for this session, and the window says how to keep it. The
  * key is wiped from memory once announced and stored, and never shown
@@ -18,22 +18,25 @@
 #include <glib/gi18n.h>
 
 #include "mq-autostart.h"
+#include "mq-client-private.h"
 #include "mq-client.h"
 #include "mq-error.h"
-#include "mq-format.h"
 #include "mq-key-page.h"
 #include "mq-preferences-parts.h"
+#include "mq-preferences-window-private.h"
 #include "mq-preferences-window.h"
 #include "mq-region.h"
 #include "mq-resources.h"
 #include "mq-secret.h"
+#include "mq-wording.h"
 
 struct _MqPreferencesWindow
 {
   GtkWindow          parent_instance;
 
   GSettings         *settings;
-  char              *base_url_override;
+  MqConfig          *config;            /* the application's connection */
+  GStrv              host_overrides[2]; /* tests: GLOBAL's and CN's hosts */
   GCancellable      *cancellable;       /* every async operation; cancelled in dispose */
 
   /* Template children */
@@ -58,6 +61,8 @@ struct _MqPreferencesWindow
   GtkSpinButton     *critical_spin;
   GtkAdjustment     *critical_adjustment;
   GtkSwitch         *notifications_switch;
+  GtkSwitch         *forecast_switch;
+  GtkSpinButton     *forecast_lead_spin;
   GtkComboBoxText   *icon_model_combo;
   GtkSwitch         *show_label_switch;
   GtkSwitch         *autostart_switch;
@@ -85,7 +90,7 @@ G_DEFINE_FINAL_TYPE (MqPreferencesWindow, mq_preferences_window, GTK_TYPE_WINDOW
 enum {
   PROP_0,
   PROP_SETTINGS,
-  PROP_BASE_URL_OVERRIDE,
+  PROP_CONFIG,
   N_PROPS
 };
 
@@ -102,18 +107,6 @@ static gboolean
 is_cancelled (const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-/* libsecret talks to the Secret Service over D-Bus. When nothing provides
- * it (no gnome-keyring, no KeePassXC), the error is the bus's own. */
-static gboolean
-keyring_missing (const GError *error)
-{
-  return g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
-         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND) ||
-         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_EXEC_FAILED) ||
-         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED);
 }
 
 void
@@ -176,31 +169,19 @@ fit_window_height (MqPreferencesWindow *self)
 /* The API key                                                          */
 /* ------------------------------------------------------------------ */
 
-static MqRegion
-remembered_region (MqPreferencesWindow *self)
-{
-  g_autofree char *last_region = g_settings_get_string (self->settings, "last-region");
-  MqRegion region;
-
-  if (mq_region_from_string (last_region, &region))
-    return region;
-
-  return MQ_REGION_AUTO;
-}
-
 static void
 update_key_link (MqPreferencesWindow *self)
 {
   gtk_link_button_set_uri (self->get_key_button,
-                           mq_key_page_url (g_settings_get_enum (self->settings, "region"),
-                                            remembered_region (self)));
+                           mq_key_page_url (mq_config_get_region (self->config),
+                                            mq_config_get_preferred_region (self->config)));
 }
 
 static void
 update_key_status (MqPreferencesWindow *self)
 {
-  MqRegion region = g_settings_get_enum (self->settings, "region");
-  const char *variable = mq_region_key_variable (region);
+  /* The variable the application takes its key from (--region honoured). */
+  const char *variable = mq_config_get_key_variable (self->config);
   g_autofree char *text = NULL;
 
   if (!self->key_known)
@@ -322,7 +303,7 @@ static void
 note_keyring_error (MqPreferencesWindow *self,
                     const GError        *error)
 {
-  self->no_keyring = error != NULL && keyring_missing (error);
+  self->no_keyring = error != NULL && mq_preferences_keyring_missing (error);
   self->keyring_failed = error != NULL && !self->no_keyring;
   if (error != NULL)
     g_debug ("Keyring: %s", error->message);
@@ -366,31 +347,14 @@ look_up_key (MqPreferencesWindow *self)
   mq_secret_lookup_async (self->cancellable, on_key_looked_up, data);
 }
 
-/* "Key saved — 63% left", or the like; @stored says whether the keyring
- * took it. */
-static char *
-success_text (MqPreferencesWindow *self,
-              gboolean             stored)
-{
-  if (self->pending_unlimited)
-    return g_strdup (stored ? _("Key saved — no limit applies")
-                            : _("Key in use — no limit applies"));
-
-  if (self->pending_percent != NULL)
-    /* Translators: %s is a percentage, e.g. "63%". */
-    return g_strdup_printf (stored ? _("Key saved — %s left") : _("Key in use — %s left"),
-                            self->pending_percent);
-
-  return g_strdup (stored ? _("Key saved — it works") : _("Key in use — it works"));
-}
-
 /* The key passed the check: it is used from now on, stored or not (the
  * status line then says that it is not kept). */
 static void
 key_accepted (MqPreferencesWindow *self,
               gboolean             stored)
 {
-  g_autofree char *success = success_text (self, stored);
+  g_autofree char *success = mq_preferences_key_success_text (stored, self->pending_unlimited,
+                                                              self->pending_percent);
 
   self->key_known = TRUE;
   self->has_stored_key = stored;
@@ -440,8 +404,7 @@ on_key_checked (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(MqSnapshot) snapshot = NULL;
   MqThresholds thresholds;
-  MqHeadline headline;
-  MqRegion setting_region;
+  MqWordedHeadline worded;
   MqRegion resolved;
 
   snapshot = mq_client_fetch_finish (client, result, &error);
@@ -466,24 +429,21 @@ on_key_checked (GObject      *source,
       return;
     }
 
-  setting_region = g_settings_get_enum (self->settings, "region");
+  /* The region that answered, remembered as the application does. */
   resolved = mq_client_get_resolved_region (client);
-  if (setting_region == MQ_REGION_AUTO && resolved != MQ_REGION_AUTO)
-    g_settings_set_string (self->settings, "last-region", mq_region_to_string (resolved));
+  mq_config_remember_region (self->config, resolved);
 
-  /* The success line is made from the snapshot of this check. */
-  thresholds.low = g_settings_get_uint (self->settings, "low-threshold");
-  thresholds.critical = g_settings_get_uint (self->settings, "critical-threshold");
-  if (mq_snapshot_get_headline (snapshot, NULL, &thresholds, &headline) &&
-      headline.model != NULL && headline.model->in_plan)
-    {
-      self->pending_unlimited = headline.unlimited;
-      if (!headline.unlimited && headline.remaining_percent >= 0)
-        self->pending_percent = mq_format_percent (headline.remaining_percent);
-    }
+  /* The success line is made from the snapshot of this check, with the
+   * headline the tray and the command line show. */
+  thresholds = mq_config_get_thresholds (self->config);
+  mq_wording_headline (snapshot, NULL, &thresholds, &worded);
+  self->pending_unlimited = worded.kind == MQ_HEADLINE_UNLIMITED;
+  if (worded.kind == MQ_HEADLINE_PERCENT)
+    self->pending_percent = g_steal_pointer (&worded.percent);
+  mq_worded_headline_clear (&worded);
 
   mq_secret_store_async (self->pending_key,
-                         resolved != MQ_REGION_AUTO ? resolved : setting_region,
+                         resolved != MQ_REGION_AUTO ? resolved : mq_config_get_region (self->config),
                          self->cancellable, on_key_stored, self);
 }
 
@@ -492,7 +452,6 @@ save_key (MqPreferencesWindow *self)
 {
   g_autoptr(MqClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  MqRegion preferred = remembered_region (self);
   char *candidate;
 
   if (self->key_busy)
@@ -505,13 +464,14 @@ save_key (MqPreferencesWindow *self)
       return;
     }
 
+  /* Checked where the application asks: its region (--region included),
+   * the region it prefers, its base URL. */
   client = mq_client_new ();
-  mq_client_set_region (client, g_settings_get_enum (self->settings, "region"));
-  if (preferred != MQ_REGION_AUTO)
-    mq_client_set_preferred_region (client, preferred);
-
-  if (self->base_url_override != NULL &&
-      !mq_client_set_base_url (client, self->base_url_override, &error))
+  mq_client_override_hosts (client, MQ_REGION_GLOBAL,
+                            (const char * const *) self->host_overrides[0]);
+  mq_client_override_hosts (client, MQ_REGION_CN,
+                            (const char * const *) self->host_overrides[1]);
+  if (!mq_config_apply_to_client (self->config, client, &error))
     {
       mq_secret_free_key (candidate);
       show_key_message (self, error->message, NULL);
@@ -680,16 +640,29 @@ on_settings_changed (MqPreferencesWindow *self,
 MqPreferencesWindow *
 mq_preferences_window_new (GtkApplication *app,
                            GSettings      *settings,
-                           const char     *base_url_override)
+                           MqConfig       *config)
 {
   g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (MQ_IS_CONFIG (config), NULL);
 
   return g_object_new (MQ_TYPE_PREFERENCES_WINDOW,
                        "application", app,
                        "settings", settings,
-                       "base-url-override", base_url_override,
+                       "config", config,
                        NULL);
+}
+
+void
+mq_preferences_window_override_hosts (MqPreferencesWindow *self,
+                                      MqRegion             region,
+                                      const char * const  *base_urls)
+{
+  g_return_if_fail (MQ_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (region == MQ_REGION_GLOBAL || region == MQ_REGION_CN);
+
+  g_strfreev (self->host_overrides[region == MQ_REGION_CN]);
+  self->host_overrides[region == MQ_REGION_CN] = g_strdupv ((char **) base_urls);
 }
 
 void
@@ -725,6 +698,7 @@ mq_preferences_window_constructed (GObject *object)
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->constructed (object);
 
   g_assert (G_IS_SETTINGS (self->settings));
+  g_assert (MQ_IS_CONFIG (self->config));
 
   for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
     mq_preferences_separate_rows (lists[i]);
@@ -743,6 +717,12 @@ mq_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "notifications-enabled",
                    self->notifications_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "forecast-alerts", self->forecast_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "forecast-lead-minutes", self->forecast_lead_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->forecast_switch, "active", self->forecast_lead_spin, "sensitive",
+                          G_BINDING_SYNC_CREATE);
   mq_preferences_bind_icon_model (self->settings, self->icon_model_combo);
   g_settings_bind (self->settings, "show-label", self->show_label_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
@@ -770,8 +750,8 @@ mq_preferences_window_set_property (GObject      *object,
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
       break;
-    case PROP_BASE_URL_OVERRIDE:
-      self->base_url_override = g_value_dup_string (value);
+    case PROP_CONFIG:
+      self->config = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -796,6 +776,7 @@ mq_preferences_window_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
+  g_clear_object (&self->config);
   clear_pending_key (self);
 
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->dispose (object);
@@ -807,7 +788,8 @@ mq_preferences_window_finalize (GObject *object)
   MqPreferencesWindow *self = MQ_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->base_url_override, g_free);
+  g_clear_pointer (&self->host_overrides[0], g_strfreev);
+  g_clear_pointer (&self->host_overrides[1], g_strfreev);
 
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->finalize (object);
 }
@@ -826,8 +808,10 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BASE_URL_OVERRIDE] =
-    g_param_spec_string ("base-url-override", NULL, NULL, NULL,
+  /* The application's resolved connection: where a key is checked, which
+   * variable an environment key comes from, the remembered region. */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, MQ_TYPE_CONFIG,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -871,6 +855,8 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   BIND_CHILD (critical_spin);
   BIND_CHILD (critical_adjustment);
   BIND_CHILD (notifications_switch);
+  BIND_CHILD (forecast_switch);
+  BIND_CHILD (forecast_lead_spin);
   BIND_CHILD (icon_model_combo);
   BIND_CHILD (show_label_switch);
   BIND_CHILD (autostart_switch);

@@ -13,6 +13,7 @@
 
 #include <gtk/gtk.h>
 
+#include "mq-config.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
@@ -23,12 +24,14 @@ G_BEGIN_DECLS
 #define MQ_TYPE_PREFERENCES_WINDOW (mq_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (MqPreferencesWindow, mq_preferences_window, MQ, PREFERENCES_WINDOW, GtkWindow)
 
-/* @app (nullable) owns the window. @base_url_override (nullable) replaces
- * the region's hosts when a key is checked: loopback servers for tests and
- * the demo mode, or MINIMAX_BASE_URL. */
+/* @app (nullable) owns the window. @config is the application's resolved
+ * connection: a key is checked where the application asks (its region,
+ * --region included, its base URL), the "Using the key from …" line names
+ * the variable it takes a key from, and the region that answered is
+ * remembered through it. */
 MqPreferencesWindow *mq_preferences_window_new          (GtkApplication      *app,
                                                          GSettings           *settings,
-                                                         const char          *base_url_override);
+                                                         MqConfig            *config);
 
 /* Shows the window (again); with @focus_key the key entry takes the focus. */
 void                 mq_preferences_window_present      (MqPreferencesWindow *self,

@@ -73,12 +73,25 @@ mq_region_get_base_urls (MqRegion region)
     }
 }
 
+#define PLATFORM_GLOBAL "https://platform.minimax.io"
+#define PLATFORM_CN     "https://platform.minimax.cn"
+#define PLAN_PATH       "/subscribe/token-plan"
+#define USAGE_PATH      "/user-center/payment/token-plan"
+
 const char *
 mq_region_get_plan_url (MqRegion region)
 {
   if (region == MQ_REGION_CN)
-    return "https://platform.minimax.cn/subscribe/token-plan";
-  return "https://platform.minimax.io/subscribe/token-plan";
+    return PLATFORM_CN PLAN_PATH;
+  return PLATFORM_GLOBAL PLAN_PATH;
+}
+
+const char *
+mq_region_get_usage_url (MqRegion region)
+{
+  if (region == MQ_REGION_CN)
+    return PLATFORM_CN USAGE_PATH;
+  return PLATFORM_GLOBAL USAGE_PATH;
 }
 
 static gboolean

@@ -25,8 +25,14 @@ gboolean            mq_region_from_string        (const char  *text,
  * callers try GLOBAL then CN (or the remembered one first). */
 const char * const *mq_region_get_base_urls      (MqRegion     region);
 
-/* The Token Plan subscribe / upgrade page of the region (AUTO: global). */
+/* The Token Plan subscribe / upgrade page of the region (AUTO: global):
+ * "Upgrade plan…", and the models a plan lacks. */
 const char         *mq_region_get_plan_url       (MqRegion     region);
+
+/* The Token Plan usage page of the user centre (AUTO: global), where the
+ * usage is shown and keys are made: "Open usage dashboard", the
+ * notifications' "Open dashboard", and "Get a key" in Preferences. */
+const char         *mq_region_get_usage_url      (MqRegion     region);
 
 /* TRUE for https://host[...] or http:// on a loopback address
  * (127.0.0.0/8, ::1, localhost). Sets MQ_ERROR_INVALID_ARGUMENT otherwise. */

@@ -213,6 +213,7 @@ setup_app (void)
     { "refresh", on_action, NULL, NULL, NULL, { 0 } },
     { "open-dashboard", on_action, NULL, NULL, NULL, { 0 } },
     { "upgrade", on_action, NULL, NULL, NULL, { 0 } },
+    { "history", on_action, NULL, NULL, NULL, { 0 } },
     { "preferences", on_action, NULL, NULL, NULL, { 0 } },
     { "set-key", on_action, NULL, NULL, NULL, { 0 } },
     { "quit", on_action, NULL, NULL, NULL, { 0 } },
@@ -464,6 +465,48 @@ test_stale_files_of_earlier_run_removed (void)
 
 /* Where GTK draws the menu (the XEmbed fallback), it stays under 420 px
  * wide: long rows wrap. */
+/* The visible items, "|"-separated, "---" for a separator. */
+static char *
+visible_labels_dup (MqIndicator *indicator)
+{
+  g_autoptr(GList) children =
+    gtk_container_get_children (GTK_CONTAINER (mq_indicator_get_menu (indicator)));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      if (!gtk_widget_get_visible (l->data))
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, '|');
+      if (GTK_IS_SEPARATOR_MENU_ITEM (l->data))
+        g_string_append (text, "---");
+      else
+        g_string_append (text, gtk_menu_item_get_label (GTK_MENU_ITEM (l->data)));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *last_labels;
+
+/* visible_labels_dup(), kept until the next call (for assertions). */
+static const char *
+visible_labels (MqIndicator *indicator)
+{
+  g_free (last_labels);
+  last_labels = visible_labels_dup (indicator);
+  return last_labels;
+}
+
+static void
+set_action_enabled (const char *name,
+                    gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
 static void
 assert_menu_narrow (MqIndicator *indicator)
 {
@@ -490,7 +533,8 @@ test_menu (void)
   g_autoptr(MqIndicator) indicator = NULL;
   g_autoptr(MqView) view = token_plan_view (0);
   g_autoptr(MqView) no_key = view_of (NULL, TOKEN_PLAN_NOW, FALSE);
-  GtkWidget *general, *weekly, *video, *upgrade, *set_key, *refresh;
+  GtkWidget *general, *general_detail, *weekly, *weekly_detail, *video;
+  GtkWidget *upgrade, *set_key, *refresh, *dashboard, *history, *prefs, *header;
   int position;
 
   if (!have_display)
@@ -502,58 +546,108 @@ test_menu (void)
   indicator = mq_indicator_new (app);
   mq_indicator_update (indicator, view);
 
-  g_assert_nonnull (find_item (indicator, "63% of the 5-hour window left"));
+  header = find_item (indicator, "63% of the 5-hour window left");
+  g_assert_nonnull (header);
   g_assert_nonnull (find_item (indicator, "Resets in 2h 30m"));
   g_assert_nonnull (find_item (indicator, "Updated "));
   general = find_item (indicator, "Text models (5-hour): 63% left");
+  general_detail = find_item (indicator, "945/1,500 left");
   weekly = find_item (indicator, "Weekly cap: 96% left");
+  weekly_detail = find_item (indicator, "14,400/15,000 left");
   video = find_item (indicator, "Video — not in your plan");
   g_assert_nonnull (general);
+  g_assert_nonnull (general_detail);
   g_assert_nonnull (weekly);
+  g_assert_nonnull (weekly_detail);
   g_assert_nonnull (video);
+
+  /* Each row, then its second line one level further in. */
   position = item_position (indicator, general);
-  g_assert_cmpint (item_position (indicator, weekly), ==, position + 1);
-  g_assert_cmpint (item_position (indicator, video), ==, position + 2);
+  g_assert_cmpint (item_position (indicator, general_detail), ==, position + 1);
+  g_assert_cmpint (item_position (indicator, weekly), ==, position + 2);
+  g_assert_cmpint (item_position (indicator, weekly_detail), ==, position + 3);
+  g_assert_cmpint (item_position (indicator, video), ==, position + 4);
   g_assert_true (g_str_has_prefix (gtk_menu_item_get_label (GTK_MENU_ITEM (weekly)), " "));
+  g_assert_cmpstr (gtk_menu_item_get_label (GTK_MENU_ITEM (general_detail)), ==,
+                   "    945/1,500 left");
+  g_assert_cmpstr (gtk_menu_item_get_label (GTK_MENU_ITEM (weekly_detail)), ==,
+                   "        14,400/15,000 left");
   assert_menu_narrow (indicator);
+
+  /* Information is inert: insensitive, bound to nothing. The rows that
+   * do something (the model the plan lacks) stay actions. */
+  for (GtkWidget **info = (GtkWidget *[]) { header, general, general_detail, weekly,
+                                            weekly_detail, NULL }; *info != NULL; info++)
+    {
+      g_assert_false (gtk_widget_get_sensitive (*info));
+      g_assert_null (gtk_actionable_get_action_name (GTK_ACTIONABLE (*info)));
+    }
+  g_assert_true (gtk_widget_get_sensitive (video));
 
   upgrade = find_item (indicator, "Upgrade plan");
   set_key = find_item (indicator, "Set API key");
   refresh = find_item (indicator, "Refresh now");
+  dashboard = find_item (indicator, "Open usage dashboard");
+  history = find_item (indicator, "Usage history");
+  prefs = find_item (indicator, "Preferences");
   g_assert_true (gtk_widget_get_visible (upgrade));
   g_assert_false (gtk_widget_get_visible (set_key));
-  g_assert_nonnull (find_item (indicator, "Open usage dashboard"));
-  g_assert_nonnull (find_item (indicator, "Preferences"));
+  g_assert_nonnull (dashboard);
   g_assert_nonnull (find_item (indicator, "Quit"));
+  /* "Usage history…" comes right before "Preferences…". */
+  g_assert_nonnull (history);
+  g_assert_cmpint (item_position (indicator, history), ==, item_position (indicator, prefs) - 1);
 
-  /* Items start the application's actions. */
+  /* Items start the application's actions; information rows do not. */
   gtk_menu_item_activate (GTK_MENU_ITEM (refresh));
   g_assert_cmpuint (activation_count ("refresh"), ==, 1);
   gtk_menu_item_activate (GTK_MENU_ITEM (video));
   gtk_menu_item_activate (GTK_MENU_ITEM (upgrade));
   g_assert_cmpuint (activation_count ("upgrade"), ==, 2);
   gtk_menu_item_activate (GTK_MENU_ITEM (general));
+  gtk_menu_item_activate (GTK_MENU_ITEM (header));
+  g_assert_cmpuint (activation_count ("open-dashboard"), ==, 0);
+  gtk_menu_item_activate (GTK_MENU_ITEM (dashboard));
   g_assert_cmpuint (activation_count ("open-dashboard"), ==, 1);
-  gtk_menu_item_activate (GTK_MENU_ITEM (find_item (indicator, "Preferences")));
+  gtk_menu_item_activate (GTK_MENU_ITEM (history));
+  g_assert_cmpuint (activation_count ("history"), ==, 1);
+  gtk_menu_item_activate (GTK_MENU_ITEM (prefs));
   g_assert_cmpuint (activation_count ("preferences"), ==, 1);
 
-  /* No key: the rows go, "Set API key…" shows and works. */
+  /* No key: the rows go; one line says what is needed, "Set API key…"
+   * comes first and works, and "Refresh now" follows app.refresh, which
+   * the application disables without a key. */
+  set_action_enabled ("refresh", FALSE);
   mq_indicator_update (indicator, no_key);
   g_assert_null (find_item (indicator, "Text models"));
   g_assert_null (find_item (indicator, "Video"));
-  g_assert_nonnull (find_item (indicator, "No API key set"));
+  g_assert_null (find_item (indicator, "Updated "));
   g_assert_true (gtk_widget_get_visible (set_key));
   g_assert_false (gtk_widget_get_visible (upgrade));
+  g_assert_cmpstr (visible_labels (indicator), ==,
+                   "No API key set — add one to see your quota|"
+                   "Set API key…|"
+                   "---|"
+                   "Refresh now|Open usage dashboard|Usage history…|Preferences…|"
+                   "---|"
+                   "Quit");
+  g_assert_false (gtk_widget_get_sensitive (refresh));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (refresh)), ==, "app.refresh");
   gtk_menu_item_activate (GTK_MENU_ITEM (set_key));
   g_assert_cmpuint (activation_count ("set-key"), ==, 1);
+  set_action_enabled ("refresh", TRUE);
+  g_assert_true (gtk_widget_get_sensitive (refresh));
 
   /* The key is back: the rows return in order, in the same place. */
   mq_indicator_update (indicator, view);
   general = find_item (indicator, "Text models (5-hour)");
   g_assert_cmpint (item_position (indicator, general), ==, position);
-  g_assert_cmpint (item_position (indicator, find_item (indicator, "Weekly cap")), ==, position + 1);
-  g_assert_cmpint (item_position (indicator, find_item (indicator, "Video")), ==, position + 2);
+  g_assert_cmpint (item_position (indicator, find_item (indicator, "945/1,500")), ==, position + 1);
+  g_assert_cmpint (item_position (indicator, find_item (indicator, "Weekly cap")), ==, position + 2);
+  g_assert_cmpint (item_position (indicator, find_item (indicator, "Video")), ==, position + 4);
   g_assert_false (gtk_widget_get_visible (set_key));
+  g_assert_true (gtk_widget_get_visible (find_item (indicator, "Updated ")));
+  g_assert_false (gtk_widget_get_sensitive (general));
 }
 
 static void
@@ -581,6 +675,31 @@ test_rows_updated_in_place (void)
   g_assert_true (find_item (indicator, "×2 boost") == general);
   g_assert_true (find_item (indicator, "Video") == video);
   g_assert_nonnull (find_item (indicator, "Weekly cap: unlimited"));
+  g_assert_false (gtk_widget_get_sensitive (general));
+}
+
+/* A row that acts follows its action from the moment it is made, also
+ * when the action is disabled then. */
+static void
+test_row_follows_disabled_action (void)
+{
+  g_autoptr(MqIndicator) indicator = NULL;
+  g_autoptr(MqView) view = token_plan_view (0);
+  GtkWidget *video;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  set_action_enabled ("upgrade", FALSE);
+  indicator = mq_indicator_new (app);
+  mq_indicator_update (indicator, view);
+  video = find_item (indicator, "Video");
+  g_assert_false (gtk_widget_get_sensitive (video));
+  set_action_enabled ("upgrade", TRUE);
+  g_assert_true (gtk_widget_get_sensitive (video));
 }
 
 /* The applet keeps working without a watcher, registers when one shows
@@ -969,15 +1088,6 @@ click_exported (const char *menu_path,
                                          NULL);
 }
 
-static void
-set_action_enabled (const char *name,
-                    gboolean    enabled)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), name);
-
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
 /* The items are GtkActionable: over dbusmenu, as a panel sees them, a
  * click runs the bound app action and "enabled" follows the action. */
 static void
@@ -988,8 +1098,10 @@ test_dbusmenu_actions (void)
   g_autoptr(GVariant) properties = NULL;
   const char *menu_path = NULL;
   GtkWidget *refresh;
-  int refresh_id = 0, video_id = 0, prefs_id = 0;
+  g_autoptr(MqView) no_key = view_of (NULL, TOKEN_PLAN_NOW, FALSE);
+  int refresh_id = 0, video_id = 0, prefs_id = 0, general_id = 0;
   gboolean enabled = FALSE;
+  guint dashboards = activation_count ("open-dashboard");
   guint registered = watcher.n_items_registered;
   guint refreshes = activation_count ("refresh");
   guint upgrades = activation_count ("upgrade");
@@ -1011,6 +1123,16 @@ test_dbusmenu_actions (void)
   g_assert_true (g_variant_lookup (properties, "Menu", "&o", &menu_path));
   refresh = find_item (indicator, "Refresh now");
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (refresh)), ==, "app.refresh");
+
+  /* Information rows are exported disabled (a host draws them as
+   * headings), the row that acts enabled. */
+  g_assert_false (exported_enabled (menu_path, "63% of the 5-hour window left"));
+  g_assert_false (exported_enabled (menu_path, "Text models (5-hour)"));
+  g_assert_false (exported_enabled (menu_path, "    945/1,500 left"));
+  g_assert_false (exported_enabled (menu_path, "    Weekly cap"));
+  g_assert_false (exported_enabled (menu_path, "        14,400/15,000 left"));
+  g_assert_true (exported_enabled (menu_path, "Video"));
+  g_assert_true (exported_enabled (menu_path, "Open usage dashboard"));
 
   /* Clicked on the panel: the bound actions run, rows included. */
   g_assert_true (exported_entry (menu_path, "Refresh now", &refresh_id, &enabled));
@@ -1041,6 +1163,21 @@ test_dbusmenu_actions (void)
   WAIT_FOR (exported_enabled (menu_path, "Refresh now"), 5000);
   click_exported (menu_path, refresh_id);
   WAIT_FOR (activation_count ("refresh") == refreshes + 2, 5000);
+
+  /* A click on an information row does nothing. */
+  g_assert_true (exported_entry (menu_path, "Text models", &general_id, &enabled));
+  click_exported (menu_path, general_id);
+  spin (300);
+  g_assert_cmpuint (activation_count ("open-dashboard"), ==, dashboards);
+
+  /* The no-key menu as the panel sees it: "Set API key…" enabled, and
+   * "Refresh now" disabled while the application disables app.refresh. */
+  set_action_enabled ("refresh", FALSE);
+  mq_indicator_update (indicator, no_key);
+  WAIT_FOR (!exported_entry (menu_path, "Text models", &general_id, &enabled), 5000);
+  g_assert_true (exported_enabled (menu_path, "Set API key"));
+  g_assert_false (exported_enabled (menu_path, "Refresh now"));
+  set_action_enabled ("refresh", TRUE);
 
   g_clear_object (&indicator);
   watcher_vanish ();
@@ -1090,6 +1227,7 @@ main (int    argc,
   g_test_add_func ("/indicator/stale-files", test_stale_files_of_earlier_run_removed);
   g_test_add_func ("/indicator/menu", test_menu);
   g_test_add_func ("/indicator/rows-in-place", test_rows_updated_in_place);
+  g_test_add_func ("/indicator/row-follows-disabled-action", test_row_follows_disabled_action);
   g_test_add_func ("/indicator/watcher", test_watcher_comes_and_goes);
   g_test_add_func ("/indicator/label-setting", test_label_setting);
   g_test_add_func ("/indicator/no-host", test_no_host);
@@ -1109,6 +1247,7 @@ main (int    argc,
     }
   g_free (watcher.item_sender);
   g_free (watcher.item_path);
+  g_free (last_labels);
 
   /* The icon folder is removed when empty; its parents are ours. */
   {

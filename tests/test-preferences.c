@@ -20,7 +20,9 @@
 #include <gtk/gtk.h>
 
 #include "mq-autostart.h"
+#include "mq-config.h"
 #include "mq-key-page.h"
+#include "mq-preferences-window-private.h"
 #include "mq-preferences-window.h"
 #include "mq-secret.h"
 #include "mq-snapshot.h"
@@ -59,6 +61,7 @@ static const char * const reset_keys[] = {
   "region", "last-region", "refresh-interval", "low-threshold",
   "critical-threshold", "notifications-enabled", "icon-model",
   "show-label", "start-on-login", "portal-autostart-granted",
+  "forecast-alerts", "forecast-lead-minutes",
 };
 
 static void
@@ -102,13 +105,28 @@ fixture_tear_down (Fixture       *fixture,
   g_unlink (keyring_path);
 }
 
+/* The window with the connection an applet started with @option_region
+ * (--region, nullable) and @base_url (--base-url, nullable) would have. */
+static void
+make_prefs_with (Fixture    *fixture,
+                 const char *option_region,
+                 const char *base_url)
+{
+  g_autoptr(MqConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  config = mq_config_new (option_region, base_url, fixture->settings, &error);
+  g_assert_no_error (error);
+  fixture->prefs = mq_preferences_window_new (NULL, fixture->settings, config);
+  g_signal_connect (fixture->prefs, "key-changed",
+                    G_CALLBACK (on_key_changed), fixture);
+}
+
 static void
 make_prefs (Fixture    *fixture,
             const char *base_url)
 {
-  fixture->prefs = mq_preferences_window_new (NULL, fixture->settings, base_url);
-  g_signal_connect (fixture->prefs, "key-changed",
-                    G_CALLBACK (on_key_changed), fixture);
+  make_prefs_with (fixture, NULL, base_url);
 }
 
 static GObject *
@@ -220,6 +238,30 @@ stored_key (void)
 }
 
 static void
+on_cleared (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  mq_secret_clear_finish (result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Removes the key a test stored (libsecret's file backend keeps it in
+ * memory too): the next tests start with an empty keyring. */
+static void
+clear_stored_key (void)
+{
+  gboolean done = FALSE;
+
+  mq_secret_clear_async (NULL, on_cleared, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
 assert_setting_string (Fixture    *fixture,
                        const char *key,
                        const char *expected)
@@ -293,6 +335,7 @@ test_widgets_bound (Fixture       *fixture,
     "key_error_label", "key_success_label", "key_status_label", "region_combo",
     "refresh_combo", "low_spin", "critical_spin", "notifications_switch",
     "icon_model_combo", "show_label_switch", "autostart_switch",
+    "forecast_switch", "forecast_lead_spin",
   };
   GtkSpinButton *low_spin, *critical_spin;
   GtkComboBox *region_combo, *refresh_combo, *icon_combo;
@@ -799,6 +842,159 @@ test_get_key_link (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (object (fixture, "get_key_button"))));
 }
 
+/* The key is checked where the applet asks: an applet started with
+ * --region cn checks against the CN hosts although the setting says
+ * global (the old window read the setting), and stores the key for CN. */
+static void
+test_option_region_reaches_key_check (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  MqTestServer *cn_server;
+  g_autofree char *cn_url = NULL;
+  const char *global_hosts[2] = { NULL, NULL };
+  const char *cn_hosts[2] = { NULL, NULL };
+
+  if (skip_without_display ())
+    return;
+
+  cn_server = mq_test_server_new ();
+  cn_url = mq_test_server_get_base_url (cn_server);
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "current-percent-plan.json");
+  mq_test_server_set_route_fixture (cn_server, REMAINS, 200, "current-percent-plan.json");
+  global_hosts[0] = fixture->base_url;
+  cn_hosts[0] = cn_url;
+
+  g_settings_set_enum (fixture->settings, "region", MQ_REGION_GLOBAL);
+  make_prefs_with (fixture, "cn", NULL);
+  mq_preferences_window_override_hosts (fixture->prefs, MQ_REGION_GLOBAL, global_hosts);
+  mq_preferences_window_override_hosts (fixture->prefs, MQ_REGION_CN, cn_hosts);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), TEST_KEY);
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
+  wait_for (fixture, key_changed, "key-changed");
+
+  g_assert_true (fixture->last_key_matched);
+  g_assert_cmpuint (mq_test_server_get_hits (cn_server, REMAINS), ==, 1);
+  g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 0);
+  /* With --region nothing is remembered: the setting stays as it was. */
+  g_assert_cmpint (g_settings_get_enum (fixture->settings, "region"), ==, MQ_REGION_GLOBAL);
+  {
+    g_autofree char *last = g_settings_get_string (fixture->settings, "last-region");
+
+    g_assert_cmpstr (last, ==, "");
+  }
+
+  clear_stored_key ();
+  mq_test_server_free (cn_server);
+}
+
+/* Region automatic: the region that answered the check is remembered
+ * (through the connection), and "Get a key" follows it. */
+static void
+test_auto_region_remembered (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  MqTestServer *cn_server;
+  g_autofree char *cn_url = NULL;
+  g_autofree char *last = NULL;
+  const char *global_hosts[2] = { NULL, NULL };
+  const char *cn_hosts[2] = { NULL, NULL };
+
+  if (skip_without_display ())
+    return;
+
+  cn_server = mq_test_server_new ();
+  cn_url = mq_test_server_get_base_url (cn_server);
+  /* Global refuses the key, CN takes it. */
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "error-2049-invalid-key.json");
+  mq_test_server_set_route_fixture (cn_server, REMAINS, 200, "current-percent-plan.json");
+  global_hosts[0] = fixture->base_url;
+  cn_hosts[0] = cn_url;
+
+  make_prefs (fixture, NULL);
+  mq_preferences_window_override_hosts (fixture->prefs, MQ_REGION_GLOBAL, global_hosts);
+  mq_preferences_window_override_hosts (fixture->prefs, MQ_REGION_CN, cn_hosts);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), TEST_KEY);
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
+  wait_for (fixture, key_changed, "key-changed");
+
+  g_assert_cmpuint (mq_test_server_get_hits (cn_server, REMAINS), ==, 1);
+  last = g_settings_get_string (fixture->settings, "last-region");
+  g_assert_cmpstr (last, ==, "cn");
+  g_assert_cmpstr (link_uri (fixture), ==, mq_region_get_usage_url (MQ_REGION_CN));
+
+  clear_stored_key ();
+  mq_test_server_free (cn_server);
+}
+
+/* "Using the key from …" names the variable the applet takes its key
+ * from: with --region global, MINIMAX_API_KEY even though the setting
+ * (cn) would pick MINIMAX_CN_API_KEY. */
+static void
+test_label_names_variable_in_use (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  g_setenv ("MINIMAX_API_KEY", ENV_KEY, TRUE);
+  g_setenv ("MINIMAX_CN_API_KEY", ENV_KEY, TRUE);
+  g_settings_set_enum (fixture->settings, "region", MQ_REGION_CN);
+  make_prefs_with (fixture, "global", NULL);
+  wait_for (fixture, lookup_done, "the keyring lookup");
+
+  g_assert_nonnull (strstr (label_text (fixture, "key_status_label"),
+                            "Using the key from MINIMAX_API_KEY."));
+  assert_label_lacks_key (fixture, "key_status_label", ENV_KEY);
+
+  g_unsetenv ("MINIMAX_CN_API_KEY");
+  g_unsetenv ("MINIMAX_API_KEY");
+}
+
+/* "Warn before running out" and its lead time, both ways; the lead time
+ * is greyed out while the switch is off. */
+static void
+test_forecast_alert_settings (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  GtkSwitch *sw;
+  GtkSpinButton *lead;
+
+  if (skip_without_display ())
+    return;
+
+  g_settings_reset (fixture->settings, "forecast-alerts");
+  g_settings_reset (fixture->settings, "forecast-lead-minutes");
+  make_prefs (fixture, NULL);
+  sw = GTK_SWITCH (object (fixture, "forecast_switch"));
+  lead = GTK_SPIN_BUTTON (object (fixture, "forecast_lead_spin"));
+
+  g_assert_true (gtk_switch_get_active (sw));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (lead), ==, 30);
+  g_assert_true (widget_sensitive (fixture, "forecast_lead_spin"));
+
+  gtk_switch_set_active (sw, FALSE);
+  g_assert_false (g_settings_get_boolean (fixture->settings, "forecast-alerts"));
+  g_assert_false (widget_sensitive (fixture, "forecast_lead_spin"));
+  g_settings_set_boolean (fixture->settings, "forecast-alerts", TRUE);
+  g_assert_true (gtk_switch_get_active (sw));
+  g_assert_true (widget_sensitive (fixture, "forecast_lead_spin"));
+
+  gtk_spin_button_set_value (lead, 45);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "forecast-lead-minutes"), ==, 45);
+  g_settings_set_uint (fixture->settings, "forecast-lead-minutes", 60);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (lead), ==, 60);
+  /* The schema's range: 5 minutes to a day. */
+  gtk_spin_button_set_value (lead, 1);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "forecast-lead-minutes"), ==, 5);
+
+  g_settings_reset (fixture->settings, "forecast-alerts");
+  g_settings_reset (fixture->settings, "forecast-lead-minutes");
+}
+
 /* The title, and the header bar that shows it, name the application. */
 static void
 test_title (Fixture       *fixture,
@@ -1092,6 +1288,10 @@ main (int    argc,
   g_test_add_func ("/preferences/key-page-url", test_key_page_url);
   add_test ("/preferences/get-key-link", test_get_key_link);
   add_test ("/preferences/title", test_title);
+  add_test ("/preferences/option-region-key-check", test_option_region_reaches_key_check);
+  add_test ("/preferences/auto-region-remembered", test_auto_region_remembered);
+  add_test ("/preferences/label-names-variable-in-use", test_label_names_variable_in_use);
+  add_test ("/preferences/forecast-alerts", test_forecast_alert_settings);
   add_test ("/preferences/fits-768", test_fits_768);
   add_test ("/preferences/reveal-key", test_reveal_key);
   add_test ("/preferences/icon-models-in-plan", test_icon_models_in_plan);
