@@ -893,8 +893,9 @@ def checks(server, applet, monitor, empty_shot, fixtures):
                  f"Notify calls: {monitor.calls}\nurgencies: {monitor.urgencies}")
 
     # ---- history and forecast (issue 11): a falling server ---------------------
-    # Refilled to 60%, then 55% and 50% half a minute apart: three samples
-    # over a minute, 10 points a minute, so the rest runs out in about five
+    # Refilled to 60% (a rise starts the fit afresh), then 55%, 50%, 45%
+    # and 40%, the last ones half a minute apart: samples over more than a
+    # minute, 10 points a minute, so the rest runs out in about four
     # minutes, well before the reset and within the 30-minute lead.
     def falling(percent):
         with open(fixtures[LOW_FIXTURE], encoding="utf-8") as f:
@@ -911,8 +912,8 @@ def checks(server, applet, monitor, empty_shot, fixtures):
         return [c for c in monitor.calls if "At this rate" in str(c[3]) + str(c[4])]
 
     before_calls = monitor.count()
-    for step, percent in enumerate((60, 55, 50)):
-        if step:
+    for step, percent in enumerate((60, 55, 50, 45, 40)):
+        if step >= 2:
             time.sleep(31 - MANUAL_GAP_S)
         server.answer(falling(percent))
         click_refresh(f"a refresh of the falling server ({percent}%) fetches again")
@@ -927,12 +928,13 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     shown_forecast = wait_for(runs_out_shown, 10)
     props = item_props(item)
     rows = menu_rows(item, props)
-    report.note("falling, at 50%:\n" + describe(props, rows))
+    report.note("falling, at 40%:\n" + describe(props, rows))
     report.check(shown_forecast, "the menu shows a \"runs out ~HH:MM\" line",
                  describe(props, rows))
 
-    server.answer(falling(45))
-    click_refresh("a refresh at 45% fetches again")
+    server.answer(falling(35))
+    click_refresh("a refresh at 35% fetches again")
+    time.sleep(1)
     report.check(stays(lambda: len(predictive()) == 1, 3),
                  "the predictive alert fires exactly once",
                  f"Notify calls: {monitor.calls[before_calls:]}")
