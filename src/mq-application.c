@@ -11,15 +11,20 @@
 #include <glib/gi18n.h>
 
 #include "mq-alerts.h"
+#include "mq-applet-notices.h"
 #include "mq-application.h"
 #include "mq-client.h"
 #include "mq-config.h"
 #include "mq-demo.h"
 #include "mq-error.h"
+#include "mq-history-recorder.h"
+#include "mq-history-window.h"
 #include "mq-indicator.h"
 #include "mq-poller.h"
 #include "mq-preferences-window.h"
+#include "mq-quota-service.h"
 #include "mq-region.h"
+#include "mq-service-report.h"
 #include "mq-secret.h"
 #include "mq-view.h"
 
@@ -41,6 +46,17 @@ struct _MqApplication {
   MqPreferencesWindow *preferences;
   MqDemo         *demo;
   GCancellable   *cancellable;
+
+  /* History (issue 11): written and forecast off the main thread. */
+  MqHistoryRecorder *recorder;
+  GArray         *forecasts;     /* of forecasts_for, or NULL */
+  MqSnapshot     *forecasts_for;
+  MqHistoryWindow *history_window;
+
+  /* io.github.minimaxquota.Quota1 (issue 13), made in init: dbus_register
+   * runs before startup. */
+  MqQuotaService *service;
+  gboolean        stale;         /* as the tray shows it (the last view) */
 
   gboolean        key_known;     /* the key lookup has finished */
   guint           key_retry_id;  /* asks a slow keyring again */
@@ -79,6 +95,7 @@ render (MqApplication *self)
   g_autoptr(MqView) view = NULL;
   g_autofree char *icon_model = g_settings_get_string (self->settings, "icon-model");
   MqViewInput input = { 0 };
+  GAction *refresh;
 
   if (self->indicator == NULL || self->config == NULL)
     return;
@@ -92,9 +109,68 @@ render (MqApplication *self)
   input.thresholds = mq_config_get_thresholds (self->config);
   input.icon_model = icon_model;
   input.region = display_region (self);
+  input.forecasts = self->forecasts;
+  input.rate_limited_until_ms = mq_poller_get_rate_limited_until_ms (self->poller);
 
   view = mq_view_build (&input);
   mq_indicator_update (self->indicator, view);
+  self->stale = mq_view_get_icon (view)->stale;
+
+  /* "Refresh now" (and the status line bound to it) needs a key. */
+  refresh = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
+  if (G_IS_SIMPLE_ACTION (refresh))
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (refresh), mq_view_get_can_refresh (view));
+}
+
+/* The forecasts of @snapshot, when they are known. */
+static const MqHistoryForecast *
+forecasts_of (MqApplication *self,
+              MqSnapshot    *snapshot,
+              gsize         *out_n)
+{
+  if (self->forecasts == NULL || snapshot == NULL || snapshot != self->forecasts_for)
+    {
+      *out_n = 0;
+      return NULL;
+    }
+  *out_n = self->forecasts->len;
+  return (const MqHistoryForecast *) (gpointer) self->forecasts->data;
+}
+
+/* io.github.minimaxquota.Quota1's properties: only what changed is
+ * announced (MqQuotaService). */
+static void
+publish (MqApplication *self)
+{
+  g_autofree char *icon_model = NULL;
+  MqSnapshot *snapshot;
+  MqThresholds thresholds;
+  const MqHistoryForecast *forecasts;
+  gsize n = 0;
+
+  if (self->service == NULL || self->poller == NULL || self->config == NULL)
+    return;
+
+  snapshot = mq_poller_get_snapshot (self->poller);
+  thresholds = mq_config_get_thresholds (self->config);
+  icon_model = g_settings_get_string (self->settings, "icon-model");
+  forecasts = forecasts_of (self, snapshot, &n);
+  mq_service_report_publish (self->service, snapshot, &thresholds, icon_model, forecasts, n,
+                             self->stale, mq_poller_get_error (self->poller));
+}
+
+/* Replies to Refresh() once nothing more is coming: no fetch in flight,
+ * and no history task for its answer. */
+static void
+finish_refresh_if_done (MqApplication *self)
+{
+  if (self->service == NULL)
+    return;
+  if (self->poller != NULL && mq_poller_get_busy (self->poller))
+    return;
+  if (self->recorder != NULL && mq_history_recorder_get_busy (self->recorder))
+    return;
+  mq_quota_service_refresh_done (self->service);
 }
 
 static void
@@ -102,6 +178,15 @@ on_poller_changed (MqPoller      *poller,
                    MqApplication *self)
 {
   render (self);
+
+  /* A success ("updated" follows) is published with its forecasts, in
+   * on_history_recorded(); a start or a failure now. */
+  if (!mq_poller_get_busy (poller) && mq_poller_get_error (poller) == NULL &&
+      mq_poller_get_snapshot (poller) != NULL)
+    return;
+
+  publish (self);
+  finish_refresh_if_done (self);
 }
 
 static void
@@ -111,11 +196,54 @@ on_poller_updated (MqPoller      *poller,
 {
   mq_config_remember_region (self->config, mq_client_get_resolved_region (self->client));
 
-  mq_alerts_process (self->alerts, snapshot, g_get_real_time () / 1000);
+  /* Recorded and forecast off the main thread; alerts, the tray and the
+   * D-Bus report follow in on_history_recorded(). */
+  mq_history_recorder_add (self->recorder, snapshot);
 
   /* "Icon shows" offers the models this account really has. */
   if (self->preferences != NULL)
     mq_preferences_window_set_snapshot (self->preferences, snapshot);
+}
+
+static void
+on_history_recorded (MqHistoryRecorder *recorder,
+                     MqSnapshot        *snapshot,
+                     GArray            *forecasts,
+                     MqApplication     *self)
+{
+  gsize n = 0;
+  const MqHistoryForecast *items;
+
+  /* Forecasts for an older answer than the one shown are kept only until
+   * the newer one's arrive; none (history paused) are none. */
+  g_clear_pointer (&self->forecasts, g_array_unref);
+  g_clear_pointer (&self->forecasts_for, mq_snapshot_unref);
+  if (forecasts != NULL)
+    {
+      self->forecasts = g_array_ref (forecasts);
+      self->forecasts_for = mq_snapshot_ref (snapshot);
+    }
+
+  items = forecasts_of (self, snapshot, &n);
+  mq_alerts_process_with_forecasts (self->alerts, snapshot, items, n, g_get_real_time () / 1000);
+
+  render (self);
+  if (!mq_history_recorder_get_busy (recorder))
+    {
+      publish (self);
+      finish_refresh_if_done (self);
+    }
+}
+
+static void
+on_service_refresh (MqQuotaService *service,
+                    MqApplication  *self)
+{
+  /* Joins a fetch in flight; sends nothing within the refresh floor or a
+   * Retry-After, and then the callers get the properties as they are. */
+  if (self->poller != NULL && self->key_known)
+    mq_poller_refresh (self->poller);
+  finish_refresh_if_done (self);
 }
 
 static void
@@ -152,6 +280,7 @@ on_settings_changed (GSettings     *settings,
     {
       apply_settings (self);
       render (self);
+      publish (self);
     }
 }
 
@@ -305,6 +434,24 @@ action_set_key (GSimpleAction *action,
   mq_preferences_window_present (self->preferences, TRUE);
 }
 
+/* "Usage history…": one window, presented again while it is open; it
+ * reads the history only now (the idle applet never loads it). */
+static void
+action_history (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MqApplication *self = user_data;
+
+  if (self->history_window == NULL)
+    {
+      self->history_window = mq_history_window_new (GTK_APPLICATION (self), NULL, NULL);
+      g_object_add_weak_pointer (G_OBJECT (self->history_window),
+                                 (gpointer *) &self->history_window);
+    }
+  gtk_window_present (GTK_WINDOW (self->history_window));
+}
+
 static void
 action_quit (GSimpleAction *action,
              GVariant      *parameter,
@@ -329,6 +476,7 @@ static const GActionEntry app_actions[] = {
   { "upgrade", action_open_dashboard, NULL, NULL, NULL },
   { "preferences", action_preferences, NULL, NULL, NULL },
   { "set-key", action_set_key, NULL, NULL, NULL },
+  { "history", action_history, NULL, NULL, NULL },
   { "quit", action_quit, NULL, NULL, NULL },
   { "mute-until-reset", action_mute_until_reset, "s", NULL, NULL },
 };
@@ -542,6 +690,23 @@ mq_application_startup (GApplication *application)
 
   self->alerts = mq_alerts_new (application, self->settings);
   self->indicator = mq_indicator_new (application);
+  /* Nothing shows tray icons: keep running, so that the icon appears when
+   * a host does, and say how to get one (notified once per login). */
+  g_signal_connect_object (self->indicator, "no-host", G_CALLBACK (mq_host_notice_give),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->indicator, "host-found", G_CALLBACK (mq_host_notice_withdraw),
+                           self, G_CONNECT_SWAPPED);
+
+  /* Opens nothing until the first answer. */
+  self->recorder = mq_history_recorder_new (NULL, "default");
+  g_signal_connect_object (self->recorder, "recorded", G_CALLBACK (on_history_recorded), self, 0);
+  /* One warning while it cannot be written; the quota goes on. */
+  g_signal_connect_object (self->recorder, "paused", G_CALLBACK (mq_history_notice_paused),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "resumed", G_CALLBACK (mq_history_notice_resumed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->recorder, "notice", G_CALLBACK (mq_history_notice_moved),
+                           self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
 }
@@ -609,6 +774,11 @@ mq_application_shutdown (GApplication *application)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->key_retry_id, g_source_remove);
   g_clear_pointer ((GtkWidget **) &self->preferences, gtk_widget_destroy);
+  if (self->history_window != NULL)
+    gtk_widget_destroy (GTK_WIDGET (self->history_window));
+  g_clear_object (&self->recorder);
+  g_clear_pointer (&self->forecasts, g_array_unref);
+  g_clear_pointer (&self->forecasts_for, mq_snapshot_unref);
   g_clear_object (&self->indicator);
   g_clear_object (&self->alerts);
   g_clear_object (&self->poller);
@@ -626,10 +796,44 @@ mq_application_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->service);
   g_free (self->opt_region);
   g_free (self->opt_base_url);
 
   G_OBJECT_CLASS (mq_application_parent_class)->finalize (object);
+}
+
+/* Quota1 lives beside org.gtk.Application on the application's own path
+ * and connection; a second instance unregisters again at once. */
+static gboolean
+mq_application_dbus_register (GApplication     *application,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  MqApplication *self = MQ_APPLICATION (application);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!G_APPLICATION_CLASS (mq_application_parent_class)->dbus_register (application, connection,
+                                                                          object_path, error))
+    return FALSE;
+
+  /* The tray works without it: say so and go on. */
+  if (!mq_quota_service_export (self->service, connection, object_path, &local_error))
+    g_message ("The D-Bus quota interface is not available: %s", local_error->message);
+  return TRUE;
+}
+
+static void
+mq_application_dbus_unregister (GApplication    *application,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  MqApplication *self = MQ_APPLICATION (application);
+
+  mq_quota_service_unexport (self->service);
+  G_APPLICATION_CLASS (mq_application_parent_class)->dbus_unregister (application, connection,
+                                                                     object_path);
 }
 
 static void
@@ -645,6 +849,8 @@ mq_application_class_init (MqApplicationClass *klass)
   app_class->activate = mq_application_activate;
   app_class->command_line = mq_application_command_line;
   app_class->shutdown = mq_application_shutdown;
+  app_class->dbus_register = mq_application_dbus_register;
+  app_class->dbus_unregister = mq_application_dbus_unregister;
 }
 
 static void
@@ -653,6 +859,9 @@ mq_application_init (MqApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Shows the MiniMax Token Plan quota in the system tray."));
+
+  self->service = mq_quota_service_new ();
+  g_signal_connect (self->service, "refresh", G_CALLBACK (on_service_refresh), self);
 }
 
 MqApplication *

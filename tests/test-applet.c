@@ -6,7 +6,11 @@
  *  - on a private X server (Xvfb) and session bus, with a Secret Service
  *    that never answers: the applet uses MINIMAX_API_KEY within seconds,
  *    and a second launch with another --base-url and --region is applied by
- *    the running applet (the new server is asked) and says so.
+ *    the running applet (the new server is asked) and says so;
+ *  - there too, with a test notification server and no tray host:
+ *    io.github.minimaxquota.Quota1 against `minimax-quota --once --json`,
+ *    its PropertiesChanged and Refresh(), and the no-host notice once per
+ *    login.
  */
 #include "config.h"
 
@@ -14,7 +18,10 @@
 #include <signal.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "mq-client.h"
+#include "mq-test-notifications.h"
 #include "mq-test-server.h"
 #include "mq-test-util.h"
 
@@ -363,6 +370,328 @@ test_keyring_silent_and_second_launch (Fixture       *f,
   desktop_stop (&desktop);
 }
 
+/* ---- io.github.minimaxquota.Quota1 and the no-host notice ------------------- */
+
+#define QUOTA1 "io.github.minimaxquota.Quota1"
+#define APP_PATH "/io/github/minimaxquota/MiniMaxQuota"
+
+typedef struct {
+  GDBusConnection *connection;
+  guint            changed;   /* PropertiesChanged of Quota1 */
+  guint            replies;
+} Listener;
+
+static void
+on_properties_changed (GDBusConnection *connection,
+                       const char      *sender,
+                       const char      *path,
+                       const char      *interface,
+                       const char      *signal,
+                       GVariant        *parameters,
+                       gpointer         user_data)
+{
+  Listener *listener = user_data;
+  g_autofree char *text = g_variant_print (parameters, FALSE);
+
+  g_test_message ("PropertiesChanged %s", text);
+  g_assert_null (strstr (text, "TESTKEY"));
+  listener->changed++;
+}
+
+static GVariant *
+get_all (Listener *listener)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (listener->connection, APP_ID, APP_PATH,
+                                 "org.freedesktop.DBus.Properties", "GetAll",
+                                 g_variant_new ("(s)", QUOTA1), G_VARIANT_TYPE ("(a{sv})"),
+                                 G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+
+  g_assert_no_error (error);
+  return g_variant_get_child_value (reply, 0);
+}
+
+static char *
+get_report (Listener *listener)
+{
+  g_autoptr(GVariant) all = get_all (listener);
+  char *report = NULL;
+
+  g_assert_true (g_variant_lookup (all, "Report", "s", &report));
+  return report;
+}
+
+static void
+on_refresh_reply (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Listener *listener = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  g_assert_no_error (error);
+  listener->replies++;
+}
+
+/* @n Refresh() calls at once; returns when every one has replied. */
+static void
+refresh (Listener *listener,
+         guint     n)
+{
+  guint wanted = listener->replies + n;
+
+  for (guint i = 0; i < n; i++)
+    g_dbus_connection_call (listener->connection, APP_ID, APP_PATH, QUOTA1, "Refresh",
+                            NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 20000, NULL,
+                            on_refresh_reply, listener);
+  mq_test_wait_count (&listener->replies, wanted, 20, "Refresh() replies");
+}
+
+static void
+spin (guint ms)
+{
+  gboolean late = FALSE;
+
+  g_timeout_add (ms, on_deadline, &late);
+  while (!late)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Drops the members that count from the time of the request. */
+static void
+strip_times (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      json_object_remove_member (object, "fetched_at");
+      json_object_remove_member (object, "resets_in_seconds");
+      for (GList *l = members; l != NULL; l = l->next)
+        if (json_object_has_member (object, l->data))
+          strip_times (json_object_get_member (object, l->data));
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        strip_times (json_array_get_element (array, i));
+    }
+}
+
+static JsonNode *
+parse_stripped (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  strip_times (node);
+  return node;
+}
+
+static void
+quit_applet (char **env)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) quit = NULL;
+
+  g_subprocess_launcher_set_environ (launcher, env);
+  quit = g_subprocess_launcher_spawn (launcher, NULL, "gdbus", "call", "--session",
+                                      "--dest", APP_ID, "--object-path", APP_PATH,
+                                      "--method", "org.freedesktop.Application.ActivateAction",
+                                      "quit", "[]", "{}", NULL);
+  if (quit != NULL)
+    g_subprocess_wait (quit, NULL, NULL);
+}
+
+static guint
+count_shown (MqTestNotifications *notifications,
+             const char          *id)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < notifications->shown->len; i++)
+    {
+      MqTestNotification *shown = notifications->shown->pdata[i];
+
+      if (g_strcmp0 (shown->id, id) == 0)
+        n++;
+    }
+  return n;
+}
+
+static guint
+count_lines (const char *text,
+             const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* On a private bus with no tray host: Quota1's Report is what `--once
+ * --json` prints for the same answer; PropertiesChanged once per fetch that
+ * changed something and never for a Refresh() that sent nothing; two
+ * Refresh() calls at once are one request; no key anywhere. After 5 s
+ * without a host, one notification and one stderr line; a second start in
+ * the same login: the line, no notification. */
+static void
+test_quota1_and_no_host (Fixture       *f,
+                         gconstpointer  data)
+{
+  Desktop desktop = { 0 };
+  Listener listener = { 0 };
+  g_autoptr(MqTestServer) server = NULL;
+  g_autoptr(MqTestNotifications) notifications = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *display_env = NULL;
+  g_autofree char *bus_env = NULL;
+  g_autofree char *state_env = g_strconcat ("XDG_STATE_HOME=", f->tmpdir, "/state", NULL);
+  g_autofree char *schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", schema_dir, NULL);
+  g_autofree char *report = NULL;
+  g_autofree char *history = g_build_filename (f->tmpdir, "state", "minimax-quota", "history.db", NULL);
+  g_autoptr(JsonNode) from_applet = NULL;
+  g_autoptr(JsonNode) from_cli = NULL;
+  g_autoptr(GVariant) all = NULL;
+  g_auto(GStrv) env = NULL;
+  g_auto(MqTestRun) cli = { 0 };
+  g_auto(MqTestRun) first_run = { 0 };
+  g_auto(MqTestRun) second_run = { 0 };
+  g_autofree char *all_text = NULL;
+  MqTestProcess *applet;
+  const char *no_host_line = "Your desktop shows no tray icons";
+  guint hits, changed, subscription;
+  gint64 first_hit;
+  char *state = NULL;
+
+  if (!desktop_start (&desktop, f))
+    {
+      desktop_stop (&desktop);
+      return;
+    }
+
+  notifications = mq_test_notifications_new (desktop.address);
+  server = mq_test_server_new ();
+  mq_test_server_set_route_fixture (server, MQ_PATH_CURRENT, 200, "current-percent-plan.json");
+  url = mq_test_server_get_base_url (server);
+
+  display_env = g_strconcat ("DISPLAY=", desktop.display, NULL);
+  bus_env = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", desktop.address, NULL);
+  env = make_environ (f, ENV (display_env, bus_env, schema_env, state_env, "MINIMAX_API_KEY=" KEY,
+                              "GDK_BACKEND=x11", "NO_AT_BRIDGE=1"));
+
+  listener.connection = g_dbus_connection_new_for_address_sync (desktop.address,
+                                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  subscription = g_dbus_connection_signal_subscribe (listener.connection, NULL,
+                                                     "org.freedesktop.DBus.Properties",
+                                                     "PropertiesChanged", APP_PATH, QUOTA1,
+                                                     G_DBUS_SIGNAL_FLAGS_NONE,
+                                                     on_properties_changed, &listener, NULL);
+
+  applet = mq_test_process_start (applet_path, ARGS ("--base-url", url),
+                                  (const char * const *) env, G_SUBPROCESS_FLAGS_NONE);
+  g_assert_cmpint (wait_for_hit (server, 8), >=, 0);
+  first_hit = g_get_monotonic_time ();
+
+  /* The first answer, recorded, with its report. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_free (report);
+      report = get_report (&listener);
+      if (report[0] != '\0')
+        break;
+      spin (100);
+    }
+  g_assert_cmpstr (report, !=, "");
+  g_assert_true (g_file_test (history, G_FILE_TEST_IS_REGULAR));
+
+  /* The same answer asked by the command line. */
+  {
+    g_autofree char *cli_path = g_strdup (g_getenv ("MQ_CLI_PATH"));
+
+    cli = mq_test_run_program (cli_path, ARGS ("--once", "--json", "--base-url", url),
+                               (const char * const *) env, G_SUBPROCESS_FLAGS_NONE, 20);
+    g_assert_cmpint (cli.status, ==, 0);
+  }
+  from_applet = parse_stripped (report);
+  from_cli = parse_stripped (cli.out);
+  if (!json_node_equal (from_applet, from_cli))
+    g_test_message ("applet: %s\ncli: %s", report, cli.out);
+  g_assert_true (json_node_equal (from_applet, from_cli));
+
+  /* Past the 5 s floor of refreshes asked for: two Refresh() at once are
+   * one request and one PropertiesChanged (the fetch time changed). */
+  spin (MAX (0, 5600 - (g_get_monotonic_time () - first_hit) / 1000));
+  hits = mq_test_server_get_hits (server, MQ_PATH_CURRENT);
+  changed = listener.changed;
+  refresh (&listener, 2);
+  spin (300);
+  g_assert_cmpuint (mq_test_server_get_hits (server, MQ_PATH_CURRENT), ==, hits + 1);
+  g_assert_cmpuint (listener.changed, ==, changed + 1);
+
+  /* Within the floor a Refresh() sends nothing and nothing changes. */
+  refresh (&listener, 1);
+  spin (300);
+  g_assert_cmpuint (mq_test_server_get_hits (server, MQ_PATH_CURRENT), ==, hits + 1);
+  g_assert_cmpuint (listener.changed, ==, changed + 1);
+
+  /* A lower answer: one PropertiesChanged, the state follows. */
+  mq_test_server_set_route_fixture (server, MQ_PATH_CURRENT, 200, "e2e-low.json");
+  spin (5600);
+  refresh (&listener, 1);
+  spin (300);
+  g_assert_cmpuint (mq_test_server_get_hits (server, MQ_PATH_CURRENT), ==, hits + 2);
+  g_assert_cmpuint (listener.changed, ==, changed + 2);
+  all = get_all (&listener);
+  g_assert_true (g_variant_lookup (all, "State", "&s", &state));
+  g_assert_cmpstr (state, ==, "low");
+  all_text = g_variant_print (all, FALSE);
+  g_assert_null (strstr (all_text, "TESTKEY"));
+  g_assert_null (strstr (all_text, KEY + 6));
+
+  /* No tray host on this desktop: one notification, one line, and the
+   * applet still runs. */
+  mq_test_wait_count (&notifications->shown->len, 1, 10, "the no-host notification");
+  g_assert_cmpuint (count_shown (notifications, "no-tray-host"), ==, 1);
+  g_assert_nonnull (strstr (((MqTestNotification *) notifications->shown->pdata[0])->body,
+                            "gnome-shell-extension-appindicator"));
+  quit_applet (env);
+  first_run = mq_test_process_finish (applet, 20);
+  g_test_message ("applet: exit %d\nstderr: %s", first_run.status, first_run.err);
+  g_assert_cmpint (first_run.status, ==, 0);
+  g_assert_cmpuint (count_lines (first_run.err, no_host_line), ==, 1);
+  g_assert_null (strstr (first_run.err, "TESTKEY"));
+
+  /* A second start in the same login: said on stderr, not notified. */
+  mq_test_notifications_reset (notifications);
+  applet = mq_test_process_start (applet_path, ARGS ("--base-url", url),
+                                  (const char * const *) env, G_SUBPROCESS_FLAGS_NONE);
+  spin (7000);
+  quit_applet (env);
+  second_run = mq_test_process_finish (applet, 20);
+  g_test_message ("second applet: exit %d\nstderr: %s", second_run.status, second_run.err);
+  g_assert_cmpuint (count_lines (second_run.err, no_host_line), ==, 1);
+  g_assert_cmpuint (count_shown (notifications, "no-tray-host"), ==, 0);
+
+  g_dbus_connection_signal_unsubscribe (listener.connection, subscription);
+  g_clear_object (&listener.connection);
+  g_clear_pointer (&notifications, mq_test_notifications_free);
+  desktop_stop (&desktop);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -380,6 +709,7 @@ main (int    argc,
   ADD ("schema-missing", test_schema_missing);
   ADD ("schema-stale", test_schema_stale);
   ADD ("keyring-silent-and-second-launch", test_keyring_silent_and_second_launch);
+  ADD ("quota1-and-no-host", test_quota1_and_no_host);
 
 #undef ADD
 

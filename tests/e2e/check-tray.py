@@ -18,6 +18,9 @@ D-Bus what a person would see:
     after further refreshes;
   - an API failure keeps the last numbers, marks them stale and adds an
     error line to the menu;
+  - after a few refreshes of a falling server the menu shows "runs out
+    ~HH:MM" and the predictive alert fires exactly once; the D-Bus Report
+    property parses as JSON and carries the forecast;
   - the API key appears nowhere.
 
 Prints TAP-like lines and ends with "N passed, M failed".
@@ -888,6 +891,83 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     report.check(len(monitor.urgencies) >= 2 and monitor.urgencies[1] == 2,
                  "the critical notification reaches the daemon with urgency 2 (critical)",
                  f"Notify calls: {monitor.calls}\nurgencies: {monitor.urgencies}")
+
+    # ---- history and forecast (issue 11): a falling server ---------------------
+    # Refilled to 60% (a rise starts the fit afresh), then 55%, 50%, 45%
+    # and 40%, the last ones half a minute apart: samples over more than a
+    # minute, 10 points a minute, so the rest runs out in about four
+    # minutes, well before the reset and within the 30-minute lead.
+    def falling(percent):
+        with open(fixtures[LOW_FIXTURE], encoding="utf-8") as f:
+            data = json.load(f)
+        row = data["model_remains"][0]
+        row["current_interval_remaining_percent"] = percent
+        row["current_interval_usage_count"] = row["current_interval_total_count"] * (100 - percent) // 100
+        path = os.path.join(TMP, f"served-falling-{percent}.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+        return "200:@" + path
+
+    def predictive():
+        return [c for c in monitor.calls if "At this rate" in str(c[3]) + str(c[4])]
+
+    before_calls = monitor.count()
+    for step, percent in enumerate((60, 55, 50, 45, 40)):
+        if step >= 2:
+            time.sleep(31 - MANUAL_GAP_S)
+        server.answer(falling(percent))
+        click_refresh(f"a refresh of the falling server ({percent}%) fetches again")
+    report.check(wait_for(lambda: len(predictive()) >= 1, 10),
+                 "the predictive alert fires (\"At this rate ... runs out at ...\")",
+                 f"Notify calls: {monitor.calls[before_calls:]}")
+
+    def runs_out_shown():
+        p = item_props(item)
+        r = menu_rows(item, p)
+        return (p, r) if any(re.search(r"runs out ~\d{1,2}:\d\d", row["label"]) for row in r) else None
+    shown_forecast = wait_for(runs_out_shown, 10)
+    props = item_props(item)
+    rows = menu_rows(item, props)
+    report.note("falling, at 40%:\n" + describe(props, rows))
+    report.check(shown_forecast, "the menu shows a \"runs out ~HH:MM\" line",
+                 describe(props, rows))
+
+    server.answer(falling(35))
+    click_refresh("a refresh at 35% fetches again")
+    time.sleep(1)
+    report.check(stays(lambda: len(predictive()) == 1, 3),
+                 "the predictive alert fires exactly once",
+                 f"Notify calls: {monitor.calls[before_calls:]}")
+    screenshot(os.path.join(OUT_DIR, "panel-forecast.png"))
+
+    # ---- io.github.minimaxquota.Quota1 (issue 13) ------------------------------
+    try:
+        report_json = call(APP_ID, "/io/github/minimaxquota/MiniMaxQuota", PROPS_IFACE, "Get",
+                           GLib.Variant("(ss)", ("io.github.minimaxquota.Quota1", "Report")),
+                           "(v)")[0]
+    except GLib.Error as error:
+        report_json = ""
+        report.note(f"Report: {error.message}")
+    try:
+        document = json.loads(report_json)
+    except ValueError:
+        document = None
+    report.check(isinstance(document, dict) and bool(document.get("models")),
+                 "the D-Bus Report property is present and parses as JSON", report_json[:2000])
+    windows = []
+    if isinstance(document, dict):
+        for model in document.get("models", []):
+            for value in model.values():
+                if isinstance(value, dict) and "forecast" in value:
+                    windows.append(value)
+    report.check(any(isinstance(w.get("forecast"), dict) and w["forecast"].get("runs_out_at")
+                     for w in windows),
+                 "the Report carries the forecast's run-out time", report_json[:2000])
+    report.check(API_KEY not in report_json and API_KEY[6:] not in report_json,
+                 "the API key is not in the Report")
+    state_dir = os.path.join(os.environ.get("XDG_STATE_HOME", ""), "minimax-quota")
+    report.check(os.path.isfile(os.path.join(state_dir, "history.db")),
+                 "the history is kept in the private XDG_STATE_HOME", state_dir)
 
 
 def main():

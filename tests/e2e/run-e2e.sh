@@ -84,6 +84,7 @@ export HOME="$tmp/home"
 export XDG_CONFIG_HOME="$tmp/config"
 export XDG_DATA_HOME="$tmp/data"
 export XDG_CACHE_HOME="$tmp/cache"
+export XDG_STATE_HOME="$tmp/state"
 export XDG_RUNTIME_DIR="$tmp/runtime"
 export XDG_CURRENT_DESKTOP=XFCE
 export XDG_SESSION_TYPE=x11
