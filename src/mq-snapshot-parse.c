@@ -16,6 +16,7 @@
 
 #include "mq-error.h"
 #include "mq-json-text.h"
+#include "mq-plan.h"
 #include "mq-region.h"
 #include "mq-safe-text.h"
 #include "mq-snapshot-private.h"
@@ -458,6 +459,30 @@ unreadable (GError     **error,
   return FALSE;
 }
 
+/* API.md, "Plan name": a title at the top level, inside "data", or in the
+ * first row. */
+static char *
+read_plan_title (JsonObject *top,
+                 JsonObject *payload,
+                 JsonArray  *rows)
+{
+  JsonObject *wrapped = member_object (top, "data");
+  char *title = mq_plan_read_title (top);
+
+  if (title == NULL && payload != top)
+    title = mq_plan_read_title (payload);
+  if (title == NULL && wrapped != NULL && wrapped != payload)
+    title = mq_plan_read_title (wrapped);
+  if (title == NULL && json_array_get_length (rows) > 0)
+    {
+      JsonNode *first = json_array_get_element (rows, 0);
+
+      if (JSON_NODE_HOLDS_OBJECT (first))
+        title = mq_plan_read_title (json_node_get_object (first));
+    }
+  return title;
+}
+
 MqSnapshot *
 mq_snapshot_parse (const char  *data,
                    gsize        length,
@@ -473,6 +498,7 @@ mq_snapshot_parse (const char  *data,
   JsonNode *rows_node = NULL;
   JsonArray *rows;
   guint n_rows;
+  MqSnapshot *snapshot;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -601,5 +627,7 @@ mq_snapshot_parse (const char  *data,
       g_array_append_val (models, model);
     }
 
-  return mq_snapshot_new_take (g_steal_pointer (&models), now_ms, region);
+  snapshot = mq_snapshot_new_take (g_steal_pointer (&models), now_ms, region);
+  mq_snapshot_set_plan_title_take (snapshot, read_plan_title (top, payload, rows));
+  return snapshot;
 }

@@ -41,4 +41,9 @@ MqSnapshot *mq_snapshot_new_take   (GArray         *models,
                                     gint64          fetched_at_ms,
                                     MqRegion        region);
 
+/* Sets the plan title the answer reported (taken; NULL: none). Only while
+ * the snapshot is being built, before anyone else holds it. */
+void        mq_snapshot_set_plan_title_take (MqSnapshot *self,
+                                             char       *title);
+
 G_END_DECLS
