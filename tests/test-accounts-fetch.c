@@ -250,6 +250,15 @@ test_balance_errors (void)
   g_assert_nonnull (strstr (error->message, "sk-api-"));
   g_clear_error (&error);
 
+  /* The size cap holds for balances too. */
+  mq_client_set_max_body_size (client, 64);
+  mq_test_server_set_route_fixture (server, MQ_PATH_BALANCE, 200, "balance-strings.json");
+  balance = fetch_balance (client, &error);
+  g_assert_null (balance);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE);
+  g_clear_error (&error);
+  mq_client_set_max_body_size (client, 0);
+
   /* No legacy path is tried for a balance. */
   g_assert_cmpuint (mq_test_server_get_hits (server, MQ_PATH_LEGACY_1), ==, 0);
   g_assert_cmpuint (mq_test_server_get_hits (server, MQ_PATH_LEGACY_2), ==, 0);
