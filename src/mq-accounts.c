@@ -5,20 +5,11 @@
 
 #include <glib/gi18n.h>
 
-#include "mq-accounts.h"
+#include "mq-accounts-private.h"
 #include "mq-client.h"
 #include "mq-error.h"
 #include "mq-secret.h"
 
-#define KEY_ACCOUNTS "accounts"
-#define KEY_MIGRATED "accounts-migrated"
-
-struct _MqAccounts {
-  GObject          parent_instance;
-
-  GSettings       *settings;      /* NULL: no schema, or no "accounts" key */
-  gboolean         has_migrated_key;
-};
 
 G_DEFINE_FINAL_TYPE (MqAccounts, mq_accounts, G_TYPE_OBJECT)
 
@@ -116,11 +107,6 @@ mq_accounts_new (GSettings *settings)
 /* The list                                                             */
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-  char    *name;
-  MqRegion region;
-} Entry;
-
 static void
 entry_clear (gpointer data)
 {
@@ -131,8 +117,8 @@ entry_clear (gpointer data)
 
 /* The stored list; names that are not valid (edited by hand) and
  * duplicates are skipped, an unknown region reads as auto. */
-static GArray *
-read_list (MqAccounts *self)
+GArray *
+mq_accounts_read_list (MqAccounts *self)
 {
   GArray *list = g_array_new (FALSE, TRUE, sizeof (Entry));
   g_autoptr(GVariant) value = NULL;
@@ -202,7 +188,7 @@ mq_accounts_get_n_accounts (MqAccounts *self)
 
   g_return_val_if_fail (MQ_IS_ACCOUNTS (self), 0);
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   return list->len;
 }
 
@@ -214,7 +200,7 @@ mq_accounts_dup_name (MqAccounts *self,
 
   g_return_val_if_fail (MQ_IS_ACCOUNTS (self), NULL);
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   g_return_val_if_fail (index < list->len, NULL);
   return g_strdup (g_array_index (list, Entry, index).name);
 }
@@ -227,7 +213,7 @@ mq_accounts_get_region (MqAccounts *self,
 
   g_return_val_if_fail (MQ_IS_ACCOUNTS (self), MQ_REGION_AUTO);
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   g_return_val_if_fail (index < list->len, MQ_REGION_AUTO);
   return g_array_index (list, Entry, index).region;
 }
@@ -241,7 +227,7 @@ mq_accounts_find (MqAccounts *self,
   g_return_val_if_fail (MQ_IS_ACCOUNTS (self), -1);
   g_return_val_if_fail (name != NULL, -1);
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   return list_find (list, name);
 }
 
@@ -286,7 +272,7 @@ mq_accounts_check_name (MqAccounts  *self,
   if (!mq_account_name_validate (name, error))
     return FALSE;
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   folded = g_utf8_casefold (name, -1);
   for (guint i = 0; i < list->len; i++)
     {
@@ -323,7 +309,7 @@ mq_accounts_set_region (MqAccounts  *self,
   if (!check_writable (self, error) || !check_known (self, name, error))
     return FALSE;
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   index = list_find (list, name);
   if (g_array_index (list, Entry, index).region == region)
     return TRUE;
@@ -335,16 +321,6 @@ mq_accounts_set_region (MqAccounts  *self,
 /* ------------------------------------------------------------------ */
 /* Add                                                                  */
 /* ------------------------------------------------------------------ */
-
-typedef struct {
-  char    *name;
-  char    *new_name;
-  MqRegion region;
-  char    *key;       /* wiped when freed */
-  guint    next;      /* load: the next account to look up */
-  GArray  *list;      /* load: the accounts */
-  GPtrArray *loaded;  /* load: MqAccount */
-} OpData;
 
 static void
 op_data_free (gpointer data)
@@ -359,8 +335,8 @@ op_data_free (gpointer data)
   g_free (op);
 }
 
-static GTask *
-op_new (MqAccounts          *self,
+GTask *
+mq_accounts_op_new (MqAccounts          *self,
         gpointer             source_tag,
         GCancellable        *cancellable,
         GAsyncReadyCallback  callback,
@@ -391,8 +367,8 @@ op_finish (MqAccounts    *self,
 
 /* Appends @name to the list (again checked: the list may have changed
  * while the keyring was busy). */
-static gboolean
-list_append (MqAccounts  *self,
+gboolean
+mq_accounts_list_append (MqAccounts  *self,
              const char  *name,
              MqRegion     region,
              GError     **error)
@@ -403,7 +379,7 @@ list_append (MqAccounts  *self,
   if (!mq_accounts_check_name (self, name, NULL, error))
     return FALSE;
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   entry.name = g_strdup (name);
   entry.region = region;
   g_array_append_val (list, entry);
@@ -422,7 +398,7 @@ on_add_stored (GObject      *source,
   GError *error = NULL;
 
   if (!mq_secret_store_account_finish (result, &error) ||
-      !list_append (self, op->name, op->region, &error))
+      !mq_accounts_list_append (self, op->name, op->region, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -444,7 +420,7 @@ mq_accounts_add_async (MqAccounts          *self,
   g_return_if_fail (MQ_IS_ACCOUNTS (self));
   g_return_if_fail (region <= MQ_REGION_CN);
 
-  task = op_new (self, mq_accounts_add_async, cancellable, callback, user_data, &op);
+  task = mq_accounts_op_new (self, mq_accounts_add_async, cancellable, callback, user_data, &op);
   op->name = g_strdup (name);
   op->region = region;
   op->key = key != NULL ? g_strstrip (g_strdup (key)) : NULL;
@@ -489,7 +465,7 @@ rename_in_list (GTask *task)
 {
   MqAccounts *self = g_task_get_source_object (task);
   OpData *op = g_task_get_task_data (task);
-  g_autoptr(GArray) list = read_list (self);
+  g_autoptr(GArray) list = mq_accounts_read_list (self);
   gint index = list_find (list, op->name);
 
   if (index < 0)
@@ -586,7 +562,7 @@ mq_accounts_rename_async (MqAccounts          *self,
 
   g_return_if_fail (MQ_IS_ACCOUNTS (self));
 
-  task = op_new (self, mq_accounts_rename_async, cancellable, callback, user_data, &op);
+  task = mq_accounts_op_new (self, mq_accounts_rename_async, cancellable, callback, user_data, &op);
   op->name = g_strdup (name);
   op->new_name = g_strdup (new_name);
 
@@ -638,7 +614,7 @@ on_remove_cleared (GObject      *source,
       return;
     }
 
-  list = read_list (self);
+  list = mq_accounts_read_list (self);
   index = list_find (list, op->name);
   if (index >= 0)
     {
@@ -661,7 +637,7 @@ mq_accounts_remove_async (MqAccounts          *self,
 
   g_return_if_fail (MQ_IS_ACCOUNTS (self));
 
-  task = op_new (self, mq_accounts_remove_async, cancellable, callback, user_data, &op);
+  task = mq_accounts_op_new (self, mq_accounts_remove_async, cancellable, callback, user_data, &op);
   op->name = g_strdup (name);
 
   if (!check_writable (self, &error) || !check_known (self, name, &error))
@@ -679,251 +655,4 @@ mq_accounts_remove_finish (MqAccounts    *self,
                            GError       **error)
 {
   return op_finish (self, result, mq_accounts_remove_async, error);
-}
-
-/* ------------------------------------------------------------------ */
-/* Migration of the single key of older versions                        */
-/* ------------------------------------------------------------------ */
-
-static void
-mark_migrated (MqAccounts *self)
-{
-  if (self->has_migrated_key)
-    g_settings_set_boolean (self->settings, KEY_MIGRATED, TRUE);
-}
-
-static void
-on_migrate_legacy_cleared (GObject      *source,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* The key is safe under "default"; an old item left behind is never
-   * read again (the migration is marked done). */
-  if (!mq_secret_clear_finish (result, &error))
-    g_debug ("Could not remove the old key item: %s", error->message);
-
-  g_task_return_int (task, TRUE);
-}
-
-static void
-on_migrate_stored (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  MqAccounts *self = g_task_get_source_object (task);
-  OpData *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!mq_secret_store_account_finish (result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (mq_accounts_get_n_accounts (self) == 0 &&
-      !list_append (self, MQ_ACCOUNT_DEFAULT_NAME, op->region, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  mark_migrated (self);
-
-  mq_secret_clear_async (cancellable, on_migrate_legacy_cleared,
-                         g_steal_pointer (&task));
-}
-
-static void
-on_migrate_looked_up (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  MqAccounts *self = g_task_get_source_object (task);
-  OpData *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  op->key = mq_secret_lookup_finish_full (result, &op->region, &error);
-  if (error != NULL)
-    {
-      /* Left for the next start: the key must not be lost. */
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (op->key == NULL)
-    {
-      mark_migrated (self);
-      g_task_return_int (task, FALSE);
-      return;
-    }
-
-  mq_secret_store_account_async (MQ_ACCOUNT_DEFAULT_NAME, op->key, cancellable,
-                                 on_migrate_stored, g_steal_pointer (&task));
-}
-
-void
-mq_accounts_migrate_async (MqAccounts          *self,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  OpData *op;
-
-  g_return_if_fail (MQ_IS_ACCOUNTS (self));
-
-  task = op_new (self, mq_accounts_migrate_async, cancellable, callback, user_data, &op);
-
-  if (self->settings == NULL ||
-      (self->has_migrated_key && g_settings_get_boolean (self->settings, KEY_MIGRATED)))
-    {
-      g_task_return_int (task, FALSE);
-      return;
-    }
-
-  if (mq_accounts_get_n_accounts (self) > 0)
-    {
-      mark_migrated (self);
-      g_task_return_int (task, FALSE);
-      return;
-    }
-
-  mq_secret_lookup_async (cancellable, on_migrate_looked_up, g_steal_pointer (&task));
-}
-
-gboolean
-mq_accounts_migrate_finish (MqAccounts    *self,
-                            GAsyncResult  *result,
-                            gboolean      *out_migrated,
-                            GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  gssize migrated;
-
-  g_return_val_if_fail (MQ_IS_ACCOUNTS (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_accounts_migrate_async, FALSE);
-
-  migrated = g_task_propagate_int (G_TASK (result), &local_error);
-  if (out_migrated != NULL)
-    *out_migrated = local_error == NULL && migrated > 0;
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------ */
-/* Load: every account with its key                                     */
-/* ------------------------------------------------------------------ */
-
-static void load_next (GTask *task);
-
-static void
-on_load_looked_up (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OpData *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  Entry *entry = &g_array_index (op->list, Entry, op->next);
-  char *key;
-
-  key = mq_secret_lookup_account_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (error != NULL)
-    g_debug ("The key of an account could not be read: %s", error->message);
-
-  g_ptr_array_add (op->loaded, mq_account_new (entry->name, entry->region, key));
-  mq_secret_free_key (key);
-  op->next++;
-  load_next (g_steal_pointer (&task));
-}
-
-static void
-load_next (GTask *task)
-{
-  OpData *op = g_task_get_task_data (task);
-
-  if (op->next >= op->list->len)
-    {
-      g_task_return_pointer (task, g_ptr_array_ref (op->loaded), (GDestroyNotify) g_ptr_array_unref);
-      g_object_unref (task);
-      return;
-    }
-
-  mq_secret_lookup_account_async (g_array_index (op->list, Entry, op->next).name,
-                                  g_task_get_cancellable (task), on_load_looked_up, task);
-}
-
-void
-mq_accounts_load_async (MqAccounts          *self,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
-{
-  GTask *task;
-  OpData *op;
-
-  g_return_if_fail (MQ_IS_ACCOUNTS (self));
-
-  task = op_new (self, mq_accounts_load_async, cancellable, callback, user_data, &op);
-  op->list = read_list (self);
-  op->loaded = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_account_unref);
-  load_next (task);
-}
-
-GPtrArray *
-mq_accounts_load_finish (MqAccounts    *self,
-                         GAsyncResult  *result,
-                         GError       **error)
-{
-  g_return_val_if_fail (MQ_IS_ACCOUNTS (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_accounts_load_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-on_load_sync_done (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-GPtrArray *
-mq_accounts_load_sync (MqAccounts    *self,
-                       GCancellable  *cancellable,
-                       GError       **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-
-  g_return_val_if_fail (MQ_IS_ACCOUNTS (self), NULL);
-
-  /* Each lookup is bounded on this private context. */
-  g_main_context_push_thread_default (context);
-  mq_accounts_load_async (self, cancellable, on_load_sync_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-
-  return mq_accounts_load_finish (self, result, error);
 }

@@ -24,6 +24,7 @@
 #include "mq-error.h"
 #include "mq-fetch-plan.h"
 #include "mq-response.h"
+#include "mq-secret.h"
 
 #define USER_AGENT        "minimax-quota/" PACKAGE_VERSION
 #define READ_CHUNK        (64 * 1024)
@@ -90,25 +91,6 @@ typedef struct {
 static void fetch_next (GTask *task);
 
 static void
-wipe_string (char *secret)
-{
-  volatile char *p = secret;
-
-  if (secret == NULL)
-    return;
-
-  while (*p != '\0')
-    *p++ = '\0';
-}
-
-static void
-wipe_free (char *secret)
-{
-  wipe_string (secret);
-  g_free (secret);
-}
-
-static void
 clear_deadline (FetchData *data)
 {
   if (data->deadline != NULL)
@@ -151,7 +133,7 @@ fetch_data_free (gpointer user_data)
   g_clear_object (&data->client_cancellable);
   g_clear_object (&data->cancellable);
   g_clear_pointer (&data->plan, mq_fetch_plan_free);
-  wipe_free (g_steal_pointer (&data->authorization));
+  mq_secret_free_key (g_steal_pointer (&data->authorization));
   g_free (data);
 }
 
@@ -819,10 +801,10 @@ mq_client_set_api_key (MqClient   *self,
     {
       copy = g_strstrip (g_strdup (api_key));
       if (*copy == '\0')
-        g_clear_pointer (&copy, wipe_free);
+        g_clear_pointer (&copy, mq_secret_free_key);
     }
 
-  wipe_free (self->api_key);
+  mq_secret_free_key (self->api_key);
   self->api_key = copy;
 }
 
@@ -887,7 +869,7 @@ mq_client_finalize (GObject *object)
   g_clear_pointer (&self->base_url, g_free);
   for (guint i = 0; i < N_REGIONS; i++)
     g_clear_pointer (&self->region_hosts[i], g_strfreev);
-  g_clear_pointer (&self->api_key, wipe_free);
+  g_clear_pointer (&self->api_key, mq_secret_free_key);
 
   G_OBJECT_CLASS (mq_client_parent_class)->finalize (object);
 }
