@@ -8,9 +8,11 @@
 #include <libsoup/soup.h>
 
 #include "fuzz-common.h"
+#include "mq-balance.h"
 #include "mq-error.h"
 #include "mq-report.h"
 #include "mq-response.h"
+#include "mq-safe-text.h"
 
 #define FUZZ_HOST_NAME "api.minimax.io"
 
@@ -184,6 +186,65 @@ fuzz_check_error (const GError *error)
   g_assert_no_error (parse_error);
 }
 
+/* The plan's name, whatever the body: safe text of a bounded length, a
+ * guess only ever one of the known tiers. */
+static void
+fuzz_check_plan (MqSnapshot *snapshot)
+{
+  const char *name = NULL;
+  gboolean inferred = FALSE;
+
+  if (!mq_snapshot_get_plan (snapshot, &name, &inferred))
+    {
+      g_assert_null (name);
+      g_assert_false (inferred);
+      return;
+    }
+
+  g_assert_nonnull (name);
+  g_assert_true (g_utf8_validate (name, -1, NULL));
+  g_assert_cmpuint (g_utf8_strlen (name, -1), <=, MQ_SAFE_TEXT_NAME_MAX);
+  g_assert_cmpuint (g_utf8_strlen (name, -1), >, 0);
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    g_assert_false (g_unichar_iscntrl (g_utf8_get_char (p)));
+  if (inferred)
+    g_assert_true (g_str_equal (name, "Starter") || g_str_equal (name, "Plus") ||
+                   g_str_equal (name, "Max") || g_str_equal (name, "Ultra"));
+}
+
+/* The same body read as a pay-as-you-go balance: finite amounts within
+ * bounds, printable as money. */
+static void
+fuzz_balance_input (const guint8 *data,
+                    gsize         size,
+                    MqRegion      region)
+{
+  g_autoptr(MqBalance) balance = NULL;
+  g_autoptr(GError) error = NULL;
+
+  balance = mq_balance_parse ((const char *) data, size, FUZZ_NOW_MS, region, &error);
+  if (balance == NULL)
+    {
+      fuzz_check_error (error);
+      return;
+    }
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < MQ_BALANCE_N_AMOUNTS; i++)
+    {
+      double amount = 0;
+
+      if (mq_balance_get_amount (balance, i, &amount))
+        {
+          g_autofree char *money = mq_balance_format_amount (amount, mq_balance_get_currency (balance));
+
+          g_assert_true (isfinite (amount));
+          g_assert_cmpfloat (fabs (amount), <=, 1e15);
+          g_assert_true (g_utf8_validate (money, -1, NULL));
+        }
+    }
+}
+
 void
 fuzz_parse_input (const guint8 *data,
                   gsize         size)
@@ -192,6 +253,8 @@ fuzz_parse_input (const guint8 *data,
   g_autoptr(GError) error = NULL;
   /* The weekly window starts at midnight UTC+8 in cn, UTC in global. */
   MqRegion region = size % 2 == 0 ? MQ_REGION_GLOBAL : MQ_REGION_CN;
+
+  fuzz_balance_input (data, size, region);
 
   snapshot = mq_snapshot_parse ((const char *) data, size, FUZZ_NOW_MS, region, &error);
 
@@ -204,6 +267,7 @@ fuzz_parse_input (const guint8 *data,
   g_assert_no_error (error);
   g_assert_true (mq_snapshot_get_region (snapshot) == region);
   fuzz_check_snapshot (snapshot, FUZZ_NOW_MS);
+  fuzz_check_plan (snapshot);
 }
 
 /* Where the body starts: after the first empty line. 0 when there is none. */

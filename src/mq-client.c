@@ -1,4 +1,4 @@
-/* mq-client.c: fetches the remains endpoint with libsoup 3
+/* mq-client.c: fetches the remains (or balance) endpoint with libsoup 3
  *
  * One fetch walks a plan: for each path (the current one, then the legacy
  * ones), for each host of the region (region AUTO: the remembered region's
@@ -24,6 +24,7 @@
 #include "mq-error.h"
 #include "mq-fetch-plan.h"
 #include "mq-response.h"
+#include "mq-secret.h"
 
 #define USER_AGENT        "minimax-quota/" PACKAGE_VERSION
 #define READ_CHUNK        (64 * 1024)
@@ -33,6 +34,12 @@ static const char * const paths[] = {
   MQ_PATH_CURRENT,
   MQ_PATH_LEGACY_1,
   MQ_PATH_LEGACY_2,
+  NULL,
+};
+
+/* Pay-as-you-go keys: one path, no legacy ones. */
+static const char * const balance_paths[] = {
+  MQ_PATH_BALANCE,
   NULL,
 };
 
@@ -60,6 +67,7 @@ G_DEFINE_FINAL_TYPE (MqClient, mq_client, G_TYPE_OBJECT)
 
 typedef struct {
   MqFetchPlan  *plan;
+  gboolean      balance;          /* the balance endpoint: an MqBalance */
   guint         retry_after;      /* of the answer that stopped the walk */
 
   char         *authorization;    /* "Bearer <key>", wiped on free */
@@ -81,25 +89,6 @@ typedef struct {
 } FetchData;
 
 static void fetch_next (GTask *task);
-
-static void
-wipe_string (char *secret)
-{
-  volatile char *p = secret;
-
-  if (secret == NULL)
-    return;
-
-  while (*p != '\0')
-    *p++ = '\0';
-}
-
-static void
-wipe_free (char *secret)
-{
-  wipe_string (secret);
-  g_free (secret);
-}
 
 static void
 clear_deadline (FetchData *data)
@@ -144,7 +133,7 @@ fetch_data_free (gpointer user_data)
   g_clear_object (&data->client_cancellable);
   g_clear_object (&data->cancellable);
   g_clear_pointer (&data->plan, mq_fetch_plan_free);
-  wipe_free (g_steal_pointer (&data->authorization));
+  mq_secret_free_key (g_steal_pointer (&data->authorization));
   g_free (data);
 }
 
@@ -202,8 +191,9 @@ finish_cancelled (GTask *task)
 }
 
 static void
-finish_success (GTask      *task,
-                MqSnapshot *snapshot)
+finish_success (GTask          *task,
+                gpointer        result,
+                GDestroyNotify  result_free)
 {
   FetchData *data = g_task_get_task_data (task);
   MqClient *self = g_task_get_source_object (task);
@@ -215,7 +205,7 @@ finish_success (GTask      *task,
 
   clear_deadline (data);
   clear_attempt (data);
-  g_task_return_pointer (task, snapshot, (GDestroyNotify) mq_snapshot_unref);
+  g_task_return_pointer (task, result, result_free);
 }
 
 /* Records @error (taken), met on an answer with @status (0: none), and
@@ -268,14 +258,28 @@ answer_received (GTask  *task,
 {
   FetchData *data = g_task_get_task_data (task);
   guint status = soup_message_get_status (data->msg);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
+  gint64 now_ms = g_get_real_time () / 1000;
+  MqRegion region = mq_fetch_plan_get_region (data->plan);
   g_autoptr(GError) error = NULL;
-  MqSnapshot *snapshot;
+  gpointer result;
+  GDestroyNotify result_free;
 
-  snapshot = mq_response_read (status, soup_message_get_response_headers (data->msg),
-                               body, current_host_name (data), g_get_real_time () / 1000,
-                               mq_fetch_plan_get_region (data->plan), &data->retry_after, &error);
-  if (snapshot != NULL)
-    finish_success (task, snapshot);
+  if (data->balance)
+    {
+      result = mq_response_read_balance (status, headers, body, current_host_name (data),
+                                         now_ms, region, &data->retry_after, &error);
+      result_free = (GDestroyNotify) mq_balance_unref;
+    }
+  else
+    {
+      result = mq_response_read (status, headers, body, current_host_name (data),
+                                 now_ms, region, &data->retry_after, &error);
+      result_free = (GDestroyNotify) mq_snapshot_unref;
+    }
+
+  if (result != NULL)
+    finish_success (task, result, result_free);
   else
     fail_attempt (task, g_steal_pointer (&error), status);
 }
@@ -535,22 +539,31 @@ mq_api_key_check (const char  *key,
   return TRUE;
 }
 
-void
-mq_client_fetch_async (MqClient            *self,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+/* One fetch of the quota (@balance FALSE) or of the balance: the same
+ * hosts, deadline, caps and key checks; only the paths and the reading
+ * of the body differ. */
+static void
+start_fetch (MqClient            *self,
+             gboolean             balance,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   FetchData *data;
 
-  g_return_if_fail (MQ_IS_CLIENT (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mq_client_fetch_async);
-  g_task_set_name (task, "mq_client_fetch_async");
+  if (balance)
+    {
+      g_task_set_source_tag (task, mq_client_fetch_balance_async);
+      g_task_set_name (task, "mq_client_fetch_balance_async");
+    }
+  else
+    {
+      g_task_set_source_tag (task, mq_client_fetch_async);
+      g_task_set_name (task, "mq_client_fetch_async");
+    }
 
   if (self->api_key == NULL)
     {
@@ -573,7 +586,9 @@ mq_client_fetch_async (MqClient            *self,
   data = g_new0 (FetchData, 1);
   g_task_set_task_data (task, data, fetch_data_free);
 
-  data->plan = mq_fetch_plan_new (paths, self->base_url == NULL && self->region == MQ_REGION_AUTO);
+  data->balance = balance;
+  data->plan = mq_fetch_plan_new (balance ? balance_paths : paths,
+                                  self->base_url == NULL && self->region == MQ_REGION_AUTO);
   if (self->base_url != NULL)
     {
       MqRegion region = self->region != MQ_REGION_AUTO ? self->region : first_region (self);
@@ -616,22 +631,68 @@ mq_client_fetch_async (MqClient            *self,
   fetch_next (task);
 }
 
+void
+mq_client_fetch_async (MqClient            *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (MQ_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_fetch (self, FALSE, cancellable, callback, user_data);
+}
+
+void
+mq_client_fetch_balance_async (MqClient            *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (MQ_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_fetch (self, TRUE, cancellable, callback, user_data);
+}
+
+/* The seconds of Retry-After of a failed fetch, 0 otherwise. */
+static guint
+task_retry_after (GTask *task)
+{
+  /* No task data: the fetch ended before any request (no key, cancelled). */
+  FetchData *data = g_task_get_task_data (task);
+
+  return data != NULL && g_task_had_error (task) ? data->retry_after : 0;
+}
+
+MqBalance *
+mq_client_fetch_balance_finish (MqClient      *self,
+                                GAsyncResult  *result,
+                                guint         *retry_after_s,
+                                GError       **error)
+{
+  g_return_val_if_fail (MQ_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_client_fetch_balance_async, NULL);
+
+  if (retry_after_s != NULL)
+    *retry_after_s = task_retry_after (G_TASK (result));
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 MqSnapshot *
 mq_client_fetch_finish_full (MqClient      *self,
                              GAsyncResult  *result,
                              guint         *retry_after_s,
                              GError       **error)
 {
-  FetchData *data;
-
   g_return_val_if_fail (MQ_IS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_client_fetch_async, NULL);
 
-  /* No task data: the fetch ended before any request (no key, cancelled). */
-  data = g_task_get_task_data (G_TASK (result));
   if (retry_after_s != NULL)
-    *retry_after_s = data != NULL && g_task_had_error (G_TASK (result)) ? data->retry_after : 0;
+    *retry_after_s = task_retry_after (G_TASK (result));
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -740,10 +801,10 @@ mq_client_set_api_key (MqClient   *self,
     {
       copy = g_strstrip (g_strdup (api_key));
       if (*copy == '\0')
-        g_clear_pointer (&copy, wipe_free);
+        g_clear_pointer (&copy, mq_secret_free_key);
     }
 
-  wipe_free (self->api_key);
+  mq_secret_free_key (self->api_key);
   self->api_key = copy;
 }
 
@@ -808,7 +869,7 @@ mq_client_finalize (GObject *object)
   g_clear_pointer (&self->base_url, g_free);
   for (guint i = 0; i < N_REGIONS; i++)
     g_clear_pointer (&self->region_hosts[i], g_strfreev);
-  g_clear_pointer (&self->api_key, wipe_free);
+  g_clear_pointer (&self->api_key, mq_secret_free_key);
 
   G_OBJECT_CLASS (mq_client_parent_class)->finalize (object);
 }

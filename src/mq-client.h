@@ -1,4 +1,4 @@
-/* mq-client.h: fetches the remains endpoint with libsoup 3
+/* mq-client.h: fetches the remains endpoint (or a pay-as-you-go key's balance) with libsoup 3
  *
  * One SoupSession, reused. Walks the region's hosts and the legacy paths
  * (MQ_PATH_*, mq-fetch-plan.h), caps the body size and the total time, and
@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "mq-balance.h"
 #include "mq-region.h"
 #include "mq-snapshot.h"
 
@@ -68,6 +69,24 @@ MqSnapshot *mq_client_fetch_finish_full   (MqClient            *self,
 MqSnapshot *mq_client_fetch_finish        (MqClient            *self,
                                            GAsyncResult        *result,
                                            GError             **error);
+
+/* The balance of a pay-as-you-go key (sk-api-…, see mq_key_kind_for_key()
+ * in mq-account.h): GET {base}/account/query_balance instead of the quota
+ * endpoint. The same hosts and region walk (AUTO: both regions, the one
+ * that answered is remembered), deadline, size cap, Retry-After, key
+ * checks and errors as mq_client_fetch_async(); no legacy paths. The
+ * caller picks the fetch by the key's kind: a Token Plan key asked for a
+ * balance, or a pay-as-you-go key asked for the quota, is refused by
+ * MiniMax (MQ_ERROR_KEY_REJECTED). The balance's currency follows the
+ * region that answered (USD global, CNY cn). */
+void        mq_client_fetch_balance_async (MqClient            *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+MqBalance  *mq_client_fetch_balance_finish (MqClient           *self,
+                                            GAsyncResult       *result,
+                                            guint              *retry_after_s,
+                                            GError            **error);
 
 /* Whether @key can be sent: at most MQ_API_KEY_MAX_LENGTH bytes, no
  * space or control character. MQ_ERROR_KEY_REJECTED, naming the fix,

@@ -5,6 +5,7 @@
 
 #include "mq-config.h"
 #include "mq-error.h"
+#include "mq-secret.h"
 
 struct _MqConfig {
   GObject          parent_instance;
@@ -307,6 +308,59 @@ mq_config_apply_to_client (MqConfig  *self,
 
   if (self->base_url != NULL)
     return mq_client_set_base_url (client, self->base_url, error);
+  return TRUE;
+}
+
+GPtrArray *
+mq_config_resolve_accounts (MqConfig  *self,
+                            GPtrArray *stored)
+{
+  GPtrArray *accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) mq_account_unref);
+  char *key;
+
+  g_return_val_if_fail (MQ_IS_CONFIG (self), accounts);
+
+  if (stored != NULL && stored->len > 0)
+    {
+      for (guint i = 0; i < stored->len; i++)
+        g_ptr_array_add (accounts, mq_account_ref (g_ptr_array_index (stored, i)));
+      return accounts;
+    }
+
+  key = mq_config_resolve_key (self, NULL);
+  if (key != NULL)
+    g_ptr_array_add (accounts, mq_account_new (MQ_ACCOUNT_ENVIRONMENT_NAME,
+                                               mq_config_get_region (self), key));
+  mq_secret_free_key (key);
+  return accounts;
+}
+
+gboolean
+mq_config_apply_account_to_client (MqConfig   *self,
+                                   MqAccount  *account,
+                                   MqClient   *client,
+                                   GError    **error)
+{
+  MqRegion region;
+  MqRegion preferred;
+
+  g_return_val_if_fail (MQ_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (account != NULL, FALSE);
+  g_return_val_if_fail (MQ_IS_CLIENT (client), FALSE);
+
+  if (!mq_config_apply_to_client (self, client, error))
+    return FALSE;
+
+  region = mq_account_get_region (account);
+  if (region == MQ_REGION_AUTO && self->region_fixed)
+    region = self->fixed_region;
+
+  mq_account_apply_to_client (account, client);
+  mq_client_set_region (client, region);
+  preferred = mq_config_get_preferred_region (self);
+  if (region == MQ_REGION_AUTO && preferred != MQ_REGION_AUTO)
+    mq_client_set_preferred_region (client, preferred);
+
   return TRUE;
 }
 

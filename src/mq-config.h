@@ -19,6 +19,7 @@
 
 #include <gio/gio.h>
 
+#include "mq-account.h"
 #include "mq-client.h"
 #include "mq-region.h"
 #include "mq-snapshot.h"
@@ -80,6 +81,23 @@ const char   *mq_config_get_key_variable     (MqConfig     *self);
 gboolean      mq_config_apply_to_client      (MqConfig     *self,
                                               MqClient     *client,
                                               GError      **error);
+
+/* The connections to follow: @stored (the accounts with their keys, from
+ * mq_accounts_load_*(); nullable) when it has any, else one account named
+ * MQ_ACCOUNT_ENVIRONMENT_NAME with the environment's key for
+ * mq_config_get_region() (recorded as by mq_config_resolve_key()), else
+ * none. A new array of MqAccount (free with g_ptr_array_unref()). */
+GPtrArray    *mq_config_resolve_accounts     (MqConfig     *self,
+                                              GPtrArray    *stored);
+
+/* One account's connection onto @client: its key; its region, or the one
+ * --region or MINIMAX_REGION fixes when the account's is auto; with
+ * region auto the preferred region as mq_config_apply_to_client() has
+ * it; the base URL when one is set. */
+gboolean      mq_config_apply_account_to_client (MqConfig  *self,
+                                                 MqAccount *account,
+                                                 MqClient  *client,
+                                                 GError   **error);
 
 /* "low-threshold" and "critical-threshold", critical clamped below low:
  * for the tray and for the alerts alike. */

@@ -127,22 +127,30 @@ mq_response_needs_body (guint status)
          status == SOUP_STATUS_FORBIDDEN;
 }
 
-MqSnapshot *
-mq_response_read (guint                status,
-                  SoupMessageHeaders  *headers,
-                  GBytes              *body,
-                  const char          *host_name,
-                  gint64               now_ms,
-                  MqRegion             region,
-                  guint               *retry_after_s,
-                  GError             **error)
+typedef gpointer (*ParseFunc) (const char  *data,
+                               gsize        length,
+                               gint64       now_ms,
+                               MqRegion     region,
+                               GError     **error);
+
+/* The HTTP side of an answer; its body goes to @parse. */
+static gpointer
+read_answer (guint                status,
+             SoupMessageHeaders  *headers,
+             GBytes              *body,
+             const char          *host_name,
+             gint64               now_ms,
+             MqRegion             region,
+             ParseFunc            parse,
+             guint               *retry_after_s,
+             GError             **error)
 {
   g_autoptr(GBytes) empty = NULL;
   g_autoptr(GError) local_error = NULL;
   guint retry_after = 0;
   const char *data;
   gsize size = 0;
-  MqSnapshot *snapshot;
+  gpointer result;
 
   g_return_val_if_fail (headers != NULL, NULL);
   g_return_val_if_fail (host_name != NULL, NULL);
@@ -178,14 +186,42 @@ mq_response_read (guint                status,
     }
 
   data = g_bytes_get_data (body, &size);
-  snapshot = mq_snapshot_parse (data, size, now_ms, region, &local_error);
-  if (snapshot != NULL)
-    return snapshot;
+  result = parse (data, size, now_ms, region, &local_error);
+  if (result != NULL)
+    return result;
 
   if (g_error_matches (local_error, MQ_ERROR, MQ_ERROR_RATE_LIMITED))
     *retry_after_s = mq_response_retry_after (headers, now_ms);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
+}
+
+MqSnapshot *
+mq_response_read (guint                status,
+                  SoupMessageHeaders  *headers,
+                  GBytes              *body,
+                  const char          *host_name,
+                  gint64               now_ms,
+                  MqRegion             region,
+                  guint               *retry_after_s,
+                  GError             **error)
+{
+  return read_answer (status, headers, body, host_name, now_ms, region,
+                      (ParseFunc) mq_snapshot_parse, retry_after_s, error);
+}
+
+MqBalance *
+mq_response_read_balance (guint                status,
+                          SoupMessageHeaders  *headers,
+                          GBytes              *body,
+                          const char          *host_name,
+                          gint64               now_ms,
+                          MqRegion             region,
+                          guint               *retry_after_s,
+                          GError             **error)
+{
+  return read_answer (status, headers, body, host_name, now_ms, region,
+                      (ParseFunc) mq_balance_parse, retry_after_s, error);
 }
 
 GError *

@@ -1,4 +1,4 @@
-/* mq-response.h: what one answer of the remains endpoint means
+/* mq-response.h: what one answer of the remains (or balance) endpoint means
  *
  * Pure: status, headers and body in; an MqSnapshot, or the MQ_ERROR a user
  * reads, out, with the seconds Retry-After asks for. No I/O and no clock of
@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "mq-balance.h"
 #include "mq-region.h"
 #include "mq-snapshot.h"
 
@@ -28,6 +29,17 @@ gboolean    mq_response_needs_body     (guint                status);
  * @retry_after_s (nullable) gets the seconds of Retry-After on
  * MQ_ERROR_RATE_LIMITED (HTTP 429 or MiniMax code 1002), 0 otherwise. */
 MqSnapshot *mq_response_read           (guint                status,
+                                        SoupMessageHeaders  *headers,
+                                        GBytes              *body,
+                                        const char          *host_name,
+                                        gint64               now_ms,
+                                        MqRegion             region,
+                                        guint               *retry_after_s,
+                                        GError             **error);
+
+/* The same for an answer of the balance endpoint (MQ_PATH_BALANCE): the
+ * same HTTP reading, the body read by mq_balance_parse(). */
+MqBalance  *mq_response_read_balance   (guint                status,
                                         SoupMessageHeaders  *headers,
                                         GBytes              *body,
                                         const char          *host_name,

@@ -8,15 +8,25 @@
 
 #include "mq-secret.h"
 
-#define MQ_SECRET_ATTRIBUTE_REGION "region"
+#define MQ_SECRET_ATTRIBUTE_REGION  "region"
+#define MQ_SECRET_ATTRIBUTE_ACCOUNT "account"
 
+/* Two kinds of items share the schema: the single key of older versions
+ * (the "legacy" item: a "region" attribute, no "account") and one item
+ * per account (an "account" attribute, no "region": the account's region
+ * lives in GSettings). Clearing by region therefore never touches an
+ * account's key, and clearing by account never touches the legacy one. */
 static const SecretSchema mq_secret_schema = {
   APP_ID, SECRET_SCHEMA_NONE,
   {
     { MQ_SECRET_ATTRIBUTE_REGION, SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { MQ_SECRET_ATTRIBUTE_ACCOUNT, SECRET_SCHEMA_ATTRIBUTE_STRING },
     { NULL, 0 },
   },
 };
+
+/* The region attribute values of the legacy item. */
+static const char * const legacy_regions[] = { "any", "global", "cn", NULL };
 
 void
 mq_key_wipe (char *key)
@@ -55,21 +65,27 @@ region_attribute (MqRegion region)
 }
 
 /* ------------------------------------------------------------------ */
-/* Store: clear every key of ours, then store the new one               */
+/* Clear: the legacy item (one clear per region value), or an account's */
 /* ------------------------------------------------------------------ */
 
 typedef struct {
-  char     *api_key;
-  MqRegion  region;
-} StoreData;
+  char *account;      /* NULL: the legacy item */
+  guint next_region;  /* legacy: the next of legacy_regions to clear */
+  char *api_key;      /* to store once cleared, or NULL */
+  char *label;
+  char *region;       /* the legacy item's region attribute when storing */
+} ClearData;
 
 static void
-store_data_free (gpointer data)
+clear_data_free (gpointer data)
 {
-  StoreData *store = data;
+  ClearData *clear = data;
 
-  mq_secret_free_key (store->api_key);
-  g_free (store);
+  g_free (clear->account);
+  mq_secret_free_key (clear->api_key);
+  g_free (clear->label);
+  g_free (clear->region);
+  g_free (clear);
 }
 
 static void
@@ -86,28 +102,104 @@ on_stored (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
+static void clear_next (GTask *task);
+
 static void
-on_cleared_for_store (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_cleared_one (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  StoreData *store = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
-  /* FALSE without an error: there was nothing to clear. */
+  /* FALSE without an error: there was nothing to clear, which is fine. */
   if (!secret_password_clear_finish (result, &error) && error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  secret_password_store (&mq_secret_schema, SECRET_COLLECTION_DEFAULT,
-                         _("MiniMax Quota API key"), store->api_key,
-                         cancellable, on_stored, g_steal_pointer (&task),
-                         MQ_SECRET_ATTRIBUTE_REGION, region_attribute (store->region),
-                         NULL);
+  clear_next (g_steal_pointer (&task));
+}
+
+/* Clears what is left to clear, then stores the key when there is one. */
+static void
+clear_next (GTask *task)
+{
+  ClearData *clear = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (clear->account == NULL && legacy_regions[clear->next_region] != NULL)
+    {
+      const char *region = legacy_regions[clear->next_region++];
+
+      secret_password_clear (&mq_secret_schema, cancellable, on_cleared_one, task,
+                             MQ_SECRET_ATTRIBUTE_REGION, region, NULL);
+      return;
+    }
+  if (clear->account != NULL && clear->next_region == 0)
+    {
+      clear->next_region = 1;
+      secret_password_clear (&mq_secret_schema, cancellable, on_cleared_one, task,
+                             MQ_SECRET_ATTRIBUTE_ACCOUNT, clear->account, NULL);
+      return;
+    }
+
+  if (clear->api_key == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  if (clear->account != NULL)
+    secret_password_store (&mq_secret_schema, SECRET_COLLECTION_DEFAULT,
+                           clear->label, clear->api_key, cancellable, on_stored, task,
+                           MQ_SECRET_ATTRIBUTE_ACCOUNT, clear->account, NULL);
+  else
+    secret_password_store (&mq_secret_schema, SECRET_COLLECTION_DEFAULT,
+                           clear->label, clear->api_key, cancellable, on_stored, task,
+                           MQ_SECRET_ATTRIBUTE_REGION, clear->region, NULL);
+}
+
+/* Clears the item of @account (NULL: the legacy item), then stores
+ * @api_key (nullable) in its place. */
+static void
+clear_and_store (gpointer             source_tag,
+                 const char          *account,
+                 const char          *api_key,
+                 MqRegion             region,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  ClearData *clear = g_new0 (ClearData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  clear->account = g_strdup (account);
+  clear->api_key = g_strdup (api_key);
+  clear->region = g_strdup (region_attribute (region));
+  if (account != NULL)
+    /* Translators: the label of a key in the keyring; %s is the name of
+     * the account, e.g. "Team". */
+    clear->label = g_strdup_printf (_("MiniMax Quota API key (%s)"), account);
+  else
+    clear->label = g_strdup (_("MiniMax Quota API key"));
+  g_task_set_task_data (task, clear, clear_data_free);
+
+  clear_next (task);
+}
+
+static gboolean
+clear_and_store_finish (GAsyncResult  *result,
+                        gpointer       source_tag,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -117,33 +209,78 @@ mq_secret_store_async (const char          *api_key,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  StoreData *store;
-
   g_return_if_fail (api_key != NULL && *api_key != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mq_secret_store_async);
-
-  store = g_new0 (StoreData, 1);
-  store->api_key = g_strdup (api_key);
-  store->region = region;
-  g_task_set_task_data (task, store, store_data_free);
-
-  secret_password_clear (&mq_secret_schema, cancellable,
-                         on_cleared_for_store, g_steal_pointer (&task),
-                         NULL);
+  clear_and_store (mq_secret_store_async, NULL, api_key, region,
+                   cancellable, callback, user_data);
 }
 
 gboolean
 mq_secret_store_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_secret_store_async, FALSE);
+  return clear_and_store_finish (result, mq_secret_store_async, error);
+}
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+void
+mq_secret_clear_async (GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  clear_and_store (mq_secret_clear_async, NULL, NULL, MQ_REGION_AUTO,
+                   cancellable, callback, user_data);
+}
+
+gboolean
+mq_secret_clear_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  return clear_and_store_finish (result, mq_secret_clear_async, error);
+}
+
+void
+mq_secret_store_account_async (const char          *account,
+                               const char          *api_key,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (account != NULL && *account != '\0');
+  g_return_if_fail (api_key != NULL && *api_key != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  clear_and_store (mq_secret_store_account_async, account, api_key, MQ_REGION_AUTO,
+                   cancellable, callback, user_data);
+}
+
+gboolean
+mq_secret_store_account_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  return clear_and_store_finish (result, mq_secret_store_account_async, error);
+}
+
+void
+mq_secret_clear_account_async (const char          *account,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (account != NULL && *account != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  clear_and_store (mq_secret_clear_account_async, account, NULL, MQ_REGION_AUTO,
+                   cancellable, callback, user_data);
+}
+
+gboolean
+mq_secret_clear_account_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  return clear_and_store_finish (result, mq_secret_clear_account_async, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -162,6 +299,8 @@ typedef struct {
   gulong        outer_id;
   GSource      *timeout;
   gboolean      returned;
+  char         *account;        /* NULL: the legacy item */
+  MqRegion      region;         /* the legacy item's region attribute */
 } LookupData;
 
 static void
@@ -178,6 +317,7 @@ lookup_data_free (gpointer data)
       g_source_unref (lookup->timeout);
     }
   g_clear_object (&lookup->inner);
+  g_free (lookup->account);
   g_free (lookup);
 }
 
@@ -260,6 +400,28 @@ on_secret_retrieved (GObject      *source,
   lookup_return (task, key, g_steal_pointer (&error));
 }
 
+/* Whether @item is the one asked for: the legacy item has no account
+ * attribute (its region is noted), an account's item has its name. */
+static gboolean
+item_matches (SecretRetrievable *item,
+              LookupData        *lookup)
+{
+  g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
+  const char *account = attributes != NULL
+    ? g_hash_table_lookup (attributes, MQ_SECRET_ATTRIBUTE_ACCOUNT) : NULL;
+  const char *region = attributes != NULL
+    ? g_hash_table_lookup (attributes, MQ_SECRET_ATTRIBUTE_REGION) : NULL;
+
+  if (lookup->account != NULL)
+    return g_strcmp0 (account, lookup->account) == 0;
+
+  if (account != NULL)
+    return FALSE;
+  if (region == NULL || !mq_region_from_string (region, &lookup->region))
+    lookup->region = MQ_REGION_AUTO;
+  return TRUE;
+}
+
 static void
 on_searched (GObject      *source,
              GAsyncResult *result,
@@ -283,6 +445,9 @@ on_searched (GObject      *source,
     {
       SecretRetrievable *item = l->data;
 
+      if (!item_matches (item, lookup))
+        continue;
+
       if (SECRET_IS_ITEM (item) && secret_item_get_locked (SECRET_ITEM (item)))
         {
           locked = TRUE;
@@ -298,27 +463,30 @@ on_searched (GObject      *source,
     {
       if (locked)
         g_debug ("The stored key is in a locked keyring: not unlocking it, using the environment");
+      lookup->region = MQ_REGION_AUTO;
       lookup_return (task, NULL, NULL);
     }
 
   g_list_free_full (items, g_object_unref);
 }
 
-void
-mq_secret_lookup_async (GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+static void
+lookup_start (gpointer             source_tag,
+              const char          *account,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
   LookupData *lookup;
 
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mq_secret_lookup_async);
+  g_task_set_source_tag (task, source_tag);
 
   lookup = g_new0 (LookupData, 1);
   lookup->inner = g_cancellable_new ();
+  lookup->account = g_strdup (account);
   g_task_set_task_data (task, lookup, lookup_data_free);
 
   if (cancellable != NULL)
@@ -333,21 +501,78 @@ mq_secret_lookup_async (GCancellable        *cancellable,
   g_source_set_static_name (lookup->timeout, "[mq] keyring lookup timeout");
   g_source_attach (lookup->timeout, g_task_get_context (task));
 
+  attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  if (account != NULL)
+    g_hash_table_insert (attributes, (gpointer) MQ_SECRET_ATTRIBUTE_ACCOUNT, (gpointer) account);
+
   /* No SECRET_SEARCH_UNLOCK: a locked item is returned as locked, and
    * no unlock prompt is ever shown for it. */
-  secret_password_search (&mq_secret_schema, SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
-                          lookup->inner, on_searched, g_steal_pointer (&task),
-                          NULL);
+  secret_password_searchv (&mq_secret_schema, attributes,
+                           SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
+                           lookup->inner, on_searched, g_steal_pointer (&task));
+}
+
+static char *
+lookup_finish (GAsyncResult  *result,
+               gpointer       source_tag,
+               MqRegion      *out_region,
+               GError       **error)
+{
+  LookupData *lookup;
+  char *key;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  lookup = g_task_get_task_data (G_TASK (result));
+  key = g_task_propagate_pointer (G_TASK (result), error);
+  if (out_region != NULL)
+    *out_region = key != NULL ? lookup->region : MQ_REGION_AUTO;
+  return key;
+}
+
+void
+mq_secret_lookup_async (GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  lookup_start (mq_secret_lookup_async, NULL, cancellable, callback, user_data);
 }
 
 char *
 mq_secret_lookup_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_secret_lookup_async, NULL);
+  return lookup_finish (result, mq_secret_lookup_async, NULL, error);
+}
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+char *
+mq_secret_lookup_finish_full (GAsyncResult  *result,
+                              MqRegion      *out_region,
+                              GError       **error)
+{
+  return lookup_finish (result, mq_secret_lookup_async, out_region, error);
+}
+
+void
+mq_secret_lookup_account_async (const char          *account,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (account != NULL && *account != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  lookup_start (mq_secret_lookup_account_async, account, cancellable, callback, user_data);
+}
+
+char *
+mq_secret_lookup_account_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  return lookup_finish (result, mq_secret_lookup_account_async, NULL, error);
 }
 
 typedef struct {
@@ -364,73 +589,51 @@ on_sync_done (GObject      *source,
   sync->result = g_object_ref (result);
 }
 
-char *
-mq_secret_lookup_sync (GCancellable  *cancellable,
-                       GError       **error)
+/* The asynchronous lookup on a private context: its timeout bounds the
+ * wait even when libsecret's own calls never come back (they are then
+ * abandoned with that context). */
+static char *
+lookup_sync (const char    *account,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GAsyncResult) result = NULL;
   SyncData sync = { NULL };
 
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-
-  /* The asynchronous lookup on a private context: its timeout bounds the
-   * wait even when libsecret's own calls never come back (they are then
-   * abandoned with that context). */
   g_main_context_push_thread_default (context);
-  mq_secret_lookup_async (cancellable, on_sync_done, &sync);
+  if (account != NULL)
+    mq_secret_lookup_account_async (account, cancellable, on_sync_done, &sync);
+  else
+    mq_secret_lookup_async (cancellable, on_sync_done, &sync);
   while (sync.result == NULL)
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
 
   result = g_steal_pointer (&sync.result);
+  if (account != NULL)
+    return mq_secret_lookup_account_finish (result, error);
   return mq_secret_lookup_finish (result, error);
 }
 
-/* ------------------------------------------------------------------ */
-/* Clear                                                                */
-/* ------------------------------------------------------------------ */
-
-static void
-on_cleared (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+char *
+mq_secret_lookup_sync (GCancellable  *cancellable,
+                       GError       **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
-  /* FALSE without an error: there was nothing to clear, which is fine. */
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return lookup_sync (NULL, cancellable, error);
 }
 
-void
-mq_secret_clear_async (GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+char *
+mq_secret_lookup_account_sync (const char    *account,
+                               GCancellable  *cancellable,
+                               GError       **error)
 {
-  g_autoptr(GTask) task = NULL;
+  g_return_val_if_fail (account != NULL && *account != '\0', NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mq_secret_clear_async);
-
-  secret_password_clear (&mq_secret_schema, cancellable,
-                         on_cleared, g_steal_pointer (&task),
-                         NULL);
-}
-
-gboolean
-mq_secret_clear_finish (GAsyncResult  *result,
-                        GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mq_secret_clear_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return lookup_sync (account, cancellable, error);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,10 +1,20 @@
-/* mq-secret.h: the API key in the keyring (libsecret), and where keys come from
+/* mq-secret.h: API keys in the keyring (libsecret), and where keys come from
  *
- * One item per user, schema io.github.minimaxquota.MiniMaxQuota with the
- * string attribute "region" ("global", "cn", or "any" for region auto),
- * label "MiniMax Quota API key". Inside Flatpak libsecret talks to the
- * Secret portal by itself. A missing secret service is not fatal: lookups
- * fail with an error the caller may ignore and fall back to the environment.
+ * Schema io.github.minimaxquota.MiniMaxQuota, two kinds of items:
+ *
+ *  - one item per account (mq-accounts.h): the string attribute "account"
+ *    (the account's name) and no "region" (the account's region lives in
+ *    GSettings), label "MiniMax Quota API key (NAME)";
+ *  - the single key of versions before accounts (the "legacy" item): the
+ *    string attribute "region" ("global", "cn", or "any" for region auto)
+ *    and no "account", label "MiniMax Quota API key". mq_accounts_migrate()
+ *    turns it into the account "default".
+ *
+ * The functions without "account" in their name handle the legacy item
+ * only, and never touch an account's key. Inside Flatpak libsecret talks
+ * to the Secret portal by itself. A missing secret service is not fatal:
+ * lookups fail with an error the caller may ignore and fall back to the
+ * environment. Lookups are bounded (1.5 s) and never unlock a collection.
  */
 #pragma once
 
@@ -14,8 +24,8 @@
 
 G_BEGIN_DECLS
 
-/* Stores @api_key for @region (AUTO is stored as "any"), replacing any key
- * stored before, whatever its region. */
+/* Stores @api_key as the legacy item for @region (AUTO is stored as
+ * "any"), replacing the legacy item stored before, whatever its region. */
 void      mq_secret_store_async    (const char          *api_key,
                                     MqRegion             region,
                                     GCancellable        *cancellable,
@@ -24,7 +34,7 @@ void      mq_secret_store_async    (const char          *api_key,
 gboolean  mq_secret_store_finish   (GAsyncResult        *result,
                                     GError             **error);
 
-/* Looks up the stored key, whatever its region. Finish returns a new
+/* Looks up the legacy item, whatever its region. Finish returns a new
  * string (free it with mq_secret_free_key()); NULL without an error when no
  * key is stored (or only in a locked collection: the lookup never triggers
  * an unlock prompt), NULL with an error when the keyring could not be asked,
@@ -34,19 +44,56 @@ void      mq_secret_lookup_async   (GCancellable        *cancellable,
                                     gpointer             user_data);
 char     *mq_secret_lookup_finish  (GAsyncResult        *result,
                                     GError             **error);
+/* The same, and the region the legacy item was stored for (AUTO for
+ * "any", and when no key was found). */
+char     *mq_secret_lookup_finish_full (GAsyncResult    *result,
+                                        MqRegion        *out_region,
+                                        GError         **error);
 
 /* The same, blocking (at most 1.5 s, on a private main context); for the
  * command line only (never on a main loop that shows anything). */
 char     *mq_secret_lookup_sync    (GCancellable        *cancellable,
                                     GError             **error);
 
-/* Removes every stored key of the application. TRUE also when there was
- * none. */
+/* Removes the legacy item (never an account's key). TRUE also when there
+ * was none. */
 void      mq_secret_clear_async    (GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
 gboolean  mq_secret_clear_finish   (GAsyncResult        *result,
                                     GError             **error);
+
+/* Stores @api_key for the account @account (not validated here: see
+ * mq_account_name_validate()), replacing the key it had. */
+void      mq_secret_store_account_async   (const char          *account,
+                                           const char          *api_key,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean  mq_secret_store_account_finish  (GAsyncResult        *result,
+                                           GError             **error);
+
+/* Looks up the key of @account, as mq_secret_lookup_async() does the
+ * legacy item's: bounded, never unlocking, NULL without an error when
+ * there is none (or only in a locked collection). */
+void      mq_secret_lookup_account_async  (const char          *account,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+char     *mq_secret_lookup_account_finish (GAsyncResult        *result,
+                                           GError             **error);
+/* The same, blocking (at most 1.5 s); for the command line only. */
+char     *mq_secret_lookup_account_sync   (const char          *account,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+
+/* Removes the key of @account. TRUE also when there was none. */
+void      mq_secret_clear_account_async   (const char          *account,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean  mq_secret_clear_account_finish  (GAsyncResult        *result,
+                                           GError             **error);
 
 /* The key to use, highest source first: @keyring_key (when not NULL or
  * empty), then mq_region_key_from_environment(@region). @out_key_region

@@ -16,6 +16,7 @@
 
 #include "mq-error.h"
 #include "mq-json-text.h"
+#include "mq-plan.h"
 #include "mq-region.h"
 #include "mq-safe-text.h"
 #include "mq-snapshot-private.h"
@@ -37,11 +38,10 @@
 #define MIN_BOOST_PERMILLE 1000
 #define MAX_BOOST_PERMILLE 100000
 
-typedef enum {
-  FIELD_ABSENT,
-  FIELD_OK,
-  FIELD_BAD,
-} FieldResult;
+typedef MqJsonField FieldResult;
+#define FIELD_ABSENT MQ_JSON_FIELD_ABSENT
+#define FIELD_OK     MQ_JSON_FIELD_OK
+#define FIELD_BAD    MQ_JSON_FIELD_BAD
 
 /* A plain decimal number: [+-] digits [. digits] [e [+-] digits]. No hex,
  * no inf or nan, nothing before or after (g_ascii_strtod() reads all of
@@ -74,10 +74,10 @@ is_plain_decimal (const char *text)
   return *p == '\0';
 }
 
-static FieldResult
-read_number (JsonObject *object,
-             const char *member,
-             double     *out)
+MqJsonField
+mq_json_read_number (JsonObject *object,
+                     const char *member,
+                     double     *out)
 {
   JsonNode *node = json_object_get_member (object, member);
   double value;
@@ -131,7 +131,7 @@ read_in_range (JsonObject *object,
                double      max,
                double     *out)
 {
-  FieldResult result = read_number (object, member, out);
+  FieldResult result = mq_json_read_number (object, member, out);
 
   if (result == FIELD_OK && (*out < min || *out > max))
     return FIELD_BAD;
@@ -181,7 +181,7 @@ read_status (JsonObject *object,
              gint64     *out)
 {
   double value = 0;
-  FieldResult result = read_number (object, member, &value);
+  FieldResult result = mq_json_read_number (object, member, &value);
 
   if (result != FIELD_OK)
     return result;
@@ -206,7 +206,7 @@ read_time_ms (JsonObject *object,
 {
   double value = 0;
 
-  if (read_number (object, member, &value) != FIELD_OK)
+  if (mq_json_read_number (object, member, &value) != FIELD_OK)
     return;
   if (epoch && value > 0 && value < SECONDS_BELOW)
     value *= 1000;
@@ -228,7 +228,7 @@ read_boost (JsonObject        *object,
     {
       double value = 0;
 
-      if (read_number (object, members[i], &value) != FIELD_OK)
+      if (mq_json_read_number (object, members[i], &value) != FIELD_OK)
         continue;
       if (value <= MIN_BOOST_PERMILLE || value > MAX_BOOST_PERMILLE)
         continue;
@@ -381,13 +381,14 @@ nesting_within (const char *data,
 
 static gboolean
 check_api_status (JsonObject  *base_resp,
+                  gboolean     balance,
                   GError     **error)
 {
   double code = 0;
 
   /* A code is a whole number of a sane size: 1e23 or 0.5 is no code at
    * all, and must not reach a message as "error code -1" or "0". */
-  if (read_number (base_resp, "status_code", &code) == FIELD_BAD ||
+  if (mq_json_read_number (base_resp, "status_code", &code) == FIELD_BAD ||
       code != floor (code) || fabs (code) > G_MAXINT32)
     {
       g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
@@ -401,8 +402,12 @@ check_api_status (JsonObject  *base_resp,
   switch ((gint64) code)
     {
     case 1004:
-      g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
-                   _("MiniMax did not accept the API key (MiniMax code 1004). Check that it is a Token Plan key (sk-cp-…) and was copied whole."));
+      if (balance)
+        g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                     _("MiniMax did not accept the API key (MiniMax code 1004). Check that it is a pay-as-you-go key (sk-api-…) and was copied whole."));
+      else
+        g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
+                     _("MiniMax did not accept the API key (MiniMax code 1004). Check that it is a Token Plan key (sk-cp-…) and was copied whole."));
       break;
     case 2049:
       g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
@@ -458,23 +463,42 @@ unreadable (GError     **error,
   return FALSE;
 }
 
-MqSnapshot *
-mq_snapshot_parse (const char  *data,
-                   gsize        length,
-                   gint64       now_ms,
-                   MqRegion     region,
-                   GError     **error)
+/* API.md, "Plan name": a title at the top level, inside "data", or in the
+ * first row. */
+static char *
+read_plan_title (JsonObject *top,
+                 JsonObject *payload,
+                 JsonArray  *rows)
+{
+  JsonObject *wrapped = member_object (top, "data");
+  char *title = mq_plan_read_title (top);
+
+  if (title == NULL && payload != top)
+    title = mq_plan_read_title (payload);
+  if (title == NULL && wrapped != NULL && wrapped != payload)
+    title = mq_plan_read_title (wrapped);
+  if (title == NULL && json_array_get_length (rows) > 0)
+    {
+      JsonNode *first = json_array_get_element (rows, 0);
+
+      if (JSON_NODE_HOLDS_OBJECT (first))
+        title = mq_plan_read_title (json_node_get_object (first));
+    }
+  return title;
+}
+
+JsonParser *
+mq_json_load_object (const char  *data,
+                     gsize        length,
+                     JsonObject **out_top,
+                     GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GArray) models = NULL;
   JsonNode *root;
-  JsonObject *top, *payload, *base_resp;
-  JsonNode *rows_node = NULL;
-  JsonArray *rows;
-  guint n_rows;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (out_top != NULL, NULL);
 
   if (length == 0)
     {
@@ -518,18 +542,51 @@ mq_snapshot_parse (const char  *data,
       return NULL;
     }
 
-  top = json_node_get_object (root);
+  *out_top = json_node_get_object (root);
+  return g_steal_pointer (&parser);
+}
+
+gboolean
+mq_json_check_base_resp (JsonObject  *top,
+                         JsonObject  *payload,
+                         gboolean     balance,
+                         GError     **error)
+{
+  JsonObject *base_resp = member_object (top, "base_resp");
+
+  if (base_resp == NULL)
+    base_resp = member_object (payload, "base_resp");
+
+  return base_resp == NULL || check_api_status (base_resp, balance, error);
+}
+
+MqSnapshot *
+mq_snapshot_parse (const char  *data,
+                   gsize        length,
+                   gint64       now_ms,
+                   MqRegion     region,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GArray) models = NULL;
+  JsonObject *top = NULL, *payload;
+  JsonNode *rows_node = NULL;
+  JsonArray *rows;
+  guint n_rows;
+  MqSnapshot *snapshot;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  parser = mq_json_load_object (data, length, &top, error);
+  if (parser == NULL)
+    return NULL;
 
   /* The web/cookie variant wraps the payload in {"data": {...}}. */
   payload = top;
   if (!json_object_has_member (top, "model_remains") && member_object (top, "data") != NULL)
     payload = member_object (top, "data");
 
-  base_resp = member_object (top, "base_resp");
-  if (base_resp == NULL)
-    base_resp = member_object (payload, "base_resp");
-
-  if (base_resp != NULL && !check_api_status (base_resp, error))
+  if (!mq_json_check_base_resp (top, payload, FALSE, error))
     return NULL;
 
   rows_node = json_object_get_member (payload, "model_remains");
@@ -601,5 +658,7 @@ mq_snapshot_parse (const char  *data,
       g_array_append_val (models, model);
     }
 
-  return mq_snapshot_new_take (g_steal_pointer (&models), now_ms, region);
+  snapshot = mq_snapshot_new_take (g_steal_pointer (&models), now_ms, region);
+  mq_snapshot_set_plan_title_take (snapshot, read_plan_title (top, payload, rows));
+  return snapshot;
 }

@@ -1,6 +1,8 @@
 /* mq-snapshot-private.h: what the parser hands to the interpretation rules */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
@@ -40,5 +42,40 @@ void        mq_model_interpret     (const MqRawRow *raw,
 MqSnapshot *mq_snapshot_new_take   (GArray         *models,
                                     gint64          fetched_at_ms,
                                     MqRegion        region);
+
+/* Sets the plan title the answer reported (taken; NULL: none). Only while
+ * the snapshot is being built, before anyone else holds it. */
+void        mq_snapshot_set_plan_title_take (MqSnapshot *self,
+                                             char       *title);
+
+/* The JSON readers of mq-snapshot-parse.c, shared with mq-balance.c. */
+
+typedef enum {
+  MQ_JSON_FIELD_ABSENT,       /* missing, null or "" */
+  MQ_JSON_FIELD_OK,
+  MQ_JSON_FIELD_BAD,          /* present with a value of the wrong kind */
+} MqJsonField;
+
+/* A number given as an integer, a float or a plain decimal string (no
+ * hex, inf or nan); finite. */
+MqJsonField mq_json_read_number     (JsonObject  *object,
+                                     const char  *member,
+                                     double      *out);
+
+/* Checks a body before json-glib sees it (not empty, UTF-8, one JSON text
+ * of sane depth) and parses it. Returns the parser holding the tree, with
+ * @out_top its root object; NULL and MQ_ERROR_UNREADABLE otherwise. */
+JsonParser *mq_json_load_object     (const char  *data,
+                                     gsize        length,
+                                     JsonObject **out_top,
+                                     GError     **error);
+
+/* base_resp (in @top, else in @payload) mapped to MQ_ERROR; TRUE when it
+ * says success or is absent. @balance: the answer of the balance endpoint
+ * (a rejected key is then said to be a pay-as-you-go key). */
+gboolean    mq_json_check_base_resp (JsonObject  *top,
+                                     JsonObject  *payload,
+                                     gboolean     balance,
+                                     GError     **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-plan.h"
 #include "mq-snapshot-private.h"
 
 #define HOUR_MS   (G_GINT64_CONSTANT (3600) * 1000)
@@ -24,6 +25,7 @@ struct _MqSnapshot {
   GArray   *models;           /* MqModel */
   gint64    fetched_at_ms;
   MqRegion  region;
+  char     *plan_title;       /* reported by the server, safe; nullable */
 };
 
 G_DEFINE_BOXED_TYPE (MqSnapshot, mq_snapshot, mq_snapshot_ref, mq_snapshot_unref)
@@ -52,6 +54,16 @@ mq_snapshot_new_take (GArray   *models,
   return self;
 }
 
+void
+mq_snapshot_set_plan_title_take (MqSnapshot *self,
+                                 char       *title)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->plan_title);
+  self->plan_title = title;
+}
+
 MqSnapshot *
 mq_snapshot_ref (MqSnapshot *self)
 {
@@ -69,6 +81,7 @@ mq_snapshot_unref (MqSnapshot *self)
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
       g_array_unref (self->models);
+      g_free (self->plan_title);
       g_free (self);
     }
 }
@@ -125,6 +138,52 @@ mq_snapshot_get_region (MqSnapshot *self)
   g_return_val_if_fail (self != NULL, MQ_REGION_AUTO);
 
   return self->region;
+}
+
+gboolean
+mq_snapshot_get_plan (MqSnapshot   *self,
+                      const char  **out_name,
+                      gboolean     *out_inferred)
+{
+  static const MqThresholds thresholds = { MQ_THRESHOLD_LOW_DEFAULT, MQ_THRESHOLD_CRITICAL_DEFAULT };
+  MqHeadline headline;
+  const MqWindow *interval;
+  const char *tier = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (out_name != NULL)
+    *out_name = NULL;
+  if (out_inferred != NULL)
+    *out_inferred = FALSE;
+
+  if (self->plan_title != NULL)
+    {
+      if (out_name != NULL)
+        *out_name = self->plan_title;
+      return TRUE;
+    }
+
+  /* The guess: the text lane's 5-hour allowance, exactly one of the
+   * region's tiers. Not on a boosted window (its total is not the plan's
+   * own allowance) nor on a percent-only one (no total). */
+  if (!mq_snapshot_get_headline (self, NULL, &thresholds, &headline) ||
+      !headline.model->usable || !headline.model->in_plan)
+    return FALSE;
+
+  interval = &headline.model->interval;
+  if (interval->known && !interval->unlimited && interval->period == MQ_PERIOD_FIVE_HOUR &&
+      interval->boost == 1.0 && interval->total > 0)
+    tier = mq_plan_infer_tier (self->region, interval->total);
+
+  if (tier == NULL)
+    return FALSE;
+
+  if (out_name != NULL)
+    *out_name = tier;
+  if (out_inferred != NULL)
+    *out_inferred = TRUE;
+  return TRUE;
 }
 
 const MqWindow *

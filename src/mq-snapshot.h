@@ -129,6 +129,16 @@ gboolean        mq_snapshot_get_headline      (MqSnapshot         *self,
                                                const MqThresholds *thresholds,
                                                MqHeadline         *out_headline);
 
+/* The plan's name: the title the answer reported (@out_inferred FALSE),
+ * else the tier inferred from the text lane's 5-hour allowance by the
+ * region's known tiers, on an exact match only (@out_inferred TRUE; see
+ * mq-plan.h). FALSE, and NULL in @out_name, when neither is known. The
+ * name is owned by the snapshot (or static), safe to show, not
+ * translated; say "(inferred)" beside a guess. */
+gboolean        mq_snapshot_get_plan          (MqSnapshot    *self,
+                                               const char   **out_name,
+                                               gboolean      *out_inferred);
+
 const MqWindow *mq_model_get_window           (const MqModel *model,
                                                MqSlot         slot);
 

@@ -36,7 +36,41 @@ typedef struct {
   MqTestFault fault;
   char       *fault_argument;
   guint       fault_requests;  /* answered since the fault was set */
+  GHashTable *key_answers;     /* API key -> KeyAnswer, or NULL */
+  GHashTable *key_hits;        /* API key -> GUINT_TO_POINTER (count), or NULL */
 } Route;
+
+/* What a route answers to one API key. */
+typedef struct {
+  guint   status;
+  char   *content_type;
+  GBytes *body;
+} KeyAnswer;
+
+static void
+key_answer_free (gpointer data)
+{
+  KeyAnswer *answer = data;
+
+  g_free (answer->content_type);
+  g_clear_pointer (&answer->body, g_bytes_unref);
+  g_free (answer);
+}
+
+/* MiniMax's answer to a key it does not know. */
+#define UNKNOWN_KEY_BODY "{\"base_resp\":{\"status_code\":2049,\"status_msg\":\"invalid api key\"}}"
+
+/* The key of "Authorization: Bearer KEY", NULL without one. */
+static const char *
+request_key (SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "Authorization");
+
+  if (value == NULL || !g_str_has_prefix (value, "Bearer "))
+    return NULL;
+  return value + strlen ("Bearer ");
+}
 
 struct _MqTestServer {
   SoupServer         *server;
@@ -102,6 +136,8 @@ route_free (gpointer data)
   g_free (route->filename);
   g_hash_table_unref (route->headers);
   g_free (route->fault_argument);
+  g_clear_pointer (&route->key_answers, g_hash_table_unref);
+  g_clear_pointer (&route->key_hits, g_hash_table_unref);
   g_free (route);
 }
 
@@ -721,7 +757,26 @@ answer (MqTestServer      *self,
         return !taken;
     }
 
-  if (route == NULL || !route->has_answer)
+  if (route != NULL && route->key_answers != NULL &&
+      (request_key (msg) == NULL ||
+       !g_hash_table_contains (route->key_answers, request_key (msg))) &&
+      !route->has_answer)
+    {
+      /* Answers per key, and this key is not one of them. */
+      status = SOUP_STATUS_OK;
+      content_type = "application/json";
+      body = g_bytes_new_static (UNKNOWN_KEY_BODY, strlen (UNKNOWN_KEY_BODY));
+    }
+  else if (route != NULL && route->key_answers != NULL && request_key (msg) != NULL &&
+           g_hash_table_contains (route->key_answers, request_key (msg)))
+    {
+      KeyAnswer *key_answer = g_hash_table_lookup (route->key_answers, request_key (msg));
+
+      status = key_answer->status;
+      content_type = key_answer->content_type;
+      body = key_answer->body != NULL ? g_bytes_ref (key_answer->body) : NULL;
+    }
+  else if (route == NULL || !route->has_answer)
     {
       status = SOUP_STATUS_NOT_FOUND;
       content_type = "application/json";
@@ -860,6 +915,13 @@ server_callback (SoupServer        *server,
 
   g_hash_table_replace (self->hits, g_strdup (path), GUINT_TO_POINTER (hits + 1));
   self->total_hits++;
+  if (route != NULL && route->key_hits != NULL && request_key (msg) != NULL)
+    {
+      const char *key = request_key (msg);
+      guint key_hits = GPOINTER_TO_UINT (g_hash_table_lookup (route->key_hits, key));
+
+      g_hash_table_replace (route->key_hits, g_strdup (key), GUINT_TO_POINTER (key_hits + 1));
+    }
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   self->last_headers = soup_message_headers_ref (soup_server_message_get_request_headers (msg));
   g_free (self->last_path);
@@ -1003,6 +1065,83 @@ mq_test_server_set_route (MqTestServer *self,
   g_clear_pointer (&route->body, g_bytes_unref);
   if (body != NULL)
     route->body = g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len);
+}
+
+void
+mq_test_server_set_key_route (MqTestServer *self,
+                              const char   *path,
+                              const char   *key,
+                              guint         status,
+                              const char   *content_type,
+                              const char   *body,
+                              gssize        len)
+{
+  Route *route;
+  KeyAnswer *key_answer;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (path != NULL && key != NULL);
+
+  route = ensure_route (self, path);
+  if (route->key_answers == NULL)
+    {
+      route->key_answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, key_answer_free);
+      route->key_hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
+
+  key_answer = g_new0 (KeyAnswer, 1);
+  key_answer->status = status;
+  key_answer->content_type = g_strdup (content_type);
+  if (body != NULL)
+    key_answer->body = g_bytes_new (body, len < 0 ? strlen (body) : (gsize) len);
+  g_hash_table_replace (route->key_answers, g_strdup (key), key_answer);
+}
+
+void
+mq_test_server_set_key_route_fixture (MqTestServer *self,
+                                      const char   *path,
+                                      const char   *key,
+                                      guint         status,
+                                      const char   *fixture)
+{
+  g_autofree char *filename = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_return_if_fail (fixture != NULL);
+
+  if (g_test_initialized ())
+    filename = g_test_build_filename (G_TEST_DIST, "data", fixture, NULL);
+  else
+    {
+      const char *srcdir = g_getenv ("G_TEST_SRCDIR");
+
+      filename = g_build_filename (srcdir != NULL ? srcdir : MQ_TEST_SRCDIR,
+                                   "data", fixture, NULL);
+    }
+
+  if (!g_file_get_contents (filename, &contents, &length, &error))
+    g_error ("mq-test-server: %s", error->message);
+
+  mq_test_server_set_key_route (self, path, key, status,
+                                content_type_for_filename (filename), contents, (gssize) length);
+}
+
+guint
+mq_test_server_get_key_hits (MqTestServer *self,
+                             const char   *path,
+                             const char   *key)
+{
+  Route *route;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (path != NULL && key != NULL, 0);
+
+  route = g_hash_table_lookup (self->routes, path);
+  if (route == NULL || route->key_hits == NULL)
+    return 0;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (route->key_hits, key));
 }
 
 void

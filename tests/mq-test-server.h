@@ -59,6 +59,31 @@ void          mq_test_server_set_route_file   (MqTestServer  *self,
                                                const char    *path,
                                                guint          status,
                                                const char    *filename);
+/* Answers per API key: a request on @path whose "Authorization: Bearer
+ * KEY" names @key gets @status, @content_type and @body (as
+ * mq_test_server_set_route()). A request with another key (or none) gets
+ * the route's own answer when it has one, else what MiniMax answers an
+ * unknown key: 200 with base_resp status_code 2049. Delays, drops,
+ * truncation, headers and faults of the route apply to every key. So one
+ * server serves several accounts, Token Plan and pay-as-you-go alike. */
+void          mq_test_server_set_key_route    (MqTestServer  *self,
+                                               const char    *path,
+                                               const char    *key,
+                                               guint          status,
+                                               const char    *content_type,
+                                               const char    *body,
+                                               gssize         len);
+/* The same with the file tests/data/@fixture (read once, now). */
+void          mq_test_server_set_key_route_fixture (MqTestServer *self,
+                                                    const char   *path,
+                                                    const char   *key,
+                                                    guint         status,
+                                                    const char   *fixture);
+/* Requests on @path with @key, counted once @path answers per key. */
+guint         mq_test_server_get_key_hits     (MqTestServer  *self,
+                                               const char    *path,
+                                               const char    *key);
+
 /* Removes every setting of @path: it answers 404 again. */
 void          mq_test_server_remove_route     (MqTestServer  *self,
                                                const char    *path);

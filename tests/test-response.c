@@ -179,6 +179,81 @@ test_api_key_check (void)
     }
 }
 
+static MqBalance *
+read_balance (guint        status,
+              const char  *content_type,
+              const char  *retry_after,
+              const char  *body,
+              MqRegion     region,
+              guint       *retry_after_s,
+              GError     **error)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  if (content_type != NULL)
+    soup_message_headers_set_content_type (headers, content_type, NULL);
+  if (retry_after != NULL)
+    soup_message_headers_replace (headers, "Retry-After", retry_after);
+
+  return mq_response_read_balance (status, headers,
+                                   mq_response_needs_body (status) ? bytes : NULL,
+                                   HOST, NOW_MS, region, retry_after_s, error);
+}
+
+/* The balance endpoint's answers are read as the quota endpoint's: the
+ * same statuses, web pages and Retry-After; the body as a balance. */
+static void
+test_balance (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MqBalance) balance = NULL;
+  guint retry_after = G_MAXUINT;
+  double available = 0;
+
+  balance = read_balance (200, "application/json", NULL,
+                          "{\"available_amount\":\"12.5\",\"base_resp\":{\"status_code\":0}}",
+                          MQ_REGION_CN, &retry_after, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (balance);
+  g_assert_cmpuint (retry_after, ==, 0);
+  g_assert_true (mq_balance_get_amount (balance, MQ_BALANCE_AVAILABLE, &available));
+  g_assert_cmpfloat (available, ==, 12.5);
+  g_assert_cmpstr (mq_balance_get_currency (balance), ==, "CNY");
+  g_assert_cmpint (mq_balance_get_fetched_at_ms (balance), ==, NOW_MS);
+  g_clear_pointer (&balance, mq_balance_unref);
+
+  /* A quota answer is no balance. */
+  balance = read_balance (200, "application/json", NULL, GOOD, MQ_REGION_GLOBAL, NULL, &error);
+  g_assert_null (balance);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE);
+  g_clear_error (&error);
+
+  balance = read_balance (429, "application/json", "45", "{}", MQ_REGION_GLOBAL, &retry_after, &error);
+  g_assert_null (balance);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (retry_after, ==, 45);
+  g_clear_error (&error);
+
+  balance = read_balance (200, "application/json", "20",
+                          "{\"base_resp\":{\"status_code\":1002}}", MQ_REGION_GLOBAL, &retry_after, &error);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (retry_after, ==, 20);
+  g_clear_error (&error);
+
+  balance = read_balance (403, "text/html", NULL, "<html>Just a moment</html>", MQ_REGION_GLOBAL, NULL, &error);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE);
+  g_assert_null (strstr (error->message, "Just a moment"));
+  g_clear_error (&error);
+
+  balance = read_balance (401, "application/json", NULL, "{}", MQ_REGION_GLOBAL, NULL, &error);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED);
+  g_clear_error (&error);
+
+  balance = read_balance (503, NULL, NULL, NULL, MQ_REGION_GLOBAL, NULL, &error);
+  g_assert_error (error, MQ_ERROR, MQ_ERROR_SERVER);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/response/retry-after", test_retry_after);
   g_test_add_func ("/response/transport-errors", test_transport_errors);
   g_test_add_func ("/response/api-key-check", test_api_key_check);
+  g_test_add_func ("/response/balance", test_balance);
 
   return g_test_run ();
 }
