@@ -9,22 +9,9 @@
 #include "mq-format.h"
 #include "mq-history.h"
 #include "mq-view.h"
+#include "mq-view-private.h"
 #include "mq-wording.h"
 
-struct _MqView {
-  MqIconSpec icon;
-  char      *icon_description;
-  char      *label;
-  char      *title;
-  char      *header;
-  char      *header_detail;
-  GArray    *rows;
-  char      *status;
-  gboolean   show_upgrade;
-  gboolean   show_set_key;
-  gboolean   can_refresh;
-  gboolean   reset_due;
-};
 
 /* ------------------------------------------------------------------ */
 /* Wording                                                              */
@@ -593,6 +580,10 @@ mq_view_build (const MqViewInput *input)
   MqView *view;
 
   g_return_val_if_fail (input != NULL, NULL);
+
+  /* Several accounts: one section each (mq-view-accounts.c). */
+  if (mq_view_has_account_sections (input))
+    return mq_view_build_accounts (input);
 
   view = g_new0 (MqView, 1);
   view->rows = g_array_new (FALSE, TRUE, sizeof (MqViewRow));

@@ -7,12 +7,32 @@
 
 #include <glib.h>
 
+#include "mq-balance.h"
 #include "mq-forecast.h"
 #include "mq-icon.h"
 #include "mq-region.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
+
+/* One account of several (issue 12): what MqViewInput says for one
+ * connection, per account. Token Plan accounts carry a snapshot, a
+ * pay-as-you-go account (@pay_as_you_go) a balance. */
+typedef struct {
+  const char   *name;             /* the account's name, shown as is */
+  gboolean      pay_as_you_go;
+  MqSnapshot   *snapshot;         /* Token Plan: last good snapshot, nullable */
+  MqBalance    *balance;          /* pay-as-you-go: last good balance, nullable */
+  /* Pay-as-you-go: the icon turns low at or below this available amount
+   * (0: never), critical at or below nothing left. */
+  double        balance_threshold;
+  const GError *error;
+  gboolean      has_key;
+  gboolean      busy;
+  gint64        last_success_ms;
+  gint64        rate_limited_until_ms;
+  const GArray *forecasts;        /* as MqViewInput's, nullable */
+} MqViewAccountInput;
 
 typedef struct {
   MqSnapshot   *snapshot;         /* last good snapshot, nullable */
@@ -30,6 +50,16 @@ typedef struct {
   /* mq_poller_get_rate_limited_until_ms(): the menu says "Rate limited
    * until 15:40" while it is after now_ms. 0: not rate limited. */
   gint64        rate_limited_until_ms;
+  /* Several accounts (issue 12): @n_accounts entries. With more than
+   * one, or one pay-as-you-go account, the menu has one section per
+   * account (mq-view-accounts.c) and the fields above other than now_ms,
+   * thresholds, icon_model and region are not read; @displayed (an index)
+   * is the account the icon, label and title follow
+   * (mq_account_set_get_displayed()). With 0 or one Token Plan account
+   * the view is built from the fields above, exactly as before. */
+  const MqViewAccountInput *accounts;
+  guint         n_accounts;
+  guint         displayed;
 } MqViewInput;
 
 /* One line of the per-model part of the menu, and its second line.
@@ -68,6 +98,16 @@ typedef struct {
 #define MQ_VIEW_ROW_COLUMNS 50
 
 typedef struct _MqView MqView;
+
+/* The rows of an account's section, with several accounts: first a
+ * header (id "account:NAME", inert, level 0): "team-2 — Plus plan
+ * (inferred)", "personal — Max plan", "spare — pay-as-you-go", or the bare
+ * name when the plan is not known; then that account's rows, ids
+ * prefixed "account:NAME:" ("account:team-2:model:general"): its headline
+ * ("…:headline", the header line, its detail as detail), its model rows
+ * as with one account, or for pay-as-you-go "Balance: $25.40"
+ * ("…:balance") and "Owed: $3.00" ("…:owed", when something is owed);
+ * and its status line ("…:status") when it failed or is rate limited. */
 
 MqView           *mq_view_build                (const MqViewInput *input);
 void              mq_view_free                 (MqView            *view);

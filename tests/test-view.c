@@ -910,6 +910,199 @@ test_forecast_none (void)
   assert_lacks (mq_view_get_title (view), "runs out");
 }
 
+/* ---- Several accounts (issue 12) ---- */
+
+static MqBalance *
+balance_from (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  MqBalance *balance = mq_balance_parse (json, strlen (json), TOKEN_PLAN_NOW,
+                                         MQ_REGION_GLOBAL, &error);
+
+  g_assert_no_error (error);
+  return balance;
+}
+
+static MqViewAccountInput
+account_for (const char *name,
+             MqSnapshot *snapshot,
+             MqBalance  *balance)
+{
+  MqViewAccountInput account = { 0 };
+
+  account.name = name;
+  account.pay_as_you_go = balance != NULL;
+  account.snapshot = snapshot;
+  account.balance = balance;
+  account.has_key = TRUE;
+  account.last_success_ms = TOKEN_PLAN_NOW;
+  return account;
+}
+
+static void
+test_accounts_sections (void)
+{
+  g_autoptr(MqSnapshot) plus = load_fixture ("token-plan-plus-video-not-in-plan.json", TOKEN_PLAN_NOW);
+  g_autoptr(MqSnapshot) low = load_fixture ("e2e-low.json", TOKEN_PLAN_NOW);
+  g_autoptr(MqBalance) balance = balance_from (
+      "{\"available_amount\":\"25.4\",\"owed_amount\":\"-3\",\"base_resp\":{\"status_code\":0}}");
+  MqViewAccountInput accounts[3];
+  MqViewInput input = input_for (NULL, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) alone = NULL;
+  g_autoptr(MqView) view = NULL;
+  const MqViewRow *row;
+  const char *plan = NULL;
+  gboolean inferred = FALSE;
+  g_autofree char *expected = NULL;
+  MqViewInput single;
+
+  accounts[0] = account_for ("personal", plus, NULL);
+  accounts[1] = account_for ("team-2", low, NULL);
+  accounts[2] = account_for ("spare", NULL, balance);
+  input.accounts = accounts;
+  input.n_accounts = 3;
+  input.displayed = 1;
+  view = mq_view_build (&input);
+
+  /* A header per account, with its plan. */
+  g_assert_true (mq_snapshot_get_plan (plus, &plan, &inferred));
+  expected = g_strdup_printf (inferred ? "personal — %s plan (inferred)" : "personal — %s plan", plan);
+  row = require_row (view, "account:personal");
+  g_assert_cmpstr (row->text, ==, expected);
+  g_assert_true (row->inert);
+  g_assert_cmpuint (row->level, ==, 0);
+  g_assert_cmpstr (require_row (view, "account:spare")->text, ==, "spare — pay-as-you-go");
+  g_assert_nonnull (find_row (view, "account:team-2"));
+
+  /* Then that account's rows, as it would have alone. */
+  single = input_for (plus, TOKEN_PLAN_NOW);
+  alone = mq_view_build (&single);
+  row = require_row (view, "account:personal:headline");
+  g_assert_cmpstr (row->text, ==, mq_view_get_header (alone));
+  g_assert_true (row->inert);
+  for (guint i = 0; i < mq_view_get_n_rows (alone); i++)
+    {
+      const MqViewRow *own = mq_view_get_row (alone, i);
+      g_autofree char *id = g_strconcat ("account:personal:", own->id, NULL);
+
+      row = require_row (view, id);
+      g_assert_cmpstr (row->text, ==, own->text);
+      g_assert_cmpstr (row->detail, ==, own->detail);
+    }
+  g_assert_nonnull (find_row (view, "account:team-2:model:general"));
+  g_assert_null (find_row (view, "model:general"));
+
+  /* The balance and what is owed. */
+  g_assert_cmpstr (require_row (view, "account:spare:balance")->text, ==, "Balance: $25.40");
+  g_assert_cmpstr (require_row (view, "account:spare:owed")->text, ==, "Owed: $3.00");
+  g_assert_null (find_row (view, "account:spare:status"));
+
+  /* Sections follow the accounts' order. */
+  g_assert_cmpstr (mq_view_get_row (view, 0)->id, ==, "account:personal");
+
+  /* The icon and title follow the displayed account. */
+  {
+    MqViewInput team = input_for (low, TOKEN_PLAN_NOW);
+    g_autoptr(MqView) team_alone = mq_view_build (&team);
+    g_autofree char *header = g_strdup_printf ("team-2: %s", mq_view_get_header (team_alone));
+
+    g_assert_true (mq_icon_spec_equal (mq_view_get_icon (view), mq_view_get_icon (team_alone)));
+    g_assert_cmpstr (mq_view_get_label (view), ==, mq_view_get_label (team_alone));
+    g_assert_cmpstr (mq_view_get_header (view), ==, header);
+    g_assert_true (g_str_has_prefix (mq_view_get_title (view), "team-2: "));
+  }
+
+  /* Displaying the pay-as-you-go account: its balance. */
+  input.displayed = 2;
+  {
+    g_autoptr(MqView) payg = mq_view_build (&input);
+
+    g_assert_cmpstr (mq_view_get_label (payg), ==, "$25.40");
+    g_assert_cmpstr (mq_view_get_icon_description (payg), ==, "Balance: $25.40");
+    g_assert_cmpstr (mq_view_get_title (payg), ==, "spare: Balance: $25.40");
+  }
+}
+
+/* One failing account keeps its section, with its status. */
+static void
+test_accounts_failing (void)
+{
+  g_autoptr(MqSnapshot) plus = load_fixture ("token-plan-plus-video-not-in-plan.json", TOKEN_PLAN_NOW);
+  g_autoptr(GError) error = g_error_new_literal (MQ_ERROR, MQ_ERROR_NETWORK, "refused");
+  MqViewAccountInput accounts[2];
+  MqViewInput input = input_for (NULL, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+
+  accounts[0] = account_for ("personal", plus, NULL);
+  accounts[1] = account_for ("team-2", NULL, NULL);
+  accounts[1].error = error;
+  accounts[1].last_success_ms = 0;
+  input.accounts = accounts;
+  input.n_accounts = 2;
+  view = mq_view_build (&input);
+
+  g_assert_cmpstr (require_row (view, "account:team-2")->text, ==, "team-2");
+  g_assert_cmpstr (require_row (view, "account:team-2:headline")->text, ==, "Cannot read your quota");
+  g_assert_nonnull (find_row (view, "account:team-2:status"));
+  g_assert_null (find_row (view, "account:personal:status"));
+  g_assert_nonnull (find_row (view, "account:personal:model:general"));
+  g_assert_true (mq_view_get_can_refresh (view));
+}
+
+/* One Token Plan account: exactly the view of today. */
+static void
+test_accounts_one_as_before (void)
+{
+  g_autoptr(MqSnapshot) plus = load_fixture ("token-plan-plus-video-not-in-plan.json", TOKEN_PLAN_NOW);
+  MqViewAccountInput account = account_for ("default", plus, NULL);
+  MqViewInput input = input_for (plus, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) before = mq_view_build (&input);
+  g_autoptr(MqView) after = NULL;
+
+  input.accounts = &account;
+  input.n_accounts = 1;
+  after = mq_view_build (&input);
+
+  g_assert_cmpuint (mq_view_get_n_rows (after), ==, mq_view_get_n_rows (before));
+  for (guint i = 0; i < mq_view_get_n_rows (before); i++)
+    {
+      g_assert_cmpstr (mq_view_get_row (after, i)->id, ==, mq_view_get_row (before, i)->id);
+      g_assert_cmpstr (mq_view_get_row (after, i)->text, ==, mq_view_get_row (before, i)->text);
+    }
+  g_assert_cmpstr (mq_view_get_header (after), ==, mq_view_get_header (before));
+  g_assert_cmpstr (mq_view_get_title (after), ==, mq_view_get_title (before));
+  g_assert_null (find_row (after, "account:default"));
+}
+
+/* A pay-as-you-go balance below its threshold, or spent, colours the icon. */
+static void
+test_accounts_balance_state (void)
+{
+  g_autoptr(MqBalance) low = balance_from ("{\"available_amount\":4,\"base_resp\":{\"status_code\":0}}");
+  g_autoptr(MqBalance) spent = balance_from ("{\"available_amount\":0,\"base_resp\":{\"status_code\":0}}");
+  MqViewAccountInput account = account_for ("spare", NULL, low);
+  MqViewInput input = input_for (NULL, TOKEN_PLAN_NOW);
+  g_autoptr(MqView) view = NULL;
+  g_autoptr(MqView) no_threshold = NULL;
+  g_autoptr(MqView) spent_view = NULL;
+
+  input.accounts = &account;
+  input.n_accounts = 1;
+  account.balance_threshold = 10;
+  view = mq_view_build (&input);
+  g_assert_cmpint (mq_view_get_icon (view)->state, ==, MQ_STATE_LOW);
+  g_assert_cmpint (require_row (view, "account:spare:balance")->state, ==, MQ_STATE_LOW);
+  g_assert_null (find_row (view, "account:spare:owed"));
+
+  account.balance_threshold = 0;
+  no_threshold = mq_view_build (&input);
+  g_assert_cmpint (mq_view_get_icon (no_threshold)->state, ==, MQ_STATE_OK);
+
+  account.balance = spent;
+  spent_view = mq_view_build (&input);
+  g_assert_cmpint (mq_view_get_icon (spent_view)->state, ==, MQ_STATE_EXHAUSTED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -949,6 +1142,10 @@ main (int    argc,
   g_test_add_func ("/view/icon/stale-description", test_stale_icon_description);
   g_test_add_func ("/view/forecast/rows", test_forecast_rows);
   g_test_add_func ("/view/forecast/none", test_forecast_none);
+  g_test_add_func ("/view/accounts/sections", test_accounts_sections);
+  g_test_add_func ("/view/accounts/failing", test_accounts_failing);
+  g_test_add_func ("/view/accounts/one-as-before", test_accounts_one_as_before);
+  g_test_add_func ("/view/accounts/balance-state", test_accounts_balance_state);
 
   return g_test_run ();
 }
