@@ -21,6 +21,8 @@ struct _MqAlertTracker {
   GHashTable *windows;        /* key -> WindowState */
   GHashTable *muted;          /* key -> gint64 until_ms */
   GHashTable *forecasts;      /* key -> ForecastState */
+  char       *account;        /* nullable: one account of several */
+  gboolean    balance_below;  /* the balance alert was given, not yet re-armed */
 };
 
 static const MqSlot all_slots[] = { MQ_SLOT_INTERVAL, MQ_SLOT_WEEKLY };
@@ -33,6 +35,7 @@ mq_alert_free (MqAlert *alert)
 
   g_free (alert->model_name);
   g_free (alert->window_key);
+  g_free (alert->account_name);
   g_free (alert);
 }
 
@@ -46,6 +49,7 @@ mq_alert_kind_to_string (MqAlertKind kind)
     case MQ_ALERT_EXHAUSTED: return "exhausted";
     case MQ_ALERT_REFILLED: return "refilled";
     case MQ_ALERT_FORECAST: return "forecast";
+    case MQ_ALERT_BALANCE_LOW: return "balance-low";
     default: return "unknown";
     }
 }
@@ -69,6 +73,8 @@ mq_alert_window_key_parse (const char  *window_key,
 
   if (window_key == NULL)
     return FALSE;
+  if (strstr (window_key, MQ_ALERT_ACCOUNT_SEPARATOR) != NULL)
+    window_key = strstr (window_key, MQ_ALERT_ACCOUNT_SEPARATOR) + 1;
 
   slash = strrchr (window_key, '/');
   if (slash == NULL || slash == window_key)
@@ -109,7 +115,88 @@ mq_alert_tracker_free (MqAlertTracker *self)
   g_clear_pointer (&self->windows, g_hash_table_unref);
   g_clear_pointer (&self->muted, g_hash_table_unref);
   g_clear_pointer (&self->forecasts, g_hash_table_unref);
+  g_free (self->account);
   g_free (self);
+}
+
+MqAlertTracker *
+mq_alert_tracker_new_for_account (const char *account_name)
+{
+  MqAlertTracker *self = mq_alert_tracker_new ();
+
+  g_return_val_if_fail (account_name != NULL, self);
+  g_return_val_if_fail (strstr (account_name, MQ_ALERT_ACCOUNT_SEPARATOR) == NULL, self);
+
+  self->account = g_strdup (account_name);
+  return self;
+}
+
+const char *
+mq_alert_tracker_get_account (MqAlertTracker *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->account;
+}
+
+char *
+mq_alert_window_key_dup_account (const char *window_key)
+{
+  const char *separator;
+
+  if (window_key == NULL)
+    return NULL;
+  separator = strstr (window_key, MQ_ALERT_ACCOUNT_SEPARATOR);
+  return separator != NULL ? g_strndup (window_key, separator - window_key) : NULL;
+}
+
+/* The key of a window of this tracker's account. */
+static char *
+tracker_key (MqAlertTracker *self,
+             const char     *model_name,
+             MqSlot          slot)
+{
+  g_autofree char *key = mq_alert_window_key (model_name, slot);
+
+  if (self->account == NULL)
+    return g_steal_pointer (&key);
+  return g_strconcat (self->account, MQ_ALERT_ACCOUNT_SEPARATOR, key, NULL);
+}
+
+/* Whether a saved @key is one of this tracker's: of its account, or
+ * without an account for a tracker of one. */
+static gboolean
+key_is_own (MqAlertTracker *self,
+            const char     *key)
+{
+  g_autofree char *account = mq_alert_window_key_dup_account (key);
+
+  return g_strcmp0 (account, self->account) == 0;
+}
+
+MqAlert *
+mq_alert_tracker_evaluate_balance (MqAlertTracker *self,
+                                   double          available,
+                                   double          threshold)
+{
+  MqAlert *alert;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (threshold <= 0 || available >= threshold)
+    {
+      self->balance_below = FALSE;
+      return NULL;
+    }
+  if (self->balance_below)
+    return NULL;
+
+  self->balance_below = TRUE;
+  alert = g_new0 (MqAlert, 1);
+  alert->kind = MQ_ALERT_BALANCE_LOW;
+  alert->window_key = g_strconcat (self->account != NULL ? self->account : "",
+                                   MQ_ALERT_ACCOUNT_SEPARATOR, "balance", NULL);
+  alert->account_name = g_strdup (self->account);
+  return alert;
 }
 
 /* The level of @window with every threshold raised by @extra points:
@@ -289,7 +376,7 @@ evaluate_window (MqAlertTracker     *self,
                  GPtrArray          *alerts)
 {
   const MqWindow *window = mq_model_get_window (model, slot);
-  g_autofree char *key = mq_alert_window_key (model->name, slot);
+  g_autofree char *key = tracker_key (self, model->name, slot);
   WindowState *state;
   MqAlertLevel announced, current;
   gboolean refilled = FALSE;
@@ -345,6 +432,7 @@ evaluate_window (MqAlertTracker     *self,
 
   if (alert == NULL)
     return;
+  alert->account_name = g_strdup (self->account);
 
   if (mq_alert_tracker_is_muted (self, key, now_ms))
     mq_alert_free (alert);
@@ -469,7 +557,8 @@ mq_alert_tracker_load_state (MqAlertTracker *self,
       WindowState *state;
 
       if (level < MQ_ALERT_LEVEL_LOW || level > MQ_ALERT_LEVEL_EXHAUSTED ||
-          resets_at_ms < 0 || !mq_alert_window_key_parse (key, NULL, NULL))
+          resets_at_ms < 0 || !mq_alert_window_key_parse (key, NULL, NULL) ||
+          !key_is_own (self, key))
         continue;
 
       state = g_new0 (WindowState, 1);
@@ -496,7 +585,7 @@ mq_alert_tracker_load_muted (MqAlertTracker *self,
 
   g_variant_iter_init (&iter, muted_until);
   while (g_variant_iter_next (&iter, "{&sx}", &key, &until_ms))
-    if (until_ms > 0 && mq_alert_window_key_parse (key, NULL, NULL))
+    if (until_ms > 0 && mq_alert_window_key_parse (key, NULL, NULL) && key_is_own (self, key))
       mq_alert_tracker_mute (self, key, until_ms);
 }
 
@@ -655,7 +744,7 @@ mq_alert_tracker_evaluate_forecasts (MqAlertTracker          *self,
           !forecast_is_due (&entry->forecast, window, lead_ms, now_ms))
         continue;
 
-      key = mq_alert_window_key (model->name, entry->slot);
+      key = tracker_key (self, model->name, entry->slot);
       state = g_hash_table_lookup (self->forecasts, key);
       if (forecast_still_announced (state, window->resets_at_ms, now_ms))
         continue;
@@ -670,6 +759,7 @@ mq_alert_tracker_evaluate_forecasts (MqAlertTracker          *self,
 
       alert = alert_new (MQ_ALERT_FORECAST, model, entry->slot, window, key);
       alert->runs_out_at_ms = entry->forecast.runs_out_at_ms;
+      alert->account_name = g_strdup (self->account);
       g_ptr_array_add (alerts, alert);
     }
 
@@ -706,7 +796,8 @@ mq_alert_tracker_load_forecast_state (MqAlertTracker *self,
     {
       ForecastState *entry;
 
-      if (resets_at_ms < 0 || announced_ms <= 0 || !mq_alert_window_key_parse (key, NULL, NULL))
+      if (resets_at_ms < 0 || announced_ms <= 0 || !mq_alert_window_key_parse (key, NULL, NULL) ||
+          !key_is_own (self, key))
         continue;
 
       entry = g_new0 (ForecastState, 1);

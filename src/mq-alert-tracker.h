@@ -54,6 +54,7 @@ typedef enum {
   MQ_ALERT_EXHAUSTED,
   MQ_ALERT_REFILLED,
   MQ_ALERT_FORECAST,          /* at this rate it runs out soon (issue 11) */
+  MQ_ALERT_BALANCE_LOW,       /* a pay-as-you-go balance below its threshold (issue 12) */
 } MqAlertKind;
 
 typedef struct {
@@ -65,6 +66,7 @@ typedef struct {
   gint64      resets_at_ms;   /* 0 when unknown */
   char       *window_key;     /* "<model>/<interval|weekly>" */
   gint64      runs_out_at_ms; /* MQ_ALERT_FORECAST only, else 0 */
+  char       *account_name;   /* the tracker's account (several accounts), else NULL */
 } MqAlert;
 
 void            mq_alert_free                  (MqAlert *alert);
@@ -83,6 +85,32 @@ gboolean        mq_alert_window_key_parse      (const char  *window_key,
 typedef struct _MqAlertTracker MqAlertTracker;
 
 MqAlertTracker *mq_alert_tracker_new           (void);
+
+/* ---- Several accounts (issue 12) ----
+ *
+ * A tracker for one account of several: its window keys are
+ * "<account>" MQ_ALERT_ACCOUNT_SEPARATOR "<model>/<interval|weekly>", its
+ * alerts carry the account's name, and loading keeps only its own
+ * account's entries (so every account's tracker can load the same saved
+ * dictionaries; the caller merges what each saves). Account names never
+ * hold the separator (a control character, refused by
+ * mq_account_name_validate()). */
+#define MQ_ALERT_ACCOUNT_SEPARATOR "\x1f"
+MqAlertTracker *mq_alert_tracker_new_for_account (const char *account_name);
+/* NULL for a tracker of mq_alert_tracker_new(). */
+const char     *mq_alert_tracker_get_account   (MqAlertTracker *self);
+/* The account part of @window_key, a new string; NULL without one. */
+char           *mq_alert_window_key_dup_account (const char    *window_key);
+
+/* A pay-as-you-go balance below @threshold (0 or less: no alert): one
+ * MqAlert of kind MQ_ALERT_BALANCE_LOW (percent 0, window key
+ * "<account>\x1fbalance", model_name NULL) when the available amount
+ * falls below it, once per crossing; re-armed when it is back at or
+ * above the threshold (or the threshold changes to at most it). NULL
+ * when nothing is due. In memory only. */
+MqAlert        *mq_alert_tracker_evaluate_balance (MqAlertTracker *self,
+                                                   double          available,
+                                                   double          threshold);
 void            mq_alert_tracker_free          (MqAlertTracker *self);
 
 /* Compares @snapshot with what was already announced and returns the

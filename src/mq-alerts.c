@@ -180,6 +180,10 @@ mq_alerts_build_notification (const MqAlert *alert,
   g_return_val_if_fail (alert != NULL, NULL);
   g_return_val_if_fail (app_id != NULL, NULL);
 
+  /* A balance alert has its amounts: mq_alerts_build_balance_notification(). */
+  if (alert->kind == MQ_ALERT_BALANCE_LOW)
+    return NULL;
+
   model = mq_format_model_display_name (alert->model_name);
   percent = mq_format_percent (alert->percent);
   period = mq_wording_period (alert->slot, alert->period);
@@ -217,6 +221,21 @@ mq_alerts_build_notification (const MqAlert *alert,
         body = join_sentences (left, resets);
       }
       break;
+    }
+
+  /* Several accounts: the alert names its account. */
+  if (alert->account_name != NULL)
+    {
+      char *named;
+
+      /* Translators: an alert of one account of several, "team-2: 15% of
+       * the 5-hour window is left. It resets at 16:30." */
+      named = g_strdup_printf (_("%s: %s"), alert->account_name, body);
+      g_free (body);
+      body = named;
+      named = g_strdup_printf (_("%s: %s"), alert->account_name, title);
+      g_free (title);
+      title = named;
     }
 
   notification = g_notification_new (title);
@@ -624,4 +643,32 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
           g_application_withdraw_notification (app, forecast_id);
         }
     }
+}
+
+GNotification *
+mq_alerts_build_balance_notification (const char *account_name,
+                                      const char *available,
+                                      const char *threshold)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GIcon) icon = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  g_return_val_if_fail (account_name != NULL, NULL);
+  g_return_val_if_fail (available != NULL && threshold != NULL, NULL);
+
+  /* Translators: %s is an account, "spare: balance low" */
+  title = g_strdup_printf (_("%s: balance low"), account_name);
+  /* Translators: amounts of money, "$4.00 is available, below your alert at $10.00." */
+  body = g_strdup_printf (_("%s is available, below your alert at %s."), available, threshold);
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  icon = g_themed_icon_new ("dialog-warning-symbolic");
+  g_notification_set_icon (notification, icon);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_add_button (notification, _("Open dashboard"), "app.open-dashboard");
+
+  return g_steal_pointer (&notification);
 }

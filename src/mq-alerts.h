@@ -68,6 +68,19 @@ GNotification *mq_alerts_build_notification (const MqAlert *alert,
                                              const char    *app_id,
                                              gint64         now_ms);
 
+/* An alert of one account of several (alert->account_name set) names
+ * it: "team-2: Text models: 15% left", "team-2: 15% of the 5-hour window
+ * is left. …". NULL for MQ_ALERT_BALANCE_LOW (see below). */
+
+/* The notification of a low pay-as-you-go balance (MQ_ALERT_BALANCE_LOW):
+ * "spare: balance low", "$4.00 is available, below your alert at
+ * $10.00." (@available and @threshold as mq_balance_format_amount()
+ * gives them). The threshold: the account's own balance_alert_threshold
+ * when its balance_alert_switch is on, else "balance-alert-threshold". */
+GNotification *mq_alerts_build_balance_notification (const char *account_name,
+                                                     const char *available,
+                                                     const char *threshold);
+
 /* The summary of the alerts left out of one refresh, for @n_more_models
  * models, as mq_alerts_process() sends it. */
 GNotification *mq_alerts_build_summary_notification (guint       n_more_models,

@@ -955,6 +955,93 @@ test_forecast_state_survives_restart (Fixture       *fx,
   mq_alert_tracker_load_forecast_state (fx->tracker, NULL);
 }
 
+/* ---- Several accounts (issue 12) ---- */
+
+static MqSnapshot *
+account_snapshot (const char *interval)
+{
+  g_autofree char *r = row ("general", interval, NOW_MS + 2 * HOUR_MS, "90");
+
+  return parse_rows_at (r, NOW_MS);
+}
+
+static void
+test_account_keys (void)
+{
+  g_autoptr(MqAlertTracker) team = mq_alert_tracker_new_for_account ("team-2");
+  g_autoptr(MqAlertTracker) personal = mq_alert_tracker_new_for_account ("personal");
+  g_autoptr(MqAlertTracker) reloaded = mq_alert_tracker_new_for_account ("team-2");
+  g_autoptr(MqAlertTracker) single = mq_alert_tracker_new ();
+  g_autoptr(MqSnapshot) low = account_snapshot ("15");
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GVariant) saved = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *model = NULL;
+  const MqAlert *alert;
+  MqSlot slot;
+
+  g_assert_cmpstr (mq_alert_tracker_get_account (team), ==, "team-2");
+  g_assert_null (mq_alert_tracker_get_account (single));
+
+  alerts = mq_alert_tracker_evaluate (team, low, NULL, NOW_MS);
+  g_assert_cmpuint (alerts->len, ==, 1);
+  alert = g_ptr_array_index (alerts, 0);
+  g_assert_cmpstr (alert->account_name, ==, "team-2");
+  g_assert_cmpstr (alert->window_key, ==, "team-2" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval");
+  g_assert_cmpstr (alert->model_name, ==, "general");
+
+  account = mq_alert_window_key_dup_account (alert->window_key);
+  g_assert_cmpstr (account, ==, "team-2");
+  g_assert_null (mq_alert_window_key_dup_account ("general/interval"));
+  g_assert_true (mq_alert_window_key_parse (alert->window_key, &model, &slot));
+  g_assert_cmpstr (model, ==, "general");
+  g_assert_cmpint (slot, ==, MQ_SLOT_INTERVAL);
+
+  /* Each account's crossings are its own. */
+  again = mq_alert_tracker_evaluate (personal, low, NULL, NOW_MS);
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_cmpstr (((MqAlert *) g_ptr_array_index (again, 0))->account_name, ==, "personal");
+
+  /* Saved and loaded: an account's tracker keeps only its own entries. */
+  saved = g_variant_ref_sink (mq_alert_tracker_save_state (team, NOW_MS));
+  mq_alert_tracker_load_state (reloaded, saved);
+  mq_alert_tracker_load_state (single, saved);
+  g_assert_cmpint (mq_alert_tracker_get_level (reloaded, "team-2" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval"),
+                   ==, MQ_ALERT_LEVEL_LOW);
+  g_assert_cmpint (mq_alert_tracker_get_level (single, "team-2" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval"),
+                   ==, MQ_ALERT_LEVEL_NONE);
+  g_clear_pointer (&again, g_ptr_array_unref);
+  again = mq_alert_tracker_evaluate (reloaded, low, NULL, NOW_MS + POLL_MS);
+  g_assert_cmpuint (again->len, ==, 0);
+}
+
+static void
+test_balance_crossing (void)
+{
+  g_autoptr(MqAlertTracker) tracker = mq_alert_tracker_new_for_account ("spare");
+  g_autoptr(MqAlert) alert = NULL;
+  g_autoptr(MqAlert) second = NULL;
+
+  /* No threshold, or above it: nothing. */
+  g_assert_null (mq_alert_tracker_evaluate_balance (tracker, 4, 0));
+  g_assert_null (mq_alert_tracker_evaluate_balance (tracker, 12, 10));
+
+  alert = mq_alert_tracker_evaluate_balance (tracker, 9.5, 10);
+  g_assert_nonnull (alert);
+  g_assert_cmpint (alert->kind, ==, MQ_ALERT_BALANCE_LOW);
+  g_assert_cmpstr (alert->account_name, ==, "spare");
+  g_assert_cmpstr (mq_alert_kind_to_string (alert->kind), ==, "balance-low");
+
+  /* Once per crossing. */
+  g_assert_null (mq_alert_tracker_evaluate_balance (tracker, 8, 10));
+  g_assert_null (mq_alert_tracker_evaluate_balance (tracker, 2, 10));
+  /* Back up re-arms; down again alerts again. */
+  g_assert_null (mq_alert_tracker_evaluate_balance (tracker, 30, 10));
+  second = mq_alert_tracker_evaluate_balance (tracker, 3, 10);
+  g_assert_nonnull (second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -997,6 +1084,8 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/alert-tracker/window-keys", test_window_keys);
+  g_test_add_func ("/alert-tracker/accounts/keys", test_account_keys);
+  g_test_add_func ("/alert-tracker/accounts/balance-crossing", test_balance_crossing);
 
   return g_test_run ();
 }
