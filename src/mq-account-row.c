@@ -334,7 +334,7 @@ build (MqAccountRow *self)
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), FALSE);
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (self), FALSE);
-  g_object_set (box, "margin-start", 12, "margin-end", 12, "margin-top", 4, "margin-bottom", 4, NULL);
+  g_object_set (box, "margin-start", 12, "margin-end", 12, "margin-top", 3, "margin-bottom", 3, NULL);
 
   self->name_stack = GTK_STACK (named (gtk_stack_new (), "account_name_stack"));
   gtk_stack_set_homogeneous (self->name_stack, FALSE);
@@ -443,6 +443,7 @@ mq_account_row_new (MqAccounts   *accounts,
   self->name = g_strdup (name);
   build (self);
   mq_account_row_set_region (self, region);
+  gtk_widget_show (GTK_WIDGET (self));
 
   return GTK_WIDGET (self);
 }

@@ -191,6 +191,9 @@ update_key_status (MqPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->key_status_label), text != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->account_frame), n_accounts > 0);
 
+  /* Listed, each row says where its key is: no room for the help. */
+  gtk_widget_set_visible (GTK_WIDGET (self->key_help_label), n_accounts == 0);
+
   /* Without a keyring, the help names the ways to keep a key. */
   if (self->no_keyring && n_accounts == 0)
     gtk_label_set_text (self->key_help_label,
@@ -501,6 +504,14 @@ mq_preferences_window_override_hosts (MqPreferencesWindow *self,
   g_return_if_fail (region == MQ_REGION_GLOBAL || region == MQ_REGION_CN);
 
   mq_account_dialog_override_hosts (self->account_dialog, region, base_urls);
+}
+
+MqAccountDialog *
+mq_preferences_window_get_account_dialog (MqPreferencesWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->account_dialog;
 }
 
 void
