@@ -464,6 +464,15 @@ mq_account_dialog_reset (MqAccountDialog *self)
   update_sensitivity (self);
 }
 
+void
+mq_account_dialog_present (MqAccountDialog *self)
+{
+  g_return_if_fail (MQ_IS_ACCOUNT_DIALOG (self));
+
+  gtk_window_present (GTK_WINDOW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->busy ? self->name_entry : self->key_entry));
+}
+
 gboolean
 mq_account_dialog_get_busy (MqAccountDialog *self)
 {

@@ -30,6 +30,9 @@ MqAccountDialog *mq_account_dialog_new            (GtkWindow           *parent,
  * else "team-2", "team-3"…), region automatic, no key, no message. */
 void             mq_account_dialog_reset          (MqAccountDialog     *self);
 
+/* Shows the dialog, the key field focused (the name is suggested). */
+void             mq_account_dialog_present        (MqAccountDialog     *self);
+
 /* Checks and adds what the form holds (the Add button, Enter in the key
  * field); nothing while busy or when the name is not valid. */
 void             mq_account_dialog_add            (MqAccountDialog     *self);

@@ -70,6 +70,10 @@ struct _MqPreferencesWindow
   gboolean           keyring_failed;    /* the last lookup failed otherwise */
   guint              load_serial;       /* bumped for every load of the list */
 
+  guint              fit_id;            /* the window grows when idle */
+  int                fit_width;
+  int                fit_height;
+
   gboolean           autostart_busy;
   gboolean           autostart_syncing;
 };
@@ -127,13 +131,24 @@ update_critical_range (MqPreferencesWindow *self)
     gtk_adjustment_set_value (self->critical_adjustment, upper);
 }
 
-/* GTK 3 sizes a window once, when it is first shown; a message that
- * appears later would need scrolling. Grow the window to fit its content,
- * up to the scrolled window's maximum (never shrink: no jumps). The window
- * size and the allocation come from the same layout, so calling this
- * again before the next layout asks for the same size. */
+/* GTK 3 sizes a window once, when it is first shown; a message or a row
+ * that appears later would need scrolling. Grow the window to fit its
+ * content, up to the scrolled window's maximum (never shrink: no jumps).
+ * Done once the scrolled window is allocated, where its allocation and the
+ * window's size come from the same layout: between a change and the next
+ * layout they do not (several changes in a row would add up). */
+static gboolean
+grow_window (gpointer user_data)
+{
+  MqPreferencesWindow *self = user_data;
+
+  self->fit_id = 0;
+  gtk_window_resize (GTK_WINDOW (self), self->fit_width, self->fit_height);
+  return G_SOURCE_REMOVE;
+}
+
 static void
-fit_window_height (MqPreferencesWindow *self)
+on_scrolled_window_allocated (MqPreferencesWindow *self)
 {
   int have = gtk_widget_get_allocated_height (GTK_WIDGET (self->scrolled_window));
   /* The content's margins count in the width asked about. */
@@ -151,8 +166,21 @@ fit_window_height (MqPreferencesWindow *self)
 
   gtk_window_get_size (GTK_WINDOW (self), &window_width, &window_height);
   target = window_height - have + natural;
-  if (target > window_height)
-    gtk_window_resize (GTK_WINDOW (self), window_width, target);
+  /* Not from inside the layout, where GTK 3 would drop it. */
+  if (target > window_height && self->fit_id == 0)
+    {
+      self->fit_width = window_width;
+      self->fit_height = target;
+      self->fit_id = g_idle_add (grow_window, self);
+    }
+}
+
+/* Something changed size: the next layout fits the window to it. */
+static void
+fit_window_height (MqPreferencesWindow *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_queue_resize (GTK_WIDGET (self->scrolled_window));
 }
 
 /* ------------------------------------------------------------------ */
@@ -400,7 +428,7 @@ on_add_account_clicked (MqPreferencesWindow *self)
   if (!mq_account_dialog_get_busy (self->account_dialog))
     mq_account_dialog_reset (self->account_dialog);
   show_key_message (self, NULL);
-  gtk_window_present (GTK_WINDOW (self->account_dialog));
+  mq_account_dialog_present (self->account_dialog);
 }
 
 /* ------------------------------------------------------------------ */
@@ -621,6 +649,7 @@ mq_preferences_window_dispose (GObject *object)
 
   /* Before the template children go: no callback may reach them. */
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->fit_id, g_source_remove);
 
   if (self->account_dialog != NULL)
     gtk_widget_destroy (GTK_WIDGET (g_steal_pointer (&self->account_dialog)));
@@ -724,6 +753,7 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "on_key_press",
                                                 G_CALLBACK (mq_preferences_hide_on_escape));
   gtk_widget_class_bind_template_callback (widget_class, fit_window_height);
+  gtk_widget_class_bind_template_callback (widget_class, on_scrolled_window_allocated);
   gtk_widget_class_bind_template_callback (widget_class, on_add_account_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_autostart_state_set);
 }

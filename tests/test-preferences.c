@@ -707,7 +707,7 @@ one_row (Fixture *fixture)
 }
 
 static void
-test_save_key (Fixture       *fixture,
+test_add_account (Fixture       *fixture,
                gconstpointer  user_data)
 {
   g_autofree char *auth = NULL;
@@ -734,8 +734,10 @@ test_save_key (Fixture       *fixture,
   gtk_button_clicked (GTK_BUTTON (object (fixture, "add_account_button")));
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (object (fixture, "name_entry"))), ==, "default");
   entry = GTK_ENTRY (object (fixture, "key_entry"));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (entry)));
   /* Pasted with a trailing newline, as it often is. */
   gtk_entry_set_text (entry, TEST_KEY "\n");
+  maybe_hold ();
   gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
 
   /* Busy while checking. */
@@ -827,7 +829,7 @@ assert_label_lacks_key (Fixture    *fixture,
 }
 
 static void
-test_save_key_rejected (Fixture       *fixture,
+test_add_account_rejected (Fixture       *fixture,
                         gconstpointer  user_data)
 {
   g_autofree char *key = NULL;
@@ -916,6 +918,44 @@ test_pay_as_you_go_key (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (label_text (fixture, "key_success_label"), " available"));
   assert_label_lacks_key (fixture, "key_success_label", "PAYG-prefs");
   g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 0);
+}
+
+/* The name in "Add Account" is checked as it is typed: a taken one (case
+ * aside) or a bad one is said inline, and Add waits. */
+static void
+test_add_account_name (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  GtkEntry *name;
+
+  if (skip_without_display ())
+    return;
+
+  add_account_directly (fixture, "default", MQ_REGION_AUTO, TEST_KEY);
+  make_prefs (fixture, fixture->base_url);
+  wait_for (fixture, one_row, "the stored account");
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "add_account_button")));
+  name = GTK_ENTRY (object (fixture, "name_entry"));
+  g_assert_cmpstr (gtk_entry_get_text (name), ==, "team-2");
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), TEAM_KEY);
+  g_assert_false (widget_visible (fixture, "name_error_label"));
+  g_assert_true (widget_sensitive (fixture, "save_key_button"));
+
+  gtk_entry_set_text (name, "DEFAULT");
+  g_assert_true (widget_visible (fixture, "name_error_label"));
+  g_assert_false (widget_sensitive (fixture, "save_key_button"));
+  /* Enter does nothing either: no request, nothing stored. */
+  g_signal_emit_by_name (object (fixture, "key_entry"), "activate");
+  run_for (200);
+  g_assert_cmpuint (mq_test_server_get_total_hits (fixture->server), ==, 0);
+  g_assert_cmpuint (fixture->n_accounts_changed, ==, 0);
+
+  gtk_entry_set_text (name, "");
+  g_assert_true (widget_visible (fixture, "name_error_label"));
+  gtk_entry_set_text (name, "work");
+  g_assert_false (widget_visible (fixture, "name_error_label"));
+  g_assert_true (widget_sensitive (fixture, "save_key_button"));
+  assert_label_lacks_key (fixture, "name_error_label", TEAM_KEY);
 }
 
 static void
@@ -1296,6 +1336,8 @@ test_fits_768_accounts (Fixture       *fixture,
   wait_for (fixture, two_rows, "the two accounts");
   run_for (200);
   assert_fits_768 (fixture);
+  /* Nothing needs scrolling but the list itself. */
+  wait_for (fixture, content_fits, "the window to fit two accounts");
   maybe_hold ();
 
   /* Five: three rows or so show, the rest scroll. */
@@ -1306,6 +1348,7 @@ test_fits_768_accounts (Fixture       *fixture,
   g_assert_cmpuint (n_rows (fixture), ==, 5);
   run_for (200);
   assert_fits_768 (fixture);
+  wait_for (fixture, content_fits, "the window to fit five accounts");
   scroller = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (object (fixture, "account_list"))));
   g_assert_true (GTK_IS_SCROLLED_WINDOW (scroller));
   gtk_widget_get_preferred_height (GTK_WIDGET (row_at (fixture, 0)), NULL, &one_row_height);
@@ -1663,8 +1706,9 @@ main (int    argc,
   add_test ("/preferences/widgets-bound", test_widgets_bound);
   add_test ("/preferences/snapshot-models", test_snapshot_models);
   add_test ("/preferences/present-and-close", test_present_and_close);
-  add_test ("/preferences/save-key", test_save_key);
-  add_test ("/preferences/save-key-rejected", test_save_key_rejected);
+  add_test ("/preferences/add-account", test_add_account);
+  add_test ("/preferences/add-account-rejected", test_add_account_rejected);
+  add_test ("/preferences/add-account-name", test_add_account_name);
   add_test ("/preferences/pay-as-you-go-key", test_pay_as_you_go_key);
   add_test ("/preferences/environment-key", test_environment_key);
   add_test ("/preferences/dispose-while-checking", test_dispose_while_checking);
