@@ -289,7 +289,7 @@ mq_account_row_set_key (MqAccountRow *self,
     /* Translators: %s is the kind of key: "Token Plan" or "Pay-as-you-go". */
     text = g_strdup_printf (_("%s key · in your keyring"), mq_preferences_key_kind_text (kind));
   else
-    text = g_strdup (_("No key found in the keyring: remove the account and add it again"));
+    text = g_strdup (_("Its key is not in the keyring, or the keyring could not be read"));
 
   gtk_label_set_text (self->detail_label, text);
 }

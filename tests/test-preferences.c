@@ -1465,6 +1465,25 @@ test_account_region (Fixture       *fixture,
   assert_account_key ("default", TEST_KEY);
 }
 
+/* An account listed whose key the keyring lacks says so (and no key kind
+ * is made up for it). */
+static void
+test_account_without_key (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  g_settings_set_value (fixture->settings, "accounts",
+                        g_variant_new_parsed ("[('ghost', 'global')]"));
+  make_prefs (fixture, NULL);
+  wait_for (fixture, one_row, "the account");
+  g_assert_cmpstr (row_text (row_at (fixture, 0), "account_name_label"), ==, "ghost");
+  g_assert_cmpstr (row_text (row_at (fixture, 0), "account_detail_label"), ==,
+                   "Its key is not in the keyring, or the keyring could not be read");
+  g_assert_false (widget_visible (fixture, "key_status_label"));
+}
+
 /* The peek icon shows the key, and hides it again. */
 static void
 test_reveal_key (Fixture       *fixture,
@@ -1724,6 +1743,7 @@ main (int    argc,
   add_test ("/preferences/fits-768-accounts", test_fits_768_accounts);
   add_test ("/preferences/rename-account", test_rename_account);
   add_test ("/preferences/account-region", test_account_region);
+  add_test ("/preferences/account-without-key", test_account_without_key);
   add_test ("/preferences/reveal-key", test_reveal_key);
   add_test ("/preferences/icon-models-in-plan", test_icon_models_in_plan);
   g_test_add_func ("/preferences/no-keyring", test_no_keyring);
