@@ -457,7 +457,7 @@ load_snapshot (const char *name,
   return snapshot;
 }
 
-/* The "Remove the saved key?" dialog over the window, or NULL. */
+/* The "Remove the account?" dialog over the window, or NULL. */
 static GtkDialog *
 remove_dialog (Fixture *fixture)
 {
