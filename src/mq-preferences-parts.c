@@ -287,16 +287,18 @@ mq_preferences_hide_on_escape (GtkWidget   *widget,
 
 /* Removing cannot be undone: the window asks first. */
 GtkWidget *
-mq_preferences_remove_key_dialog_new (GtkWindow *parent)
+mq_preferences_remove_account_dialog_new (GtkWindow  *parent,
+                                          const char *name)
 {
   GtkWidget *dialog;
   GtkWidget *remove;
 
+  /* Translators: %s is the name of an account, such as "default". */
   dialog = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "%s", _("Remove the saved key?"));
+                                   _("Remove the account “%s”?"), name);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("The key is deleted from your keyring. The quota cannot be shown until a key is entered again."));
+                                            _("Its key is deleted from your keyring. Its quota cannot be shown until it is added again."));
   gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
   remove = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Remove"), GTK_RESPONSE_ACCEPT);
   gtk_style_context_add_class (gtk_widget_get_style_context (remove), "destructive-action");
@@ -332,4 +334,22 @@ mq_preferences_key_success_text (gboolean    stored,
                             percent);
 
   return g_strdup (stored ? _("Key saved — it works") : _("Key in use — it works"));
+}
+
+char *
+mq_preferences_balance_success_text (gboolean    stored,
+                                     const char *amount)
+{
+  if (amount != NULL)
+    /* Translators: %s is an amount of money, e.g. "$25.40". */
+    return g_strdup_printf (stored ? _("Key saved — %s available") : _("Key in use — %s available"),
+                            amount);
+
+  return mq_preferences_key_success_text (stored, FALSE, NULL);
+}
+
+const char *
+mq_preferences_key_kind_text (MqKeyKind kind)
+{
+  return kind == MQ_KEY_KIND_PAY_AS_YOU_GO ? _("Pay-as-you-go") : _("Token Plan");
 }

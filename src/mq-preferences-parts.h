@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "mq-account.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
@@ -30,9 +31,10 @@ void       mq_preferences_separate_rows         (GtkListBox      *list);
 gboolean   mq_preferences_hide_on_escape        (GtkWidget       *widget,
                                                  GdkEventKey     *event);
 
-/* "Remove the saved key?" with Cancel (the default) and a destructive
- * Remove (GTK_RESPONSE_ACCEPT); not yet shown. */
-GtkWidget *mq_preferences_remove_key_dialog_new (GtkWindow       *parent);
+/* "Remove the account “@name”?" with Cancel (the default) and a
+ * destructive Remove (GTK_RESPONSE_ACCEPT); not yet shown. */
+GtkWidget *mq_preferences_remove_account_dialog_new (GtkWindow  *parent,
+                                                     const char *name);
 
 /* Whether @error from libsecret means that nothing provides the Secret
  * Service (no gnome-keyring, no KeePassXC): the bus's own errors. */
@@ -45,5 +47,13 @@ gboolean   mq_preferences_keyring_missing       (const GError    *error);
 char      *mq_preferences_key_success_text      (gboolean         stored,
                                                  gboolean         unlimited,
                                                  const char      *percent);
+
+/* The same for a pay-as-you-go key: "Key saved — $25.40 available";
+ * @amount (nullable) as mq_balance_format_amount() writes it. */
+char      *mq_preferences_balance_success_text  (gboolean         stored,
+                                                 const char      *amount);
+
+/* "Token Plan" or "Pay-as-you-go", for an account's row. */
+const char *mq_preferences_key_kind_text        (MqKeyKind        kind);
 
 G_END_DECLS

@@ -3,13 +3,14 @@
  * A template (ui/preferences-window.ui) declares the widgets and the
  * signals; settings are bound to the widgets with g_settings_bind() when
  * the window is constructed, so a change shows at once, without an Apply
- * button. The API key is the exception: a candidate key is first checked
- * with a real fetch by a temporary MqClient set up by the application's
- * MqConfig (its region, --region included, and base URL), then announced with
- * "key-changed" and stored in the keyring. Without a keyring the key is
- * still used, for this session, and the window says how to keep it. The
- * key is wiped from memory once announced and stored, and never shown
- * unless asked for (the peek icon) or logged.
+ * button. The accounts are the exception: their list is MqAccounts' (in
+ * the settings, their keys in the keyring), shown one MqAccountRow each
+ * (region, rename, remove) and followed through MqAccounts::changed;
+ * "Add Account…" opens MqAccountDialog, which checks a key with a real
+ * fetch before storing it. Without a keyring a key that passed the check
+ * is still used, for this session ("key-changed"), and the window says
+ * how to keep it. No key is ever shown unless asked for (the peek icon)
+ * or logged.
  */
 #define G_LOG_DOMAIN "mq-preferences"
 
@@ -17,18 +18,16 @@
 
 #include <glib/gi18n.h>
 
+#include "mq-account-dialog.h"
+#include "mq-account-row.h"
+#include "mq-accounts.h"
 #include "mq-autostart.h"
-#include "mq-client-private.h"
-#include "mq-client.h"
-#include "mq-error.h"
-#include "mq-key-page.h"
 #include "mq-preferences-parts.h"
 #include "mq-preferences-window-private.h"
 #include "mq-preferences-window.h"
 #include "mq-region.h"
 #include "mq-resources.h"
 #include "mq-secret.h"
-#include "mq-wording.h"
 
 struct _MqPreferencesWindow
 {
@@ -36,23 +35,20 @@ struct _MqPreferencesWindow
 
   GSettings         *settings;
   MqConfig          *config;            /* the application's connection */
-  GStrv              host_overrides[2]; /* tests: GLOBAL's and CN's hosts */
+  MqAccounts        *accounts;
+  MqAccountDialog   *account_dialog;    /* "Add Account", made once */
   GCancellable      *cancellable;       /* every async operation; cancelled in dispose */
 
   /* Template children */
   GtkHeaderBar      *header_bar;
   GtkScrolledWindow *scrolled_window;
   GtkWidget         *content_box;
-  GtkListBox        *key_list;
+  GtkWidget         *account_frame;
+  GtkListBox        *account_list;
+  GtkButton         *add_account_button;
   GtkListBox        *alerts_list;
   GtkListBox        *general_list;
   GtkLabel          *key_status_label;
-  GtkButton         *remove_key_button;
-  GtkEntry          *key_entry;
-  GtkLinkButton     *get_key_button;
-  GtkSpinner        *key_spinner;
-  GtkButton         *save_key_button;
-  GtkLabel          *key_error_label;
   GtkLabel          *key_success_label;
   GtkLabel          *key_help_label;
   GtkComboBoxText   *region_combo;
@@ -68,18 +64,15 @@ struct _MqPreferencesWindow
   GtkSwitch         *autostart_switch;
   GtkLabel          *autostart_error_label;
 
-  GtkWidget         *remove_dialog;     /* "Remove the key?" while it asks */
-
-  char              *pending_key;       /* checked or being checked; wiped after */
-  char              *pending_percent;   /* "63%" from the check, or NULL */
-  gboolean           pending_unlimited;
-  gboolean           key_busy;          /* checking, storing or removing a key */
   gboolean           key_known;         /* the keyring has answered once */
-  gboolean           has_stored_key;
   gboolean           session_key;       /* a key in use that no keyring holds */
   gboolean           no_keyring;        /* no Secret Service on the bus */
   gboolean           keyring_failed;    /* the last lookup failed otherwise */
-  guint              key_serial;        /* bumped whenever the stored key changes */
+  guint              load_serial;       /* bumped for every load of the list */
+
+  guint              fit_id;            /* the window grows when idle */
+  int                fit_width;
+  int                fit_height;
 
   gboolean           autostart_busy;
   gboolean           autostart_syncing;
@@ -98,6 +91,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_KEY_CHANGED,
+  SIGNAL_ACCOUNTS_CHANGED,
   N_SIGNALS
 };
 
@@ -137,13 +131,24 @@ update_critical_range (MqPreferencesWindow *self)
     gtk_adjustment_set_value (self->critical_adjustment, upper);
 }
 
-/* GTK 3 sizes a window once, when it is first shown; a message that
- * appears later would need scrolling. Grow the window to fit its content,
- * up to the scrolled window's maximum (never shrink: no jumps). The window
- * size and the allocation come from the same layout, so calling this
- * again before the next layout asks for the same size. */
+/* GTK 3 sizes a window once, when it is first shown; a message or a row
+ * that appears later would need scrolling. Grow the window to fit its
+ * content, up to the scrolled window's maximum (never shrink: no jumps).
+ * Done once the scrolled window is allocated, where its allocation and the
+ * window's size come from the same layout: between a change and the next
+ * layout they do not (several changes in a row would add up). */
+static gboolean
+grow_window (gpointer user_data)
+{
+  MqPreferencesWindow *self = user_data;
+
+  self->fit_id = 0;
+  gtk_window_resize (GTK_WINDOW (self), self->fit_width, self->fit_height);
+  return G_SOURCE_REMOVE;
+}
+
 static void
-fit_window_height (MqPreferencesWindow *self)
+on_scrolled_window_allocated (MqPreferencesWindow *self)
 {
   int have = gtk_widget_get_allocated_height (GTK_WIDGET (self->scrolled_window));
   /* The content's margins count in the width asked about. */
@@ -161,141 +166,81 @@ fit_window_height (MqPreferencesWindow *self)
 
   gtk_window_get_size (GTK_WINDOW (self), &window_width, &window_height);
   target = window_height - have + natural;
-  if (target > window_height)
-    gtk_window_resize (GTK_WINDOW (self), window_width, target);
+  /* Not from inside the layout, where GTK 3 would drop it. */
+  if (target > window_height && self->fit_id == 0)
+    {
+      self->fit_width = window_width;
+      self->fit_height = target;
+      self->fit_id = g_idle_add (grow_window, self);
+    }
 }
 
-/* ------------------------------------------------------------------ */
-/* The API key                                                          */
-/* ------------------------------------------------------------------ */
-
+/* Something changed size: the next layout fits the window to it. */
 static void
-update_key_link (MqPreferencesWindow *self)
+fit_window_height (MqPreferencesWindow *self)
 {
-  gtk_link_button_set_uri (self->get_key_button,
-                           mq_key_page_url (mq_config_get_region (self->config),
-                                            mq_config_get_preferred_region (self->config)));
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_queue_resize (GTK_WIDGET (self->scrolled_window));
 }
+
+/* ------------------------------------------------------------------ */
+/* Accounts                                                             */
+/* ------------------------------------------------------------------ */
 
 static void
 update_key_status (MqPreferencesWindow *self)
 {
   /* The variable the application takes its key from (--region honoured). */
   const char *variable = mq_config_get_key_variable (self->config);
+  guint n_accounts = mq_accounts_get_n_accounts (self->accounts);
   g_autofree char *text = NULL;
 
   if (!self->key_known)
     text = g_strdup (_("Checking the keyring…"));
-  else if (self->has_stored_key)
-    text = g_strdup (_("A key is saved in your keyring."));
   else if (self->session_key && self->no_keyring)
     text = g_strdup (_("No keyring service is running, so the key in use is not saved: you will be asked for it again after a restart."));
   else if (self->session_key)
     text = g_strdup (_("The keyring did not save the key in use: you will be asked for it again after a restart."));
+  else if (n_accounts > 0)
+    text = NULL;
   else if (variable != NULL)
     /* Translators: %s is the name of an environment variable, such as
      * MINIMAX_API_KEY. */
-    text = g_strdup_printf (_("Using the key from %s. A key saved here takes its place."),
+    text = g_strdup_printf (_("Using the key from %s. An account added here takes its place."),
                             variable);
   else if (self->no_keyring)
     text = g_strdup (_("No keyring service is running: a key entered here is used until you log out, and asked for again after a restart."));
   else if (self->keyring_failed)
     text = g_strdup (_("The keyring could not be read. A key entered here is still used."));
   else
-    text = g_strdup (_("No key yet: paste your key below."));
+    text = g_strdup (_("No account yet: add one with a key from the MiniMax platform."));
 
-  gtk_label_set_text (self->key_status_label, text);
+  gtk_label_set_text (self->key_status_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->key_status_label), text != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->account_frame), n_accounts > 0);
+
+  /* Listed, each row says where its key is: no room for the help. */
+  gtk_widget_set_visible (GTK_WIDGET (self->key_help_label), n_accounts == 0);
 
   /* Without a keyring, the help names the ways to keep a key. */
-  if (self->no_keyring && !self->has_stored_key)
+  if (self->no_keyring && n_accounts == 0)
     gtk_label_set_text (self->key_help_label,
                         _("To keep the key, install gnome-keyring, or KeePassXC with its Secret Service integration turned on, or set MINIMAX_API_KEY in your session."));
   else
     gtk_label_set_text (self->key_help_label,
-                        _("Token Plan keys (sk-cp-…) come from the MiniMax platform. The key is kept in your keyring, never in the settings."));
+                        _("Keys come from the MiniMax platform: sk-cp-… for a Token Plan, sk-api-… for pay-as-you-go. Each account’s key is kept in your keyring, never in the settings."));
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->remove_key_button),
-                            self->has_stored_key && !self->key_busy);
   fit_window_height (self);
-}
-
-static void
-update_key_sensitivity (MqPreferencesWindow *self)
-{
-  const char *text = gtk_entry_get_text (self->key_entry);
-  gboolean has_text = FALSE;
-
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isspace (*p))
-      {
-        has_text = TRUE;
-        break;
-      }
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->key_entry), !self->key_busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->save_key_button), !self->key_busy && has_text);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->remove_key_button),
-                            self->has_stored_key && !self->key_busy);
-}
-
-static void
-set_key_busy (MqPreferencesWindow *self,
-              gboolean             busy)
-{
-  self->key_busy = busy;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->key_spinner), busy);
-  if (busy)
-    gtk_spinner_start (self->key_spinner);
-  else
-    gtk_spinner_stop (self->key_spinner);
-
-  update_key_sensitivity (self);
 }
 
 static void
 show_key_message (MqPreferencesWindow *self,
-                  const char          *error_text,
                   const char          *success_text)
 {
-  gtk_label_set_text (self->key_error_label, error_text != NULL ? error_text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->key_error_label), error_text != NULL);
   gtk_label_set_text (self->key_success_label, success_text != NULL ? success_text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->key_success_label), success_text != NULL);
   fit_window_height (self);
 }
-
-static void
-set_key_revealed (MqPreferencesWindow *self,
-                  gboolean             revealed)
-{
-  gtk_entry_set_visibility (self->key_entry, revealed);
-  gtk_entry_set_icon_from_icon_name (self->key_entry, GTK_ENTRY_ICON_SECONDARY,
-                                     revealed ? "view-conceal-symbolic" : "view-reveal-symbolic");
-  gtk_entry_set_icon_tooltip_text (self->key_entry, GTK_ENTRY_ICON_SECONDARY,
-                                   revealed ? _("Hide the key") : _("Show the key"));
-}
-
-static void
-on_key_entry_icon_press (MqPreferencesWindow  *self,
-                         GtkEntryIconPosition  position,
-                         GdkEvent             *event)
-{
-  if (position == GTK_ENTRY_ICON_SECONDARY)
-    set_key_revealed (self, !gtk_entry_get_visibility (self->key_entry));
-}
-
-static void
-clear_pending_key (MqPreferencesWindow *self)
-{
-  g_clear_pointer (&self->pending_key, mq_secret_free_key);
-  g_clear_pointer (&self->pending_percent, g_free);
-}
-
-typedef struct {
-  MqPreferencesWindow *self;   /* not a reference: dispose cancels the lookup */
-  guint                serial;
-} LookupData;
 
 /* What a failed keyring tells: no Secret Service, or another failure. The
  * bus's own words never reach the window. */
@@ -310,255 +255,180 @@ note_keyring_error (MqPreferencesWindow *self,
 }
 
 static void
-on_key_looked_up (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_keyring_probed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  g_autofree LookupData *data = user_data;
-  MqPreferencesWindow *self;
+  MqPreferencesWindow *self = user_data;
   g_autoptr(GError) error = NULL;
-  char *key;
 
-  key = mq_secret_lookup_finish (result, &error);
+  /* Only whether the keyring answers matters here. */
+  mq_secret_free_key (mq_secret_lookup_finish (result, &error));
+  if (is_cancelled (error))
+    return;
+
+  self->key_known = TRUE;
+  /* A key accepted for this session keeps what its store said. */
+  if (!self->session_key)
+    note_keyring_error (self, error);
+  update_key_status (self);
+}
+
+/* Whether the keyring answers at all: the old single key's lookup (an
+ * account's key is looked up with the list). */
+static void
+probe_keyring (MqPreferencesWindow *self)
+{
+  mq_secret_lookup_async (self->cancellable, on_keyring_probed, self);
+}
+
+static MqAccountRow *
+row_at (MqPreferencesWindow *self,
+        guint                index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->account_list, index);
+
+  return row != NULL ? MQ_ACCOUNT_ROW (row) : NULL;
+}
+
+/* The rows follow the stored list: the same names in the same order keep
+ * their rows (a region is updated in place), anything else remakes them. */
+static void
+sync_rows (MqPreferencesWindow *self)
+{
+  guint n = mq_accounts_get_n_accounts (self->accounts);
+  gboolean same = TRUE;
+
+  for (guint i = 0; i <= n && same; i++)
+    {
+      MqAccountRow *row = row_at (self, i);
+      g_autofree char *name = i < n ? mq_accounts_dup_name (self->accounts, i) : NULL;
+
+      same = (row == NULL) == (name == NULL) &&
+             (row == NULL || g_str_equal (mq_account_row_get_name (row), name));
+    }
+
+  if (!same)
+    {
+      g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (self->account_list));
+
+      for (GList *l = rows; l != NULL; l = l->next)
+        gtk_widget_destroy (l->data);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *name = mq_accounts_dup_name (self->accounts, i);
+
+          gtk_container_add (GTK_CONTAINER (self->account_list),
+                             mq_account_row_new (self->accounts, name,
+                                                 mq_accounts_get_region (self->accounts, i),
+                                                 self->cancellable));
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < n; i++)
+        mq_account_row_set_region (row_at (self, i), mq_accounts_get_region (self->accounts, i));
+    }
+
+  update_key_status (self);
+}
+
+typedef struct {
+  MqPreferencesWindow *self;   /* not a reference: dispose cancels the load */
+  guint                serial;
+} LoadData;
+
+static void
+on_accounts_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autofree LoadData *data = user_data;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  MqPreferencesWindow *self;
+
+  loaded = mq_accounts_load_finish (MQ_ACCOUNTS (source), result, &error);
   if (is_cancelled (error))
     return;
 
   self = data->self;
-  /* Only whether there is a key matters here. */
-  mq_secret_free_key (key);
-
-  /* The stored key changed meanwhile: what was looked up is stale. */
-  if (data->serial != self->key_serial || self->key_busy)
+  /* The list changed meanwhile: a newer load is on its way. */
+  if (data->serial != self->load_serial || loaded == NULL)
     return;
 
-  self->key_known = TRUE;
-  self->has_stored_key = key != NULL;
-  note_keyring_error (self, error);
-  update_key_status (self);
-}
-
-static void
-look_up_key (MqPreferencesWindow *self)
-{
-  LookupData *data = g_new0 (LookupData, 1);
-
-  data->self = self;
-  data->serial = self->key_serial;
-  mq_secret_lookup_async (self->cancellable, on_key_looked_up, data);
-}
-
-/* The key passed the check: it is used from now on, stored or not (the
- * status line then says that it is not kept). */
-static void
-key_accepted (MqPreferencesWindow *self,
-              gboolean             stored)
-{
-  g_autofree char *success = mq_preferences_key_success_text (stored, self->pending_unlimited,
-                                                              self->pending_percent);
-
-  self->key_known = TRUE;
-  self->has_stored_key = stored;
-  self->session_key = !stored;
-  self->key_serial++;
-
-  gtk_entry_set_text (self->key_entry, "");
-  set_key_revealed (self, FALSE);
-  set_key_busy (self, FALSE);
-  show_key_message (self, NULL, success);
-  update_key_status (self);
-
-  g_signal_emit (self, signals[SIGNAL_KEY_CHANGED], 0, self->pending_key);
-  clear_pending_key (self);
-}
-
-static void
-on_key_stored (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  MqPreferencesWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!mq_secret_store_finish (result, &error))
+  /* Only whether each key is there, and its kind: the keys themselves are
+   * wiped with the array. */
+  for (guint i = 0; i < loaded->len; i++)
     {
-      if (is_cancelled (error))
-        return;
+      MqAccount *account = g_ptr_array_index (loaded, i);
+      MqAccountRow *row = row_at (self, i);
 
-      note_keyring_error (self, error);
-      key_accepted (self, FALSE);
-      return;
+      if (row == NULL || !g_str_equal (mq_account_row_get_name (row), mq_account_get_name (account)))
+        continue;
+      mq_account_row_set_key (row, mq_account_get_key (account) != NULL,
+                              mq_account_get_key_kind (account));
     }
+  fit_window_height (self);
+}
 
+static void
+load_accounts (MqPreferencesWindow *self)
+{
+  LoadData *data = g_new0 (LoadData, 1);
+
+  sync_rows (self);
+  data->self = self;
+  data->serial = ++self->load_serial;
+  mq_accounts_load_async (self->accounts, self->cancellable, on_accounts_loaded, data);
+}
+
+static void
+on_accounts_changed (MqPreferencesWindow *self)
+{
+  load_accounts (self);
+  g_signal_emit (self, signals[SIGNAL_ACCOUNTS_CHANGED], 0);
+}
+
+/* Checked, stored and listed: the list follows through ::changed. */
+static void
+on_account_added (MqPreferencesWindow *self,
+                  const char          *name,
+                  const char          *message)
+{
+  self->session_key = FALSE;
+  self->key_known = TRUE;
   self->no_keyring = FALSE;
   self->keyring_failed = FALSE;
-  key_accepted (self, TRUE);
+  show_key_message (self, message);
+  update_key_status (self);
 }
 
+/* The key works but no keyring took it: used for this session, and the
+ * status line says how to keep it. */
 static void
-on_key_checked (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_account_unsaved (MqPreferencesWindow *self,
+                    const char          *key,
+                    gboolean             no_keyring,
+                    const char          *message)
 {
-  MqPreferencesWindow *self = user_data;
-  MqClient *client = MQ_CLIENT (source);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MqSnapshot) snapshot = NULL;
-  MqThresholds thresholds;
-  MqWordedHeadline worded;
-  MqRegion resolved;
-
-  snapshot = mq_client_fetch_finish (client, result, &error);
-  if (is_cancelled (error))
-    return;
-
-  if (snapshot == NULL)
-    {
-      g_autofree char *message = NULL;
-
-      /* A pay-as-you-go key has no plan quota: say so, by its prefix only. */
-      if (g_str_has_prefix (self->pending_key, "sk-api-"))
-        message = g_strdup_printf ("%s %s", error->message,
-                                   _("This looks like a pay-as-you-go key (sk-api-…); "
-                                     "the quota needs a Token Plan key (sk-cp-…)."));
-      else
-        message = g_strdup (error->message);
-
-      clear_pending_key (self);
-      set_key_busy (self, FALSE);
-      show_key_message (self, message, NULL);
-      return;
-    }
-
-  /* The region that answered, remembered as the application does. */
-  resolved = mq_client_get_resolved_region (client);
-  mq_config_remember_region (self->config, resolved);
-
-  /* The success line is made from the snapshot of this check, with the
-   * headline the tray and the command line show. */
-  thresholds = mq_config_get_thresholds (self->config);
-  mq_wording_headline (snapshot, NULL, &thresholds, &worded);
-  self->pending_unlimited = worded.kind == MQ_HEADLINE_UNLIMITED;
-  if (worded.kind == MQ_HEADLINE_PERCENT)
-    self->pending_percent = g_steal_pointer (&worded.percent);
-  mq_worded_headline_clear (&worded);
-
-  mq_secret_store_async (self->pending_key,
-                         resolved != MQ_REGION_AUTO ? resolved : mq_config_get_region (self->config),
-                         self->cancellable, on_key_stored, self);
-}
-
-static void
-save_key (MqPreferencesWindow *self)
-{
-  g_autoptr(MqClient) client = NULL;
-  g_autoptr(GError) error = NULL;
-  char *candidate;
-
-  if (self->key_busy)
-    return;
-
-  candidate = g_strstrip (g_strdup (gtk_entry_get_text (self->key_entry)));
-  if (*candidate == '\0')
-    {
-      mq_secret_free_key (candidate);
-      return;
-    }
-
-  /* Checked where the application asks: its region (--region included),
-   * the region it prefers, its base URL. */
-  client = mq_client_new ();
-  mq_client_override_hosts (client, MQ_REGION_GLOBAL,
-                            (const char * const *) self->host_overrides[0]);
-  mq_client_override_hosts (client, MQ_REGION_CN,
-                            (const char * const *) self->host_overrides[1]);
-  if (!mq_config_apply_to_client (self->config, client, &error))
-    {
-      mq_secret_free_key (candidate);
-      show_key_message (self, error->message, NULL);
-      return;
-    }
-
-  mq_client_set_api_key (client, candidate);
-  clear_pending_key (self);
-  self->pending_key = candidate;
-  self->pending_unlimited = FALSE;
-
-  set_key_busy (self, TRUE);
-  show_key_message (self, NULL, NULL);
-
-  /* The fetch keeps the client alive until it ends. */
-  mq_client_fetch_async (client, self->cancellable, on_key_checked, self);
-}
-
-static void
-on_key_cleared (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  MqPreferencesWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!mq_secret_clear_finish (result, &error))
-    {
-      if (is_cancelled (error))
-        return;
-
-      note_keyring_error (self, error);
-      set_key_busy (self, FALSE);
-      show_key_message (self, _("The key could not be removed from the keyring."), NULL);
-      return;
-    }
-
   self->key_known = TRUE;
-  self->has_stored_key = FALSE;
-  self->session_key = FALSE;
-  self->key_serial++;
-  set_key_busy (self, FALSE);
-  show_key_message (self, NULL, _("Key removed from the keyring."));
+  self->session_key = TRUE;
+  self->no_keyring = no_keyring;
+  self->keyring_failed = !no_keyring;
+  show_key_message (self, message);
   update_key_status (self);
 
-  g_signal_emit (self, signals[SIGNAL_KEY_CHANGED], 0, NULL);
+  g_signal_emit (self, signals[SIGNAL_KEY_CHANGED], 0, key);
 }
 
 static void
-on_remove_dialog_response (MqPreferencesWindow *self,
-                           int                  response,
-                           GtkDialog           *dialog)
+on_add_account_clicked (MqPreferencesWindow *self)
 {
-  self->remove_dialog = NULL;
-  gtk_widget_destroy (GTK_WIDGET (dialog));
-
-  if (response != GTK_RESPONSE_ACCEPT || self->key_busy)
-    return;
-
-  set_key_busy (self, TRUE);
-  show_key_message (self, NULL, NULL);
-  mq_secret_clear_async (self->cancellable, on_key_cleared, self);
-}
-
-/* Removing cannot be undone: ask first. */
-static void
-on_remove_key_clicked (MqPreferencesWindow *self)
-{
-  if (self->key_busy)
-    return;
-  if (self->remove_dialog == NULL)
-    {
-      self->remove_dialog = mq_preferences_remove_key_dialog_new (GTK_WINDOW (self));
-      g_signal_connect_object (self->remove_dialog, "response",
-                               G_CALLBACK (on_remove_dialog_response), self,
-                               G_CONNECT_SWAPPED);
-    }
-
-  gtk_window_present (GTK_WINDOW (self->remove_dialog));
-}
-
-static void
-on_key_entry_changed (MqPreferencesWindow *self)
-{
-  update_key_sensitivity (self);
-  if (gtk_entry_get_text_length (self->key_entry) > 0)
-    show_key_message (self, NULL, NULL);
+  if (!mq_account_dialog_get_busy (self->account_dialog))
+    mq_account_dialog_reset (self->account_dialog);
+  show_key_message (self, NULL);
+  mq_account_dialog_present (self->account_dialog);
 }
 
 /* ------------------------------------------------------------------ */
@@ -634,7 +504,7 @@ on_settings_changed (MqPreferencesWindow *self,
     update_critical_range (self);
 
   if (g_str_equal (key, "region") || g_str_equal (key, "last-region"))
-    update_key_link (self);
+    mq_account_dialog_update_link (self->account_dialog);
 }
 
 MqPreferencesWindow *
@@ -661,8 +531,15 @@ mq_preferences_window_override_hosts (MqPreferencesWindow *self,
   g_return_if_fail (MQ_IS_PREFERENCES_WINDOW (self));
   g_return_if_fail (region == MQ_REGION_GLOBAL || region == MQ_REGION_CN);
 
-  g_strfreev (self->host_overrides[region == MQ_REGION_CN]);
-  self->host_overrides[region == MQ_REGION_CN] = g_strdupv ((char **) base_urls);
+  mq_account_dialog_override_hosts (self->account_dialog, region, base_urls);
+}
+
+MqAccountDialog *
+mq_preferences_window_get_account_dialog (MqPreferencesWindow *self)
+{
+  g_return_val_if_fail (MQ_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->account_dialog;
 }
 
 void
@@ -672,15 +549,15 @@ mq_preferences_window_present (MqPreferencesWindow *self,
   g_return_if_fail (MQ_IS_PREFERENCES_WINDOW (self));
 
   /* Things may have changed behind the window's back. */
-  if (!self->key_busy)
-    look_up_key (self);
+  probe_keyring (self);
+  load_accounts (self);
   if (!self->autostart_busy)
     sync_autostart_switch (self);
 
   gtk_window_present (GTK_WINDOW (self));
 
   if (focus_key)
-    gtk_widget_grab_focus (GTK_WIDGET (self->key_entry));
+    gtk_widget_grab_focus (GTK_WIDGET (self->add_account_button));
 }
 
 /* ------------------------------------------------------------------ */
@@ -692,7 +569,7 @@ mq_preferences_window_constructed (GObject *object)
 {
   MqPreferencesWindow *self = MQ_PREFERENCES_WINDOW (object);
   GtkListBox *lists[] = {
-    self->key_list, self->general_list, self->alerts_list,
+    self->account_list, self->general_list, self->alerts_list,
   };
 
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->constructed (object);
@@ -730,11 +607,18 @@ mq_preferences_window_constructed (GObject *object)
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
 
+  self->accounts = mq_accounts_new (self->settings);
+  g_signal_connect_object (self->accounts, "changed",
+                           G_CALLBACK (on_accounts_changed), self, G_CONNECT_SWAPPED);
+  self->account_dialog = mq_account_dialog_new (GTK_WINDOW (self), self->accounts, self->config);
+  g_signal_connect_object (self->account_dialog, "added",
+                           G_CALLBACK (on_account_added), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account_dialog, "unsaved",
+                           G_CALLBACK (on_account_unsaved), self, G_CONNECT_SWAPPED);
+
   sync_autostart_switch (self);
-  update_key_link (self);
-  update_key_status (self);
-  update_key_sensitivity (self);
-  look_up_key (self);
+  probe_keyring (self);
+  load_accounts (self);
 }
 
 static void
@@ -765,19 +649,18 @@ mq_preferences_window_dispose (GObject *object)
 
   /* Before the template children go: no callback may reach them. */
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->fit_id, g_source_remove);
 
-  if (self->remove_dialog != NULL)
-    {
-      GtkWidget *dialog = g_steal_pointer (&self->remove_dialog);
-
-      gtk_widget_destroy (dialog);
-    }
+  if (self->account_dialog != NULL)
+    gtk_widget_destroy (GTK_WIDGET (g_steal_pointer (&self->account_dialog)));
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->accounts != NULL)
+    g_signal_handlers_disconnect_by_data (self->accounts, self);
+  g_clear_object (&self->accounts);
   g_clear_object (&self->settings);
   g_clear_object (&self->config);
-  clear_pending_key (self);
 
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->dispose (object);
 }
@@ -788,8 +671,6 @@ mq_preferences_window_finalize (GObject *object)
   MqPreferencesWindow *self = MQ_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->host_overrides[0], g_strfreev);
-  g_clear_pointer (&self->host_overrides[1], g_strfreev);
 
   G_OBJECT_CLASS (mq_preferences_window_parent_class)->finalize (object);
 }
@@ -824,6 +705,14 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* An account was added, renamed or removed, or its region changed (here
+   * or anywhere else: MqAccounts::changed), keys stored first. */
+  signals[SIGNAL_ACCOUNTS_CHANGED] =
+    g_signal_new ("accounts-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   /* The resource is compiled into the same static library; naming it makes
    * the linker keep it, and its constructor registers it. */
@@ -837,16 +726,12 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   BIND_CHILD (header_bar);
   BIND_CHILD (scrolled_window);
   BIND_CHILD (content_box);
-  BIND_CHILD (key_list);
+  BIND_CHILD (account_frame);
+  BIND_CHILD (account_list);
+  BIND_CHILD (add_account_button);
   BIND_CHILD (alerts_list);
   BIND_CHILD (general_list);
   BIND_CHILD (key_status_label);
-  BIND_CHILD (remove_key_button);
-  BIND_CHILD (key_entry);
-  BIND_CHILD (get_key_button);
-  BIND_CHILD (key_spinner);
-  BIND_CHILD (save_key_button);
-  BIND_CHILD (key_error_label);
   BIND_CHILD (key_success_label);
   BIND_CHILD (key_help_label);
   BIND_CHILD (region_combo);
@@ -868,10 +753,8 @@ mq_preferences_window_class_init (MqPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "on_key_press",
                                                 G_CALLBACK (mq_preferences_hide_on_escape));
   gtk_widget_class_bind_template_callback (widget_class, fit_window_height);
-  gtk_widget_class_bind_template_callback (widget_class, save_key);
-  gtk_widget_class_bind_template_callback (widget_class, on_key_entry_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_key_entry_icon_press);
-  gtk_widget_class_bind_template_callback (widget_class, on_remove_key_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_scrolled_window_allocated);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_account_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_autostart_state_set);
 }
 

@@ -1,10 +1,12 @@
 /* mq-preferences-window.h: the preferences window
  *
  * A GtkWindow built from the template ui/preferences-window.ui in the
- * GResource, bound to the GSettings of the application. The API key is
- * checked with a real fetch before it is used and stored in the keyring; it
- * never goes to the settings, to the screen or to a log. Closing the window
- * hides it, for the next present.
+ * GResource, bound to the GSettings of the application. Its accounts are
+ * those of MqAccounts (mq-accounts.h): listed with their region, renamed,
+ * removed after asking, added with a key checked by a real fetch first.
+ * A key is stored in the keyring only; it never goes to the settings, to
+ * the screen or to a log. Closing the window hides it, for the next
+ * present.
  *
  * The window is a toplevel: GTK owns it. Destroy it with
  * gtk_widget_destroy().
@@ -33,7 +35,8 @@ MqPreferencesWindow *mq_preferences_window_new          (GtkApplication      *ap
                                                          GSettings           *settings,
                                                          MqConfig            *config);
 
-/* Shows the window (again); with @focus_key the key entry takes the focus. */
+/* Shows the window (again); with @focus_key "Add Account…" takes the
+ * focus. */
 void                 mq_preferences_window_present      (MqPreferencesWindow *self,
                                                          gboolean             focus_key);
 
@@ -43,10 +46,15 @@ void                 mq_preferences_window_present      (MqPreferencesWindow *se
 void                 mq_preferences_window_set_snapshot (MqPreferencesWindow *self,
                                                          MqSnapshot          *snapshot);
 
-/* Signal "key-changed" (const char *key_or_NULL): a new key passed the
- * check and is to be used from now on (stored in the keyring when there is
- * one, for this session only otherwise), or the stored key was removed
- * (NULL). The string is only valid during the emission, and must never be
- * logged. */
+/* Signal "accounts-changed": an account was added, renamed or removed, or
+ * its region changed (MqAccounts::changed, so also a change made
+ * elsewhere); every key concerned is already in the keyring. Reload the
+ * accounts (mq_accounts_load_async()).
+ *
+ * Signal "key-changed" (const char *key): a key passed the check but no
+ * keyring took it; it is to be used for this session only (as the one
+ * key, the way an environment key is). Not emitted for stored accounts:
+ * see "accounts-changed". The string is only valid during the emission,
+ * and must never be logged. */
 
 G_END_DECLS

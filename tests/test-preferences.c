@@ -19,8 +19,11 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "mq-account-row.h"
+#include "mq-accounts.h"
 #include "mq-autostart.h"
 #include "mq-config.h"
+#include "mq-balance.h"
 #include "mq-key-page.h"
 #include "mq-preferences-window-private.h"
 #include "mq-preferences-window.h"
@@ -30,6 +33,8 @@
 
 #define TEST_KEY  "sk-cp-TESTKEY-prefs-0123456789abcdef"
 #define ENV_KEY   "sk-cp-ENVKEY-never-shown-fedcba9876"
+#define TEAM_KEY  "sk-cp-TEAMKEY-prefs-abcdef0123456789"
+#define PAYG_KEY  "sk-api-PAYG-prefs-0123456789abcdef"
 #define REMAINS   "/v1/token_plan/remains"
 #define WAIT_MS   15000
 
@@ -43,6 +48,7 @@ typedef struct {
   char          *base_url;
   MqPreferencesWindow *prefs;
   guint          n_key_changed;
+  guint          n_accounts_changed;
   gboolean       last_key_was_null;
   gboolean       last_key_matched;
 } Fixture;
@@ -57,11 +63,18 @@ on_key_changed (MqPreferencesWindow *prefs,
   fixture->last_key_matched = g_strcmp0 (key, TEST_KEY) == 0;
 }
 
+static void
+on_accounts_changed (MqPreferencesWindow *prefs,
+                     Fixture             *fixture)
+{
+  fixture->n_accounts_changed++;
+}
+
 static const char * const reset_keys[] = {
   "region", "last-region", "refresh-interval", "low-threshold",
   "critical-threshold", "notifications-enabled", "icon-model",
   "show-label", "start-on-login", "portal-autostart-granted",
-  "forecast-alerts", "forecast-lead-minutes",
+  "forecast-alerts", "forecast-lead-minutes", "accounts", "accounts-migrated",
 };
 
 static void
@@ -77,6 +90,37 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->server = mq_test_server_new ();
   fixture->base_url = mq_test_server_get_base_url (fixture->server);
+}
+
+static void
+on_account_cleared (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  mq_secret_clear_account_finish (result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Removes the keys of the accounts a test left (libsecret's file backend
+ * keeps them in memory too): the next tests start with an empty keyring. */
+static void
+clear_account_keys (Fixture *fixture)
+{
+  g_autoptr(MqAccounts) accounts = mq_accounts_new (fixture->settings);
+  guint n = mq_accounts_get_n_accounts (accounts);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = mq_accounts_dup_name (accounts, i);
+      gboolean done = FALSE;
+
+      mq_secret_clear_account_async (name, NULL, on_account_cleared, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
 }
 
 /* The window is a toplevel: destroying it disposes it (and cancels what
@@ -99,6 +143,7 @@ fixture_tear_down (Fixture       *fixture,
     return;
 
   destroy_prefs (fixture);
+  clear_account_keys (fixture);
   g_clear_pointer (&fixture->server, mq_test_server_free);
   g_clear_pointer (&fixture->base_url, g_free);
   g_clear_object (&fixture->settings);
@@ -120,6 +165,8 @@ make_prefs_with (Fixture    *fixture,
   fixture->prefs = mq_preferences_window_new (NULL, fixture->settings, config);
   g_signal_connect (fixture->prefs, "key-changed",
                     G_CALLBACK (on_key_changed), fixture);
+  g_signal_connect (fixture->prefs, "accounts-changed",
+                    G_CALLBACK (on_accounts_changed), fixture);
 }
 
 static void
@@ -129,6 +176,7 @@ make_prefs (Fixture    *fixture,
   make_prefs_with (fixture, NULL, base_url);
 }
 
+/* A part of the window, or of its "Add Account" dialog. */
 static GObject *
 object (Fixture    *fixture,
         const char *name)
@@ -136,6 +184,9 @@ object (Fixture    *fixture,
   GObject *result = gtk_widget_get_template_child (GTK_WIDGET (fixture->prefs),
                                                    MQ_TYPE_PREFERENCES_WINDOW, name);
 
+  if (result == NULL)
+    result = gtk_widget_get_template_child (GTK_WIDGET (mq_preferences_window_get_account_dialog (fixture->prefs)),
+                                            MQ_TYPE_ACCOUNT_DIALOG, name);
   g_assert_nonnull (result);
   return result;
 }
@@ -227,6 +278,139 @@ error_shown (Fixture *fixture)
   return widget_visible (fixture, "key_error_label");
 }
 
+static gboolean
+accounts_changed (Fixture *fixture)
+{
+  return fixture->n_accounts_changed > 0;
+}
+
+/* The key the keyring holds for the account @name, or NULL. */
+static char *
+account_key (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  char *key = mq_secret_lookup_account_sync (name, NULL, &error);
+
+  g_assert_no_error (error);
+  return key;
+}
+
+static void
+assert_account_key (const char *name,
+                    const char *expected)
+{
+  char *key = account_key (name);
+
+  g_assert_cmpstr (key, ==, expected);
+  mq_secret_free_key (key);
+}
+
+/* The stored list, as GSettings prints it: never holds a key. */
+static char *
+accounts_setting (Fixture *fixture)
+{
+  g_autoptr(GVariant) value = g_settings_get_value (fixture->settings, "accounts");
+
+  return g_variant_print (value, FALSE);
+}
+
+static guint
+n_rows (Fixture *fixture)
+{
+  g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (object (fixture, "account_list")));
+
+  return g_list_length (rows);
+}
+
+static MqAccountRow *
+row_at (Fixture *fixture,
+        guint    index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (object (fixture, "account_list")),
+                                                      index);
+
+  g_assert_nonnull (row);
+  return MQ_ACCOUNT_ROW (row);
+}
+
+typedef struct {
+  const char *name;
+  GtkWidget  *found;
+} FindData;
+
+static void
+find_named (GtkWidget *widget,
+            gpointer   user_data)
+{
+  FindData *data = user_data;
+
+  if (data->found != NULL)
+    return;
+  if (g_strcmp0 (gtk_widget_get_name (widget), data->name) == 0)
+    data->found = widget;
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_named, data);
+}
+
+/* The part of a row called @name (mq-account-row.h names them). */
+static GtkWidget *
+row_part (MqAccountRow *row,
+          const char   *name)
+{
+  FindData data = { name, NULL };
+
+  gtk_container_forall (GTK_CONTAINER (row), find_named, &data);
+  g_assert_nonnull (data.found);
+  return data.found;
+}
+
+static const char *
+row_text (MqAccountRow *row,
+          const char   *name)
+{
+  return gtk_label_get_text (GTK_LABEL (row_part (row, name)));
+}
+
+/* Every row knows what the keyring holds. */
+static gboolean
+rows_settled (Fixture *fixture)
+{
+  guint n = n_rows (fixture);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (row_text (row_at (fixture, i), "account_detail_label"), "Looking for its key…"))
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+on_added_directly (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  mq_accounts_add_finish (MQ_ACCOUNTS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* An account stored as the applet's command line would store it. */
+static void
+add_account_directly (Fixture    *fixture,
+                      const char *name,
+                      MqRegion    region,
+                      const char *key)
+{
+  g_autoptr(MqAccounts) accounts = mq_accounts_new (fixture->settings);
+  gboolean done = FALSE;
+
+  mq_accounts_add_async (accounts, name, region, key, NULL, on_added_directly, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static char *
 stored_key (void)
 {
@@ -235,30 +419,6 @@ stored_key (void)
 
   g_assert_no_error (error);
   return key;
-}
-
-static void
-on_cleared (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  mq_secret_clear_finish (result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-/* Removes the key a test stored (libsecret's file backend keeps it in
- * memory too): the next tests start with an empty keyring. */
-static void
-clear_stored_key (void)
-{
-  gboolean done = FALSE;
-
-  mq_secret_clear_async (NULL, on_cleared, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -297,7 +457,7 @@ load_snapshot (const char *name,
   return snapshot;
 }
 
-/* The "Remove the saved key?" dialog over the window, or NULL. */
+/* The "Remove the account?" dialog over the window, or NULL. */
 static GtkDialog *
 remove_dialog (Fixture *fixture)
 {
@@ -331,7 +491,7 @@ test_widgets_bound (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   static const char * const ids[] = {
-    "key_entry", "save_key_button", "remove_key_button", "key_spinner",
+    "key_entry", "save_key_button", "add_account_button", "account_list", "key_spinner",
     "key_error_label", "key_success_label", "key_status_label", "region_combo",
     "refresh_combo", "low_spin", "critical_spin", "notifications_switch",
     "icon_model_combo", "show_label_switch", "autostart_switch",
@@ -492,7 +652,7 @@ test_present_and_close (Fixture       *fixture,
 
   make_prefs (fixture, NULL);
   window = GTK_WINDOW (fixture->prefs);
-  entry = GTK_WIDGET (object (fixture, "key_entry"));
+  entry = GTK_WIDGET (object (fixture, "add_account_button"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
 
   mq_preferences_window_present (fixture->prefs, TRUE);
@@ -534,12 +694,26 @@ key_settled (Fixture *fixture)
   return !widget_visible (fixture, "key_spinner");
 }
 
+static gboolean
+rows_gone (Fixture *fixture)
+{
+  return n_rows (fixture) == 0;
+}
+
+static gboolean
+one_row (Fixture *fixture)
+{
+  return n_rows (fixture) == 1 && rows_settled (fixture);
+}
+
 static void
-test_save_key (Fixture       *fixture,
+test_add_account (Fixture       *fixture,
                gconstpointer  user_data)
 {
   g_autofree char *auth = NULL;
   g_autofree char *key = NULL;
+  g_autofree char *listed = NULL;
+  MqAccountRow *row;
   GtkEntry *entry;
 
   if (skip_without_display ())
@@ -549,13 +723,21 @@ test_save_key (Fixture       *fixture,
   make_prefs (fixture, fixture->base_url);
   mq_preferences_window_present (fixture->prefs, TRUE);
   wait_for (fixture, lookup_done, "the keyring lookup");
+  /* Empty: one line saying what is needed, and the way to it focused. */
   g_assert_cmpstr (label_text (fixture, "key_status_label"), ==,
-                   "No key yet: paste your key below.");
-  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+                   "No account yet: add one with a key from the MiniMax platform.");
+  g_assert_false (widget_visible (fixture, "account_frame"));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (object (fixture, "add_account_button"))));
+  g_assert_cmpuint (n_rows (fixture), ==, 0);
 
+  /* The first account is "default" unless named otherwise. */
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "add_account_button")));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (object (fixture, "name_entry"))), ==, "default");
   entry = GTK_ENTRY (object (fixture, "key_entry"));
+  g_assert_true (gtk_widget_is_focus (GTK_WIDGET (entry)));
   /* Pasted with a trailing newline, as it often is. */
   gtk_entry_set_text (entry, TEST_KEY "\n");
+  maybe_hold ();
   gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
 
   /* Busy while checking. */
@@ -563,59 +745,79 @@ test_save_key (Fixture       *fixture,
   g_assert_false (widget_sensitive (fixture, "save_key_button"));
   g_assert_false (widget_sensitive (fixture, "key_entry"));
 
-  wait_for (fixture, key_changed, "key-changed");
-  g_assert_cmpuint (fixture->n_key_changed, ==, 1);
-  g_assert_true (fixture->last_key_matched);
+  wait_for (fixture, accounts_changed, "accounts-changed");
+  wait_for (fixture, key_settled, "the add to end");
+  /* A stored account is no session key. */
+  g_assert_cmpuint (fixture->n_key_changed, ==, 0);
 
   /* Checked with a real request carrying the key. */
   g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 1);
   auth = mq_test_server_dup_last_header (fixture->server, "Authorization");
   g_assert_cmpstr (auth, ==, "Bearer " TEST_KEY);
 
-  /* Stored, wiped from the entry, and said so. */
+  /* In the keyring under the account, in the list without the key, wiped
+   * from the entry, the dialog gone, and said so. */
+  assert_account_key ("default", TEST_KEY);
   key = stored_key ();
-  g_assert_cmpstr (key, ==, TEST_KEY);
+  g_assert_null (key);
+  listed = accounts_setting (fixture);
+  g_assert_cmpstr (listed, ==, "[('default', 'auto')]");
   g_assert_cmpstr (gtk_entry_get_text (entry), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (mq_preferences_window_get_account_dialog (fixture->prefs))));
   g_assert_false (widget_visible (fixture, "key_error_label"));
   g_assert_true (widget_visible (fixture, "key_success_label"));
   g_assert_cmpstr (label_text (fixture, "key_success_label"), ==, "Key saved — 99% left");
-  g_assert_cmpstr (label_text (fixture, "key_status_label"), ==, "A key is saved in your keyring.");
+  g_assert_false (widget_visible (fixture, "key_status_label"));
   g_assert_false (widget_visible (fixture, "key_spinner"));
-  g_assert_true (widget_sensitive (fixture, "remove_key_button"));
   g_assert_true (widget_sensitive (fixture, "key_entry"));
+  wait_for (fixture, one_row, "the account in the list");
+  g_assert_true (widget_visible (fixture, "account_frame"));
+  row = row_at (fixture, 0);
+  g_assert_cmpstr (row_text (row, "account_name_label"), ==, "default");
+  g_assert_cmpstr (row_text (row, "account_detail_label"), ==, "Token Plan key · in your keyring");
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (row_part (row, "account_region_combo"))),
+                   ==, "auto");
   maybe_hold ();
 
-  /* A new window finds the stored key. */
+  /* A new window finds the account; the next one suggested is team-2. */
   destroy_prefs (fixture);
   make_prefs (fixture, fixture->base_url);
-  wait_for (fixture, lookup_done, "the keyring lookup");
-  g_assert_cmpstr (label_text (fixture, "key_status_label"), ==, "A key is saved in your keyring.");
+  wait_for (fixture, one_row, "the stored account");
+  g_assert_cmpstr (row_text (row_at (fixture, 0), "account_name_label"), ==, "default");
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "add_account_button")));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (object (fixture, "name_entry"))), ==, "team-2");
+  gtk_widget_hide (GTK_WIDGET (mq_preferences_window_get_account_dialog (fixture->prefs)));
 
-  /* Remove it: the window asks first; Cancel keeps the key. */
-  fixture->n_key_changed = 0;
-  gtk_button_clicked (GTK_BUTTON (object (fixture, "remove_key_button")));
+  /* Remove it: the row asks first; Cancel keeps the account and its key. */
+  fixture->n_accounts_changed = 0;
+  gtk_button_clicked (GTK_BUTTON (row_part (row_at (fixture, 0), "remove_button")));
   wait_for (fixture, remove_dialog_shown, "the remove dialog");
+  {
+    g_autofree char *question = NULL;
+
+    g_object_get (remove_dialog (fixture), "text", &question, NULL);
+    g_assert_cmpstr (question, ==, "Remove the account “default”?");
+  }
   gtk_dialog_response (remove_dialog (fixture), GTK_RESPONSE_CANCEL);
   run_for (200);
   g_assert_null (remove_dialog (fixture));
-  g_assert_cmpuint (fixture->n_key_changed, ==, 0);
-  g_clear_pointer (&key, mq_secret_free_key);
-  key = stored_key ();
-  g_assert_cmpstr (key, ==, TEST_KEY);
-  g_assert_true (widget_sensitive (fixture, "remove_key_button"));
+  g_assert_cmpuint (fixture->n_accounts_changed, ==, 0);
+  assert_account_key ("default", TEST_KEY);
+  g_assert_cmpuint (n_rows (fixture), ==, 1);
 
-  gtk_button_clicked (GTK_BUTTON (object (fixture, "remove_key_button")));
+  gtk_button_clicked (GTK_BUTTON (row_part (row_at (fixture, 0), "remove_button")));
   wait_for (fixture, remove_dialog_shown, "the remove dialog");
   gtk_dialog_response (remove_dialog (fixture), GTK_RESPONSE_ACCEPT);
-  wait_for (fixture, key_changed, "key-changed (removed)");
-  g_assert_cmpuint (fixture->n_key_changed, ==, 1);
-  g_assert_true (fixture->last_key_was_null);
-  g_clear_pointer (&key, mq_secret_free_key);
-  key = stored_key ();
-  g_assert_null (key);
-  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+  wait_for (fixture, accounts_changed, "accounts-changed (removed)");
+  wait_for (fixture, rows_gone, "the row to go");
+  g_assert_cmpuint (fixture->n_key_changed, ==, 0);
+  assert_account_key ("default", NULL);
+  g_clear_pointer (&listed, g_free);
+  listed = accounts_setting (fixture);
+  g_assert_cmpstr (listed, ==, "[]");
+  g_assert_false (widget_visible (fixture, "account_frame"));
   g_assert_cmpstr (label_text (fixture, "key_status_label"), ==,
-                   "No key yet: paste your key below.");
+                   "No account yet: add one with a key from the MiniMax platform.");
 }
 
 static void
@@ -627,7 +829,7 @@ assert_label_lacks_key (Fixture    *fixture,
 }
 
 static void
-test_save_key_rejected (Fixture       *fixture,
+test_add_account_rejected (Fixture       *fixture,
                         gconstpointer  user_data)
 {
   g_autofree char *key = NULL;
@@ -655,10 +857,15 @@ test_save_key_rejected (Fixture       *fixture,
   assert_label_lacks_key (fixture, "key_status_label", TEST_KEY);
   g_assert_false (widget_visible (fixture, "key_success_label"));
 
-  /* Nothing stored, nothing announced; the key stays for correcting. */
+  /* Nothing stored, nothing listed, nothing announced; the key stays for
+   * correcting. */
   g_assert_cmpuint (fixture->n_key_changed, ==, 0);
+  g_assert_cmpuint (fixture->n_accounts_changed, ==, 0);
   key = stored_key ();
   g_assert_null (key);
+  assert_account_key ("default", NULL);
+  g_assert_cmpuint (g_variant_n_children (g_settings_get_value (fixture->settings, "accounts")), ==, 0);
+  g_assert_cmpuint (n_rows (fixture), ==, 0);
   g_assert_cmpstr (gtk_entry_get_text (entry), ==, TEST_KEY);
   g_assert_true (widget_sensitive (fixture, "save_key_button"));
   wait_for (fixture, content_fits, "the window to fit the error");
@@ -669,23 +876,86 @@ test_save_key_rejected (Fixture       *fixture,
   g_assert_false (widget_visible (fixture, "key_error_label"));
 }
 
+/* A pay-as-you-go key is checked against the balance, not the quota: a
+ * rejected one stores nothing, an accepted one is listed as such. */
 static void
 test_pay_as_you_go_key (Fixture       *fixture,
                         gconstpointer  user_data)
 {
+  MqAccountRow *row;
+
   if (skip_without_display ())
     return;
 
-  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "error-1004-no-key.json");
+  mq_test_server_set_route_fixture (fixture->server, REMAINS, 200, "current-percent-plan.json");
+  mq_test_server_set_route_fixture (fixture->server, MQ_PATH_BALANCE, 200, "error-1004-no-key.json");
   make_prefs (fixture, fixture->base_url);
+  wait_for (fixture, lookup_done, "the keyring lookup");
 
-  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), "sk-api-PAYG-0123456789");
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), PAYG_KEY);
   gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
   wait_for (fixture, error_shown, "the inline error");
+  wait_for (fixture, key_settled, "the check to end");
 
-  g_assert_nonnull (strstr (label_text (fixture, "key_error_label"), "pay-as-you-go"));
-  assert_label_lacks_key (fixture, "key_error_label", "PAYG-0123456789");
+  g_assert_cmpuint (mq_test_server_get_hits (fixture->server, MQ_PATH_BALANCE), >=, 1);
+  g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 0);
+  assert_label_lacks_key (fixture, "key_error_label", "PAYG-prefs");
   g_assert_cmpuint (fixture->n_key_changed, ==, 0);
+  g_assert_cmpuint (fixture->n_accounts_changed, ==, 0);
+  assert_account_key ("default", NULL);
+
+  /* Accepted: listed as pay-as-you-go, with its balance said. */
+  mq_test_server_set_route_fixture (fixture->server, MQ_PATH_BALANCE, 200, "balance-strings.json");
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "name_entry")), "payg");
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
+  wait_for (fixture, accounts_changed, "accounts-changed");
+  wait_for (fixture, one_row, "the account in the list");
+  assert_account_key ("payg", PAYG_KEY);
+  row = row_at (fixture, 0);
+  g_assert_cmpstr (row_text (row, "account_name_label"), ==, "payg");
+  g_assert_cmpstr (row_text (row, "account_detail_label"), ==, "Pay-as-you-go key · in your keyring");
+  g_assert_true (g_str_has_prefix (label_text (fixture, "key_success_label"), "Key saved — "));
+  g_assert_true (g_str_has_suffix (label_text (fixture, "key_success_label"), " available"));
+  assert_label_lacks_key (fixture, "key_success_label", "PAYG-prefs");
+  g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 0);
+}
+
+/* The name in "Add Account" is checked as it is typed: a taken one (case
+ * aside) or a bad one is said inline, and Add waits. */
+static void
+test_add_account_name (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  GtkEntry *name;
+
+  if (skip_without_display ())
+    return;
+
+  add_account_directly (fixture, "default", MQ_REGION_AUTO, TEST_KEY);
+  make_prefs (fixture, fixture->base_url);
+  wait_for (fixture, one_row, "the stored account");
+  gtk_button_clicked (GTK_BUTTON (object (fixture, "add_account_button")));
+  name = GTK_ENTRY (object (fixture, "name_entry"));
+  g_assert_cmpstr (gtk_entry_get_text (name), ==, "team-2");
+  gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), TEAM_KEY);
+  g_assert_false (widget_visible (fixture, "name_error_label"));
+  g_assert_true (widget_sensitive (fixture, "save_key_button"));
+
+  gtk_entry_set_text (name, "DEFAULT");
+  g_assert_true (widget_visible (fixture, "name_error_label"));
+  g_assert_false (widget_sensitive (fixture, "save_key_button"));
+  /* Enter does nothing either: no request, nothing stored. */
+  g_signal_emit_by_name (object (fixture, "key_entry"), "activate");
+  run_for (200);
+  g_assert_cmpuint (mq_test_server_get_total_hits (fixture->server), ==, 0);
+  g_assert_cmpuint (fixture->n_accounts_changed, ==, 0);
+
+  gtk_entry_set_text (name, "");
+  g_assert_true (widget_visible (fixture, "name_error_label"));
+  gtk_entry_set_text (name, "work");
+  g_assert_false (widget_visible (fixture, "name_error_label"));
+  g_assert_true (widget_sensitive (fixture, "save_key_button"));
+  assert_label_lacks_key (fixture, "name_error_label", TEAM_KEY);
 }
 
 static void
@@ -702,8 +972,9 @@ test_environment_key (Fixture       *fixture,
   g_assert_nonnull (strstr (label_text (fixture, "key_status_label"),
                             "Using the key from MINIMAX_API_KEY"));
   assert_label_lacks_key (fixture, "key_status_label", ENV_KEY);
-  /* Nothing in the keyring to remove. */
-  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+  /* No account listed. */
+  g_assert_false (widget_visible (fixture, "account_frame"));
+  g_assert_cmpuint (n_rows (fixture), ==, 0);
 
   /* MINIMAX_CN_API_KEY comes first, except for the global region. */
   g_setenv ("MINIMAX_CN_API_KEY", ENV_KEY, TRUE);
@@ -739,6 +1010,7 @@ test_dispose_while_checking (Fixture       *fixture,
 
   key = stored_key ();
   g_assert_null (key);
+  assert_account_key ("default", NULL);
   g_assert_cmpuint (fixture->n_key_changed, ==, 0);
 }
 
@@ -872,9 +1144,9 @@ test_option_region_reaches_key_check (Fixture       *fixture,
 
   gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), TEST_KEY);
   gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
-  wait_for (fixture, key_changed, "key-changed");
+  wait_for (fixture, accounts_changed, "accounts-changed");
 
-  g_assert_true (fixture->last_key_matched);
+  assert_account_key ("default", TEST_KEY);
   g_assert_cmpuint (mq_test_server_get_hits (cn_server, REMAINS), ==, 1);
   g_assert_cmpuint (mq_test_server_get_hits (fixture->server, REMAINS), ==, 0);
   /* With --region nothing is remembered: the setting stays as it was. */
@@ -885,7 +1157,6 @@ test_option_region_reaches_key_check (Fixture       *fixture,
     g_assert_cmpstr (last, ==, "");
   }
 
-  clear_stored_key ();
   mq_test_server_free (cn_server);
 }
 
@@ -919,14 +1190,13 @@ test_auto_region_remembered (Fixture       *fixture,
 
   gtk_entry_set_text (GTK_ENTRY (object (fixture, "key_entry")), TEST_KEY);
   gtk_button_clicked (GTK_BUTTON (object (fixture, "save_key_button")));
-  wait_for (fixture, key_changed, "key-changed");
+  wait_for (fixture, accounts_changed, "accounts-changed");
 
   g_assert_cmpuint (mq_test_server_get_hits (cn_server, REMAINS), ==, 1);
   last = g_settings_get_string (fixture->settings, "last-region");
   g_assert_cmpstr (last, ==, "cn");
   g_assert_cmpstr (link_uri (fixture), ==, mq_region_get_usage_url (MQ_REGION_CN));
 
-  clear_stored_key ();
   mq_test_server_free (cn_server);
 }
 
@@ -1038,6 +1308,180 @@ test_fits_768 (Fixture       *fixture,
   wait_for (fixture, lookup_done, "the keyring lookup");
   run_for (200);
   assert_fits_768 (fixture);
+}
+
+static gboolean
+two_rows (Fixture *fixture)
+{
+  return n_rows (fixture) == 2 && rows_settled (fixture);
+}
+
+/* Two accounts listed (and, with @more, five: the list scrolls after
+ * about three rows): the window still fits. */
+static void
+test_fits_768_accounts (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  GtkWidget *scroller;
+  int one_row_height, natural = 0;
+
+  if (skip_without_display ())
+    return;
+
+  add_account_directly (fixture, "default", MQ_REGION_AUTO, TEST_KEY);
+  add_account_directly (fixture, "team-2", MQ_REGION_CN, TEAM_KEY);
+  make_prefs (fixture, NULL);
+  mq_preferences_window_present (fixture->prefs, FALSE);
+  wait_for (fixture, window_visible, "the window to show");
+  wait_for (fixture, two_rows, "the two accounts");
+  run_for (200);
+  assert_fits_768 (fixture);
+  /* Nothing needs scrolling but the list itself. */
+  wait_for (fixture, content_fits, "the window to fit two accounts");
+  maybe_hold ();
+
+  /* Five: three rows or so show, the rest scroll. */
+  add_account_directly (fixture, "team-3", MQ_REGION_GLOBAL, TEAM_KEY);
+  add_account_directly (fixture, "team-4", MQ_REGION_GLOBAL, TEAM_KEY);
+  add_account_directly (fixture, "team-5", MQ_REGION_GLOBAL, TEAM_KEY);
+  wait_for (fixture, rows_settled, "the five accounts");
+  g_assert_cmpuint (n_rows (fixture), ==, 5);
+  run_for (200);
+  assert_fits_768 (fixture);
+  wait_for (fixture, content_fits, "the window to fit five accounts");
+  scroller = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (object (fixture, "account_list"))));
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (scroller));
+  gtk_widget_get_preferred_height (GTK_WIDGET (row_at (fixture, 0)), NULL, &one_row_height);
+  gtk_widget_get_preferred_height (scroller, NULL, &natural);
+  g_test_message ("row %d, list %d", one_row_height, natural);
+  g_assert_cmpint (natural, >=, 2 * one_row_height);
+  g_assert_cmpint (natural, <, 4 * one_row_height);
+}
+
+static gboolean
+row_error_shown (Fixture *fixture)
+{
+  return gtk_widget_get_visible (row_part (row_at (fixture, 0), "account_error_label"));
+}
+
+static gboolean
+renamed (Fixture *fixture)
+{
+  return n_rows (fixture) == 2 &&
+         g_str_equal (row_text (row_at (fixture, 0), "account_name_label"), "personal") &&
+         rows_settled (fixture);
+}
+
+/* Rename: checked as it is typed (a duplicate name, case aside, is
+ * refused inline), and done it moves the key. */
+static void
+test_rename_account (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  MqAccountRow *row;
+  GtkEntry *entry;
+  g_autofree char *listed = NULL;
+
+  if (skip_without_display ())
+    return;
+
+  add_account_directly (fixture, "default", MQ_REGION_AUTO, TEST_KEY);
+  add_account_directly (fixture, "team-2", MQ_REGION_AUTO, TEAM_KEY);
+  make_prefs (fixture, NULL);
+  mq_preferences_window_present (fixture->prefs, FALSE);
+  wait_for (fixture, two_rows, "the two accounts");
+
+  row = row_at (fixture, 0);
+  gtk_button_clicked (GTK_BUTTON (row_part (row, "rename_button")));
+  entry = GTK_ENTRY (row_part (row, "rename_entry"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (entry)));
+  g_assert_cmpstr (gtk_entry_get_text (entry), ==, "default");
+  g_assert_false (gtk_widget_get_sensitive (row_part (row, "rename_apply_button")));
+
+  /* Taken (another account's name, in other case): said at once. */
+  gtk_entry_set_text (entry, "TEAM-2");
+  g_assert_true (row_error_shown (fixture));
+  g_assert_cmpstr (row_text (row, "account_error_label"), !=, "");
+  g_assert_false (gtk_widget_get_sensitive (row_part (row, "rename_apply_button")));
+  g_signal_emit_by_name (entry, "activate");
+  run_for (200);
+  g_assert_cmpuint (fixture->n_accounts_changed, ==, 0);
+  /* Not a name at all. */
+  gtk_entry_set_text (entry, " spaced ");
+  g_assert_true (row_error_shown (fixture));
+  /* A good one clears the error. */
+  gtk_entry_set_text (entry, "personal");
+  g_assert_false (row_error_shown (fixture));
+  g_assert_true (gtk_widget_get_sensitive (row_part (row, "rename_apply_button")));
+  maybe_hold ();
+
+  gtk_button_clicked (GTK_BUTTON (row_part (row, "rename_apply_button")));
+  wait_for (fixture, accounts_changed, "accounts-changed");
+  wait_for (fixture, renamed, "the renamed row");
+  assert_account_key ("personal", TEST_KEY);
+  assert_account_key ("default", NULL);
+  assert_account_key ("team-2", TEAM_KEY);
+  listed = accounts_setting (fixture);
+  g_assert_cmpstr (listed, ==, "[('personal', 'auto'), ('team-2', 'auto')]");
+  g_assert_null (strstr (listed, "TESTKEY"));
+}
+
+/* Each account has its region, stored at once and kept. */
+static void
+test_account_region (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(MqAccounts) accounts = NULL;
+  GtkComboBox *combo;
+
+  if (skip_without_display ())
+    return;
+
+  add_account_directly (fixture, "default", MQ_REGION_AUTO, TEST_KEY);
+  add_account_directly (fixture, "team-2", MQ_REGION_GLOBAL, TEAM_KEY);
+  make_prefs (fixture, NULL);
+  wait_for (fixture, two_rows, "the two accounts");
+  g_assert_cmpstr (gtk_combo_box_get_active_id (GTK_COMBO_BOX (row_part (row_at (fixture, 1),
+                                                                           "account_region_combo"))),
+                   ==, "global");
+
+  combo = GTK_COMBO_BOX (row_part (row_at (fixture, 0), "account_region_combo"));
+  gtk_combo_box_set_active_id (combo, "cn");
+  accounts = mq_accounts_new (fixture->settings);
+  g_assert_cmpint (mq_accounts_get_region (accounts, 0), ==, MQ_REGION_CN);
+  g_assert_cmpint (mq_accounts_get_region (accounts, 1), ==, MQ_REGION_GLOBAL);
+  /* The app-wide region is another setting. */
+  g_assert_cmpint (g_settings_get_enum (fixture->settings, "region"), ==, MQ_REGION_AUTO);
+  wait_for (fixture, accounts_changed, "accounts-changed");
+
+  /* Kept: a new window shows it; a change made elsewhere shows at once. */
+  destroy_prefs (fixture);
+  make_prefs (fixture, NULL);
+  wait_for (fixture, two_rows, "the two accounts");
+  combo = GTK_COMBO_BOX (row_part (row_at (fixture, 0), "account_region_combo"));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (combo), ==, "cn");
+  g_assert_true (mq_accounts_set_region (accounts, "default", MQ_REGION_GLOBAL, NULL));
+  g_assert_cmpstr (gtk_combo_box_get_active_id (combo), ==, "global");
+  assert_account_key ("default", TEST_KEY);
+}
+
+/* An account listed whose key the keyring lacks says so (and no key kind
+ * is made up for it). */
+static void
+test_account_without_key (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  if (skip_without_display ())
+    return;
+
+  g_settings_set_value (fixture->settings, "accounts",
+                        g_variant_new_parsed ("[('ghost', 'global')]"));
+  make_prefs (fixture, NULL);
+  wait_for (fixture, one_row, "the account");
+  g_assert_cmpstr (row_text (row_at (fixture, 0), "account_name_label"), ==, "ghost");
+  g_assert_cmpstr (row_text (row_at (fixture, 0), "account_detail_label"), ==,
+                   "Its key is not in the keyring, or the keyring could not be read");
+  g_assert_false (widget_visible (fixture, "key_status_label"));
 }
 
 /* The peek icon shows the key, and hides it again. */
@@ -1198,7 +1642,9 @@ test_no_keyring_subprocess (Fixture       *fixture,
   g_assert_true (label_mentions (fixture, "key_status_label", "No keyring service is running"));
   g_assert_true (label_mentions (fixture, "key_status_label", "asked for it again after a restart"));
   g_assert_true (label_mentions (fixture, "key_help_label", "gnome-keyring"));
-  g_assert_false (widget_sensitive (fixture, "remove_key_button"));
+  /* Nothing listed: the list would say the key is kept. */
+  g_assert_cmpuint (fixture->n_accounts_changed, ==, 0);
+  g_assert_cmpuint (n_rows (fixture), ==, 0);
   assert_label_lacks_key (fixture, "key_error_label", TEST_KEY);
   assert_label_lacks_key (fixture, "key_status_label", TEST_KEY);
   assert_no_dbus_words (fixture);
@@ -1279,8 +1725,9 @@ main (int    argc,
   add_test ("/preferences/widgets-bound", test_widgets_bound);
   add_test ("/preferences/snapshot-models", test_snapshot_models);
   add_test ("/preferences/present-and-close", test_present_and_close);
-  add_test ("/preferences/save-key", test_save_key);
-  add_test ("/preferences/save-key-rejected", test_save_key_rejected);
+  add_test ("/preferences/add-account", test_add_account);
+  add_test ("/preferences/add-account-rejected", test_add_account_rejected);
+  add_test ("/preferences/add-account-name", test_add_account_name);
   add_test ("/preferences/pay-as-you-go-key", test_pay_as_you_go_key);
   add_test ("/preferences/environment-key", test_environment_key);
   add_test ("/preferences/dispose-while-checking", test_dispose_while_checking);
@@ -1293,6 +1740,10 @@ main (int    argc,
   add_test ("/preferences/label-names-variable-in-use", test_label_names_variable_in_use);
   add_test ("/preferences/forecast-alerts", test_forecast_alert_settings);
   add_test ("/preferences/fits-768", test_fits_768);
+  add_test ("/preferences/fits-768-accounts", test_fits_768_accounts);
+  add_test ("/preferences/rename-account", test_rename_account);
+  add_test ("/preferences/account-region", test_account_region);
+  add_test ("/preferences/account-without-key", test_account_without_key);
   add_test ("/preferences/reveal-key", test_reveal_key);
   add_test ("/preferences/icon-models-in-plan", test_icon_models_in_plan);
   g_test_add_func ("/preferences/no-keyring", test_no_keyring);
