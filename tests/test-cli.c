@@ -2272,6 +2272,26 @@ test_accounts_manage (Fixture       *f,
   g_assert_null (strstr (after.out, "team-a"));
   g_assert_nonnull (strstr (after.out, "payg"));
 
+  /* The keyring holds payg's key, and none for team-a (removed) or bad
+   * (rejected). */
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", f->keyring_path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  {
+    g_autoptr(GError) error = NULL;
+    char *stored = mq_secret_lookup_account_sync ("payg", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (stored, ==, KEY_PAYG);
+    mq_secret_free_key (stored);
+    stored = mq_secret_lookup_account_sync ("team-a", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (stored);
+    stored = mq_secret_lookup_account_sync ("bad", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (stored);
+  }
+
   /* The settings list names and regions, never a key. */
   g_assert_true (g_file_test (env.keyfile, G_FILE_TEST_EXISTS));
   assert_file_has_no_key (env.keyfile);
