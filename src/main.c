@@ -2,7 +2,8 @@
  *
  * Parses the options and picks a mode: --once / --json (mq-cli.c: fetch,
  * record the history, print with the forecasts), --history (mq-cli.c),
- * --waybar / --format / --watch (mq-cli-bar.c). The command line links
+ * --waybar / --format / --watch (mq-cli-bar.c), --add-account,
+ * --remove-account, --list-accounts (mq-cli-accounts.c). The command line links
  * only GLib, libsoup, json-glib, libsecret and SQLite so that it starts
  * fast. Without any of these options, it replaces itself with the GTK tray
  * applet, which lives in its own executable for the same reason.
@@ -135,6 +136,14 @@ build_context (MqCliOptions *options)
       N_("Applet, and --watch without the applet: refresh every SECONDS"), N_("SECONDS") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options->demo,
       N_("Applet: show sample data instead of asking the server"), NULL },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &options->account,
+      N_("Report this account only (--once, --json, --history, bars)"), N_("NAME") },
+    { "add-account", 0, 0, G_OPTION_ARG_STRING, &options->add_account,
+      N_("Add an account; its API key is read from standard input and checked with the server"), N_("NAME") },
+    { "remove-account", 0, 0, G_OPTION_ARG_STRING, &options->remove_account,
+      N_("Remove an account and its key"), N_("NAME") },
+    { "list-accounts", 0, 0, G_OPTION_ARG_NONE, &options->list_accounts,
+      N_("List the accounts: name, region, kind of key (never the key)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Print the version and exit"), NULL },
     { NULL },
@@ -159,6 +168,13 @@ build_context (MqCliOptions *options)
        "from MINIMAX_CN_API_KEY (China region), MINIMAX_API_KEY or\n"
        "MINIMAX_API_TOKEN. MINIMAX_REGION and MINIMAX_BASE_URL stand in for\n"
        "--region and --base-url. NO_COLOR=1 turns colours off.\n"
+       "\n"
+       "Accounts: one key each (a Token Plan key per Team, a China key, a\n"
+       "pay-as-you-go sk-api- key), kept in the keyring. “--add-account=work\n"
+       "--region=cn” reads the key from standard input (never from the command\n"
+       "line), checks it with the server and stores it. Once accounts are\n"
+       "stored, reports cover every one (--account=NAME: one) and --json adds\n"
+       "an \"accounts\" array; the environment's keys are used only while none is.\n"
        "\n"
        "Every successful fetch is recorded in\n"
        "$XDG_STATE_HOME/minimax-quota/history.db (~/.local/state when unset),\n"
@@ -191,6 +207,9 @@ options_clear (MqCliOptions *options)
   g_clear_pointer (&options->base_url, g_free);
   g_clear_pointer (&options->format, g_free);
   g_clear_pointer (&options->history, g_free);
+  g_clear_pointer (&options->account, g_free);
+  g_clear_pointer (&options->add_account, g_free);
+  g_clear_pointer (&options->remove_account, g_free);
 }
 
 /* A usage error: one line, status MQ_CLI_EXIT_USAGE. */
@@ -208,7 +227,41 @@ typedef enum {
   MODE_HISTORY,
   MODE_BAR,
   MODE_WATCH,
+  MODE_ADD_ACCOUNT,
+  MODE_REMOVE_ACCOUNT,
+  MODE_LIST_ACCOUNTS,
 } Mode;
+
+/* --add-account, --remove-account and --list-accounts: one at a time, on
+ * their own (--region and --base-url for the key's check; --json for
+ * the list). */
+static gboolean
+choose_account_mode (MqCliOptions *options,
+                     Mode         *out_mode,
+                     char        **out_message)
+{
+  const char *prgname = g_get_prgname ();
+  int n = (options->add_account != NULL) + (options->remove_account != NULL) +
+          (options->list_accounts ? 1 : 0);
+  gboolean others = options->once || options->csv || options->history != NULL ||
+                    options->waybar || options->format != NULL || options->watch ||
+                    options->account != NULL || options->demo || options->interval != -1;
+
+  if (n > 1 || others || (options->json && !options->list_accounts))
+    {
+      *out_message = g_strdup_printf (_("--add-account, --remove-account and --list-accounts go alone (--add-account with --region, --list-accounts with --json). See “%s --help”."),
+                                      prgname);
+      return FALSE;
+    }
+
+  if (options->add_account != NULL)
+    *out_mode = MODE_ADD_ACCOUNT;
+  else if (options->remove_account != NULL)
+    *out_mode = MODE_REMOVE_ACCOUNT;
+  else
+    *out_mode = MODE_LIST_ACCOUNTS;
+  return TRUE;
+}
 
 static gboolean
 choose_mode (MqCliOptions *options,
@@ -222,6 +275,17 @@ choose_mode (MqCliOptions *options,
   gboolean bar = options->waybar || options->format != NULL;
 
   *out_format = MQ_BAR_FORMAT_WAYBAR;
+
+  if (options->add_account != NULL || options->remove_account != NULL || options->list_accounts)
+    {
+      if (argc > 1)
+        {
+          *out_message = g_strdup_printf (_("Unknown option or argument “%s”. See “%s --help”."),
+                                          argv[1], prgname);
+          return FALSE;
+        }
+      return choose_account_mode (options, out_mode, out_message);
+    }
 
   /* "--history 7d" reads as "--history=7d". */
   if (options->history != NULL && argc == 2 &&
@@ -284,6 +348,12 @@ choose_mode (MqCliOptions *options,
     }
   else if (options->once || options->json)
     *out_mode = MODE_ONCE;
+  else if (options->account != NULL)
+    {
+      *out_message = g_strdup_printf (_("--account chooses the account of a report: use it with --once, --json, --history, --waybar or --format. See “%s --help”."),
+                                      prgname);
+      return FALSE;
+    }
   else
     {
       *out_mode = MODE_APPLET;
@@ -404,6 +474,15 @@ main (int    argc,
       break;
     case MODE_WATCH:
       status = mq_cli_run_watch (&options, format);
+      break;
+    case MODE_ADD_ACCOUNT:
+      status = mq_cli_run_add_account (&options);
+      break;
+    case MODE_REMOVE_ACCOUNT:
+      status = mq_cli_run_remove_account (&options);
+      break;
+    case MODE_LIST_ACCOUNTS:
+      status = mq_cli_run_list_accounts (&options);
       break;
     case MODE_ONCE:
     case MODE_APPLET:

@@ -7,7 +7,12 @@
  */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
+#include <glib/gi18n.h>
+
 #include "mq-bar-client.h"
+#include "mq-error.h"
 #include "mq-cli.h"
 #include "mq-report.h"
 
@@ -17,32 +22,111 @@
 #define WATCH_INTERVAL_MIN_S     30u
 #define WATCH_INTERVAL_MAX_S     3600u
 
-/* Fetches as --once does (recording the history) and formats the answer,
- * or the failure, for a bar. A failure is also said on stderr. */
+/* Fetches as --once does (recording the history) and formats the answer
+ * of the tightest Token Plan account (or --account's), or the failure,
+ * for a bar. A failure is also said on stderr. */
 static char *
-fetch_bar_line (MqConfig    *config,
-                MqBarFormat  format)
+fetch_bar_line (MqConfig           *config,
+                const MqCliOptions *options,
+                MqBarFormat         format)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MqSnapshot) snapshot = NULL;
-  g_autoptr(GArray) forecasts = NULL;
+  g_auto(MqCliAccounts) accounts = { 0 };
+  g_autoptr(GArray) outcomes = NULL;
+  g_autofree MqReportAccount *report = NULL;
   g_autofree char *document = NULL;
   gint64 now_ms;
 
-  snapshot = mq_cli_fetch_snapshot (config, &error);
-  now_ms = g_get_real_time () / 1000;
-  if (snapshot == NULL)
+  if (!mq_cli_resolve_accounts (config, options->account, &accounts, &error))
     {
       mq_cli_print_error_line (error->message);
       document = mq_report_error_to_json (error);
-    }
-  else
-    {
-      forecasts = mq_cli_record_history (snapshot, now_ms);
-      document = mq_cli_report_json (snapshot, forecasts, now_ms);
+      return mq_bar_format (format, document, FALSE, NULL, g_get_real_time () / 1000);
     }
 
+  outcomes = mq_cli_fetch_accounts (config, accounts.accounts);
+  now_ms = g_get_real_time () / 1000;
+  mq_cli_record_outcomes (outcomes, accounts.stored, now_ms);
+  report = mq_cli_report_accounts (outcomes, FALSE);
+
+  {
+    guint shown = mq_cli_pick_bar_outcome (outcomes);
+
+    if (report[shown].error != NULL)
+      mq_cli_print_error_line (report[shown].error->message);
+    document = mq_report_accounts_to_json (&report[shown], 1, FALSE, now_ms);
+  }
+
   return mq_bar_format (format, document, FALSE, NULL, now_ms);
+}
+
+/* The applet's report narrowed to the account @name, from its "accounts"
+ * array: a new document, or NULL when the report has no such entry. */
+static char *
+applet_account_document (const char *report,
+                         const char *name)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *accounts;
+
+  if (report == NULL || !json_parser_load_from_data (parser, report, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (root, "accounts") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "accounts")))
+    return NULL;
+
+  accounts = json_object_get_array_member (root, "accounts");
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonNode *element = json_array_get_element (accounts, i);
+      JsonObject *entry;
+      JsonNode *error;
+      g_autoptr(JsonNode) document = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      entry = json_node_get_object (element);
+      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "name", NULL), name) != 0)
+        continue;
+
+      error = json_object_get_member (entry, "error");
+      if (error != NULL && JSON_NODE_HOLDS_OBJECT (error))
+        {
+          JsonObject *wrapper = json_object_new ();
+
+          json_object_set_member (wrapper, "error", json_node_copy (error));
+          document = json_node_new (JSON_NODE_OBJECT);
+          json_node_take_object (document, wrapper);
+        }
+      else
+        document = json_node_copy (element);
+      return mq_report_node_to_string (document);
+    }
+
+  return NULL;
+}
+
+/* The applet's line, for --account that account's. NULL when the
+ * applet's report does not list it (the command then fetches). */
+static char *
+applet_line (const MqCliOptions *options,
+             MqBarFormat         format,
+             const MqBarReport  *report)
+{
+  g_autofree char *document = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  if (options->account == NULL)
+    return mq_bar_format (format, report->report, report->stale, report->error, now_ms);
+
+  document = applet_account_document (report->report, options->account);
+  if (document == NULL)
+    return NULL;
+  return mq_bar_format (format, document, report->stale, NULL, now_ms);
 }
 
 /* Waybar's JSON and the report are UTF-8 whatever the locale; Polybar's
@@ -71,26 +155,32 @@ mq_cli_run_bar (const MqCliOptions *options,
 
       if (report != NULL)
         {
-          line = mq_bar_format (format, report->report, report->stale, report->error,
-                                g_get_real_time () / 1000);
-          return mq_cli_write_report (line, bar_converts (format));
+          line = applet_line (options, format, report);
+          if (line != NULL)
+            return mq_cli_write_report (line, bar_converts (format));
+          g_debug ("The applet does not report the account “%s”: asking the server",
+                   options->account);
         }
-      g_debug ("No applet to answer (%s): asking the server", error->message);
-      g_clear_error (&error);
+      else
+        {
+          g_debug ("No applet to answer (%s): asking the server", error->message);
+          g_clear_error (&error);
+        }
     }
 
   config = mq_config_new (options->region, options->base_url, NULL, &error);
   if (config == NULL)
     return mq_cli_fail (error, FALSE);
 
-  line = fetch_bar_line (config, format);
+  line = fetch_bar_line (config, options, format);
   return mq_cli_write_report (line, bar_converts (format));
 }
 
 typedef struct {
-  MqBarFormat   format;
-  GCancellable *cancellable;
-  int           status;
+  const MqCliOptions *options;
+  MqBarFormat         format;
+  GCancellable       *cancellable;
+  int                 status;
 } WatchPrint;
 
 static void
@@ -98,9 +188,20 @@ on_watch_report (const MqBarReport *report,
                  gpointer           user_data)
 {
   WatchPrint *print = user_data;
-  g_autofree char *line = mq_bar_format (print->format, report->report, report->stale,
-                                         report->error, g_get_real_time () / 1000);
+  g_autofree char *line = applet_line (print->options, print->format, report);
   gboolean gone;
+
+  if (line == NULL)
+    {
+      g_autoptr(GError) error =
+        g_error_new (MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT,
+                     _("The running applet does not report the account “%s”."),
+                     print->options->account);
+      g_autofree char *document = mq_report_error_to_json (error);
+
+      line = mq_bar_format (print->format, document, report->stale, NULL,
+                            g_get_real_time () / 1000);
+    }
 
   print->status = mq_cli_write_output (line, bar_converts (print->format), &gone);
   if (gone)
@@ -111,12 +212,13 @@ on_watch_report (const MqBarReport *report,
  * (the applet quit: 0; the reader went away: 0; a write error), FALSE
  * when there is no applet to follow. */
 static gboolean
-watch_applet (MqBarFormat  format,
-              int         *out_status)
+watch_applet (const MqCliOptions *options,
+              MqBarFormat         format,
+              int                *out_status)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  WatchPrint print = { format, cancellable, 0 };
+  WatchPrint print = { options, format, cancellable, 0 };
 
   if (mq_bar_client_watch (MQ_BAR_CLIENT_TIMEOUT_MS, cancellable, on_watch_report,
                            &print, &error))
@@ -172,7 +274,7 @@ mq_cli_run_watch (const MqCliOptions *options,
   int status;
   guint interval_s;
 
-  if (watch_applet (format, &status))
+  if (watch_applet (options, format, &status))
     return status;
 
   config = mq_config_new (options->region, options->base_url, NULL, &error);
@@ -183,7 +285,7 @@ mq_cli_run_watch (const MqCliOptions *options,
 
   for (;;)
     {
-      g_autofree char *line = fetch_bar_line (config, format);
+      g_autofree char *line = fetch_bar_line (config, options, format);
 
       if (last == NULL || !g_str_equal (last, line))
         {
@@ -198,7 +300,7 @@ mq_cli_run_watch (const MqCliOptions *options,
 
       g_usleep ((gulong) interval_s * G_USEC_PER_SEC);
 
-      if (watch_applet (format, &status))
+      if (watch_applet (options, format, &status))
         return status;
     }
 }

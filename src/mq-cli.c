@@ -19,12 +19,6 @@
 #include "mq-report.h"
 #include "mq-secret.h"
 
-typedef struct {
-  GMainLoop  *loop;
-  MqSnapshot *snapshot;
-  GError     *error;
-} FetchState;
-
 /* One line on stderr: "minimax-quota: <message>", line breaks flattened. */
 void
 mq_cli_print_error_line (const char *message)
@@ -51,57 +45,6 @@ mq_cli_fail (const GError *error,
   return mq_error_exit_code (error);
 }
 
-/* ------------------------------------------------------------------ */
-/* The key                                                              */
-/* ------------------------------------------------------------------ */
-
-/* Whether asking the keyring can answer at once. Without a session bus,
- * GIO would try to autolaunch one; the environment is the only source. */
-static gboolean
-keyring_reachable (void)
-{
-  const char *runtime_dir;
-  g_autofree char *bus = NULL;
-
-  if (g_getenv ("SECRET_BACKEND") != NULL)
-    return TRUE;
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
-    return TRUE;
-
-  runtime_dir = g_getenv ("XDG_RUNTIME_DIR");
-  if (runtime_dir == NULL)
-    return FALSE;
-
-  bus = g_build_filename (runtime_dir, "bus", NULL);
-  return g_file_test (bus, G_FILE_TEST_EXISTS);
-}
-
-/* The keyring's key (asked for at most 1.5 s, never unlocking anything),
- * else the environment's, as @config decides. */
-static char *
-resolve_key (MqConfig *config)
-{
-  char *keyring_key = NULL;
-  char *key;
-
-  if (keyring_reachable ())
-    {
-      g_autoptr(GError) error = NULL;
-
-      keyring_key = mq_secret_lookup_sync (NULL, &error);
-      if (error != NULL)
-        g_debug ("The keyring could not be asked, using the environment: %s",
-                 error->message);
-    }
-  else
-    g_debug ("No session bus: not asking the keyring");
-
-  key = mq_config_resolve_key (config, keyring_key);
-  mq_secret_free_key (keyring_key);
-
-  return key;
-}
-
 gboolean
 mq_cli_use_color (void)
 {
@@ -118,17 +61,6 @@ mq_cli_use_color (void)
 /* ------------------------------------------------------------------ */
 /* --once                                                               */
 /* ------------------------------------------------------------------ */
-
-static void
-on_fetched (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  FetchState *state = user_data;
-
-  state->snapshot = mq_client_fetch_finish (MQ_CLIENT (source), result, &state->error);
-  g_main_loop_quit (state->loop);
-}
 
 /* Writes @text on stdout, converted like g_print() when @convert and the
  * locale is not UTF-8. A reader that went away (EPIPE: `| head -c1`) is
@@ -187,51 +119,6 @@ mq_cli_write_report (const char *text,
   return mq_cli_write_output (text, convert, NULL);
 }
 
-/* Fetches the quota once with @config: the snapshot, or NULL and @error. */
-MqSnapshot *
-mq_cli_fetch_snapshot (MqConfig  *config,
-                GError   **error)
-{
-  g_autoptr(MqClient) client = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  FetchState state = { 0 };
-  char *key;
-
-  key = resolve_key (config);
-  if (key == NULL)
-    {
-      g_set_error (error, MQ_ERROR, MQ_ERROR_NO_KEY,
-                   _("No API key found. Store one in the applet’s preferences, or set MINIMAX_API_KEY (MINIMAX_CN_API_KEY for the China region)."));
-      return NULL;
-    }
-
-  client = mq_client_new ();
-  mq_client_set_api_key (client, key);
-  mq_secret_free_key (key);
-
-  /* With "auto": a key that names its region (MINIMAX_CN_API_KEY) decides
-   * where to ask first, else the region that answered the applet last. */
-  if (!mq_config_apply_to_client (config, client, error))
-    return NULL;
-
-  loop = g_main_loop_new (NULL, FALSE);
-  state.loop = loop;
-  mq_client_fetch_async (client, NULL, on_fetched, &state);
-  g_main_loop_run (loop);
-
-  if (state.snapshot == NULL)
-    {
-      if (state.error != NULL)
-        g_propagate_error (error, state.error);
-      else
-        g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
-                     _("The server’s answer could not be read. Try again later."));
-      return NULL;
-    }
-
-  return state.snapshot;
-}
-
 /* ------------------------------------------------------------------ */
 /* History                                                              */
 /* ------------------------------------------------------------------ */
@@ -262,7 +149,8 @@ say_history_notice (MqHistory *history)
  * Never fails the command: a read-only folder, a full disk or a busy
  * database only pause history (said in debug output). */
 GArray *
-mq_cli_record_history (MqSnapshot *snapshot,
+mq_cli_record_history (const char *account,
+                       MqSnapshot *snapshot,
                        gint64      now_ms)
 {
   g_autoptr(MqHistory) history = NULL;
@@ -284,13 +172,13 @@ mq_cli_record_history (MqSnapshot *snapshot,
   say_history_notice (history);
   mq_history_keep_wal (history);
 
-  if (!mq_history_record (history, MQ_CLI_HISTORY_ACCOUNT, snapshot, now_ms, &error))
+  if (!mq_history_record (history, account, snapshot, now_ms, &error))
     {
       g_debug ("This answer was not recorded in the history: %s", error->message);
       g_clear_error (&error);
     }
 
-  forecasts = mq_history_forecast (history, MQ_CLI_HISTORY_ACCOUNT, snapshot, now_ms, &error);
+  forecasts = mq_history_forecast (history, account, snapshot, now_ms, &error);
   if (forecasts == NULL)
     g_debug ("No forecast from the history: %s", error->message);
   say_history_notice (history);
@@ -309,51 +197,92 @@ mq_cli_report_json (MqSnapshot *snapshot,
                                            now_ms);
 }
 
-static gboolean
-any_forecast (GArray *forecasts)
+/* Each failed account's message on stderr, named when accounts are
+ * stored ("work: The API key was rejected…"). */
+static void
+say_failures (GArray   *outcomes,
+              gboolean  stored)
 {
-  for (guint i = 0; forecasts != NULL && i < forecasts->len; i++)
-    if (g_array_index (forecasts, MqHistoryForecast, i).forecast.has_forecast)
-      return TRUE;
-  return FALSE;
+  for (guint i = 0; i < outcomes->len; i++)
+    {
+      MqCliOutcome *outcome = &g_array_index (outcomes, MqCliOutcome, i);
+
+      if (outcome->error == NULL)
+        continue;
+      if (stored)
+        {
+          g_autofree char *line =
+            /* Translators: an account's name, then what went wrong with it */
+            g_strdup_printf (_("%s: %s"), mq_account_get_name (outcome->account),
+                             outcome->error->message);
+
+          mq_cli_print_error_line (line);
+        }
+      else
+        mq_cli_print_error_line (outcome->error->message);
+    }
 }
 
+/* --once and --json: every account (or --account's), fetched side by
+ * side, recorded in the history, reported; the exit status is the worst
+ * account's. With a single key and no stored account, the report is the
+ * one it always was. */
 int
 mq_cli_run_once (const MqCliOptions *options)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MqConfig) config = NULL;
-  g_autoptr(MqSnapshot) snapshot = NULL;
-  g_autoptr(GArray) forecasts = NULL;
+  g_auto(MqCliAccounts) accounts = { 0 };
+  g_autoptr(GArray) outcomes = NULL;
+  g_autofree MqReportAccount *report = NULL;
   g_autofree char *output = NULL;
+  MqCliOutcome *first;
   gint64 now_ms;
+  int status;
+  int write_status;
 
   config = mq_config_new (options->region, options->base_url, NULL, &error);
   if (config == NULL)
     return mq_cli_fail (error, options->json);
 
-  snapshot = mq_cli_fetch_snapshot (config, &error);
-  if (snapshot == NULL)
-    return mq_cli_fail (error, options->json);
+  if (!mq_cli_resolve_accounts (config, options->account, &accounts, &error))
+    {
+      if (g_error_matches (error, MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT))
+        {
+          mq_cli_print_error_line (error->message);
+          return MQ_CLI_EXIT_USAGE;
+        }
+      return mq_cli_fail (error, options->json);
+    }
+
+  outcomes = mq_cli_fetch_accounts (config, accounts.accounts);
+  first = &g_array_index (outcomes, MqCliOutcome, 0);
+
+  /* One key and no stored account: exactly as before accounts. */
+  if (!accounts.stored && first->error != NULL)
+    return mq_cli_fail (first->error, options->json);
 
   now_ms = g_get_real_time () / 1000;
-  forecasts = mq_cli_record_history (snapshot, now_ms);
+  mq_cli_record_outcomes (outcomes, accounts.stored, now_ms);
+  report = mq_cli_report_accounts (outcomes, !options->json);
+  status = mq_report_accounts_exit_status (report, outcomes->len);
 
   if (options->json)
     {
-      output = mq_cli_report_json (snapshot, forecasts, now_ms);
+      output = mq_report_accounts_to_json (report, outcomes->len, accounts.stored, now_ms);
       /* JSON is UTF-8 whatever the locale: write the bytes as they are. */
-      return mq_cli_write_report (output, FALSE);
+      write_status = mq_cli_write_report (output, FALSE);
+    }
+  else
+    {
+      output = mq_report_accounts_to_text (report, outcomes->len, accounts.stored, now_ms,
+                                           mq_cli_use_color ());
+      write_status = mq_cli_write_report (output, TRUE);
     }
 
-  /* The table has a Forecast column once some window has a forecast. */
-  if (!any_forecast (forecasts))
-    output = mq_report_to_text (snapshot, NULL, NULL, now_ms, mq_cli_use_color ());
-  else
-    output = mq_report_to_text_with_forecasts (snapshot, NULL, NULL,
-                                               (MqHistoryForecast *) (gpointer) forecasts->data,
-                                               forecasts->len, now_ms, mq_cli_use_color ());
-  return mq_cli_write_report (output, TRUE);
+  say_failures (outcomes, accounts.stored);
+
+  return write_status != 0 ? write_status : status;
 }
 
 /* --history[=DURATION]: the samples of the last DURATION, of every
@@ -370,6 +299,17 @@ mq_cli_run_history (const MqCliOptions *options)
   gint64 span_ms;
   gint64 now_ms = g_get_real_time () / 1000;
 
+  if (options->account != NULL)
+    {
+      g_autoptr(MqConfig) config = mq_config_new (options->region, options->base_url, NULL, &error);
+
+      if (config == NULL || !mq_cli_check_account_name (config, options->account, &error))
+        {
+          mq_cli_print_error_line (error->message);
+          return MQ_CLI_EXIT_USAGE;
+        }
+    }
+
   if (!mq_history_parse_duration (options->history, &span_ms, &error))
     {
       g_autofree char *message =
@@ -385,7 +325,7 @@ mq_cli_run_history (const MqCliOptions *options)
       if (history != NULL)
         {
           say_history_notice (history);
-          samples = mq_history_list (history, NULL, now_ms - span_ms, &error);
+          samples = mq_history_list (history, options->account, now_ms - span_ms, &error);
         }
       if (samples == NULL)
         {

@@ -317,11 +317,10 @@ add_headline (JsonBuilder        *builder,
   json_builder_end_object (builder);
 }
 
-static char *
-builder_to_string (JsonBuilder *builder)
+char *
+mq_report_node_to_string (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *text = NULL;
 
   json_generator_set_pretty (generator, TRUE);
@@ -331,6 +330,7 @@ builder_to_string (JsonBuilder *builder)
 
   return g_strconcat (text, "\n", NULL);
 }
+
 
 char *
 mq_report_to_json (MqSnapshot         *snapshot,
@@ -350,6 +350,23 @@ mq_report_to_json_with_forecasts (MqSnapshot              *snapshot,
                                   const MqHistoryForecast *forecasts,
                                   gsize                    n_forecasts,
                                   gint64                   now_ms)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  root = mq_report_build_json (snapshot, thresholds, headline_model, forecasts,
+                               n_forecasts, now_ms);
+  return mq_report_node_to_string (root);
+}
+
+JsonNode *
+mq_report_build_json (MqSnapshot              *snapshot,
+                      const MqThresholds      *thresholds,
+                      const char              *headline_model,
+                      const MqHistoryForecast *forecasts,
+                      gsize                    n_forecasts,
+                      gint64                   now_ms)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   Forecasts given = { forecasts, forecasts != NULL ? n_forecasts : 0 };
@@ -394,11 +411,22 @@ mq_report_to_json_with_forecasts (MqSnapshot              *snapshot,
 
   json_builder_end_object (builder);
 
-  return builder_to_string (builder);
+  return json_builder_get_root (builder);
 }
 
 char *
 mq_report_error_to_json (const GError *error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  root = mq_report_build_error_json (error);
+  return mq_report_node_to_string (root);
+}
+
+JsonNode *
+mq_report_build_error_json (const GError *error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -416,7 +444,7 @@ mq_report_error_to_json (const GError *error)
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
-  return builder_to_string (builder);
+  return json_builder_get_root (builder);
 }
 
 /* ------------------------------------------------------------------ */

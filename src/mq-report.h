@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "mq-history.h"
 #include "mq-snapshot.h"
@@ -66,5 +67,18 @@ char *mq_report_to_text_with_forecasts (MqSnapshot              *snapshot,
 /* {"error": {"code": "key-rejected", "message": "...", "exit_status": 2}}
  * for @error, pretty-printed, ending in a newline. */
 char *mq_report_error_to_json      (const GError       *error);
+
+/* The same documents as nodes, for a report that gathers several
+ * (mq-report-accounts.h); free with json_node_unref(). */
+JsonNode *mq_report_build_json         (MqSnapshot              *snapshot,
+                                        const MqThresholds      *thresholds,
+                                        const char              *headline_model,
+                                        const MqHistoryForecast *forecasts,
+                                        gsize                    n_forecasts,
+                                        gint64                   now_ms);
+JsonNode *mq_report_build_error_json   (const GError            *error);
+
+/* @root pretty-printed (two spaces), ending in a newline. */
+char     *mq_report_node_to_string     (JsonNode                *root);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "mq-balance.h"
 #include "mq-bar.h"
 #include "mq-client.h"
 #include "mq-history-report.h"
@@ -2049,6 +2050,404 @@ test_watch_polls (Fixture       *f,
   bar_stop (&bar);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Accounts                                                             */
+/* ------------------------------------------------------------------ */
+
+#define KEY_TEAM_A  "sk-cp-TESTKEY-team-a-0123456789abcdef"
+#define KEY_TEAM_B  "sk-cp-TESTKEY-team-b-0123456789abcdef"
+#define KEY_PAYG    "sk-api-TESTKEY-payg-0123456789abcdef0"
+#define KEY_UNKNOWN "sk-cp-TESTKEY-unknown-0123456789abcd"
+
+/* The environment of an accounts test: the compiled schema, settings in
+ * a keyfile of the test's own (every run of the CLI sees the same list),
+ * an unlocked file keyring, and debug output on (which must still name
+ * no key). */
+typedef struct {
+  char *schema_env;
+  char *config_env;
+  char *keyfile;
+} AccountsEnv;
+
+static void
+accounts_env_init (Fixture     *f,
+                   AccountsEnv *env)
+{
+  const char *schema_dir = g_getenv ("MQ_SCHEMA_DIR");
+  g_autofree char *config_dir = g_build_filename (f->tmpdir, "config", NULL);
+
+  g_assert_nonnull (schema_dir);
+  env->schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", schema_dir, NULL);
+  env->config_env = g_strconcat ("XDG_CONFIG_HOME=", config_dir, NULL);
+  env->keyfile = g_build_filename (config_dir, "glib-2.0", "settings", "keyfile", NULL);
+}
+
+static void
+accounts_env_clear (AccountsEnv *env)
+{
+  g_clear_pointer (&env->schema_env, g_free);
+  g_clear_pointer (&env->config_env, g_free);
+  g_clear_pointer (&env->keyfile, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AccountsEnv, accounts_env_clear)
+
+#define ACCOUNTS_ENV(env, ...) \
+  ENV ("GSETTINGS_BACKEND=keyfile", (env)->schema_env, (env)->config_env, \
+       "SECRET_FILE_TEST_PASSWORD=test-password", "G_MESSAGES_DEBUG=all", __VA_ARGS__)
+
+/* Runs the CLI with @input on its standard input (a pipe). */
+static MqTestRun
+run_cli_with_input (Fixture            *f,
+                    const char * const *env_overrides,
+                    const char * const *args,
+                    const char         *input)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = make_environ (f, env_overrides);
+  g_auto(GStrv) argv = mq_test_make_argv (cli_path, args);
+  GAsyncResult *slot = NULL;
+  MqTestRun run = { 0 };
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, env);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, input, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 60, "the CLI with a key on stdin");
+  g_subprocess_communicate_utf8_finish (process, result, &run.out, &run.err, &error);
+  g_assert_no_error (error);
+  run.status = g_subprocess_get_exit_status (process);
+
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run.status, run.out, run.err);
+  assert_no_key (run.out);
+  assert_no_key (run.err);
+  return run;
+}
+
+static void
+serve_accounts (Fixture *f)
+{
+  mq_test_server_set_key_route_fixture (f->server, MQ_PATH_CURRENT, KEY_TEAM_A, 200,
+                                        "token-plan-plus-video-not-in-plan.json");
+  mq_test_server_set_key_route_fixture (f->server, MQ_PATH_CURRENT, KEY_TEAM_B, 200,
+                                        "current-percent-plan.json");
+  mq_test_server_set_key_route_fixture (f->server, MQ_PATH_BALANCE, KEY_PAYG, 200,
+                                        "balance-strings.json");
+}
+
+static void
+add_account (Fixture           *f,
+             const AccountsEnv *env,
+             const char        *name,
+             const char        *region,
+             const char        *key)
+{
+  g_autofree char *name_arg = g_strconcat ("--add-account=", name, NULL);
+  g_autofree char *region_arg = g_strconcat ("--region=", region, NULL);
+  g_autofree char *input = g_strconcat (key, "\n", NULL);
+  g_auto(MqTestRun) run = run_cli_with_input (f, ACCOUNTS_ENV (env, "TZ=UTC"),
+                                              ARGS (name_arg, region_arg, "--base-url", f->base_url),
+                                              input);
+
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, name));
+}
+
+static JsonObject *
+find_account (JsonArray  *accounts,
+              const char *name)
+{
+  for (guint i = 0; i < json_array_get_length (accounts); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (accounts, i);
+
+      if (g_str_equal (json_object_get_string_member (entry, "name"), name))
+        return entry;
+    }
+  g_assert_not_reached ();
+}
+
+/* Add, list, remove through the CLI; a rejected key is not stored; an
+ * unknown --account names the accounts. */
+static void
+test_accounts_manage (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(AccountsEnv) env = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(MqTestRun) rejected = { 0 };
+  g_auto(MqTestRun) duplicate = { 0 };
+  g_auto(MqTestRun) empty = { 0 };
+  g_auto(MqTestRun) list = { 0 };
+  g_auto(MqTestRun) list_json = { 0 };
+  g_auto(MqTestRun) unknown = { 0 };
+  g_auto(MqTestRun) removed = { 0 };
+  g_auto(MqTestRun) remove_unknown = { 0 };
+  g_auto(MqTestRun) after = { 0 };
+  g_auto(MqTestRun) none = { 0 };
+  g_auto(MqTestRun) argv_key = { 0 };
+  g_autofree char *keyring_before = NULL;
+  g_autofree char *keyring_after = NULL;
+  gsize keyring_before_len = 0, keyring_after_len = 0;
+  JsonNode *root;
+  JsonArray *array;
+
+  accounts_env_init (f, &env);
+  serve_accounts (f);
+
+  /* Nothing stored yet: said plainly, with what would be used. */
+  none = run_cli (f, ACCOUNTS_ENV (&env, "MINIMAX_API_KEY=" KEY), ARGS ("--list-accounts"));
+  g_assert_cmpint (none.status, ==, 0);
+  g_assert_nonnull (strstr (none.out, "No account is stored"));
+  g_assert_nonnull (strstr (none.out, "MINIMAX_API_KEY"));
+
+  add_account (f, &env, "team-a", "global", KEY_TEAM_A);
+  g_assert_cmpuint (mq_test_server_get_key_hits (f->server, MQ_PATH_CURRENT, KEY_TEAM_A), ==, 1);
+  add_account (f, &env, "payg", "global", KEY_PAYG);
+  /* A pay-as-you-go key is checked on the balance endpoint. */
+  g_assert_cmpuint (mq_test_server_get_key_hits (f->server, MQ_PATH_BALANCE, KEY_PAYG), ==, 1);
+
+  /* A key the server rejects: status 2, nothing stored (the keyring file
+   * is not even rewritten). */
+  g_assert_true (g_file_get_contents (f->keyring_path, &keyring_before, &keyring_before_len, NULL));
+  rejected = run_cli_with_input (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                                 ARGS ("--add-account=bad", "--region=global", "--base-url", f->base_url),
+                                 KEY_UNKNOWN "\n");
+  g_assert_cmpint (rejected.status, ==, 2);
+  g_assert_nonnull (strstr (rejected.err, "not stored"));
+  g_assert_true (g_file_get_contents (f->keyring_path, &keyring_after, &keyring_after_len, NULL));
+  g_assert_cmpmem (keyring_before, keyring_before_len, keyring_after, keyring_after_len);
+
+  /* A name in use (case aside) is refused before any key is read. */
+  duplicate = run_cli_with_input (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                                  ARGS ("--add-account=TEAM-A", "--base-url", f->base_url),
+                                  KEY_TEAM_B "\n");
+  g_assert_cmpint (duplicate.status, ==, 1);
+  g_assert_cmpuint (mq_test_server_get_key_hits (f->server, MQ_PATH_CURRENT, KEY_TEAM_B), ==, 0);
+
+  /* No key on standard input. */
+  empty = run_cli_with_input (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                              ARGS ("--add-account=empty", "--base-url", f->base_url), "");
+  g_assert_cmpint (empty.status, ==, 2);
+
+  /* Never a key on the command line. */
+  argv_key = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                      ARGS ("--add-account=x", "--account=y"));
+  g_assert_cmpint (argv_key.status, ==, 1);
+
+  list = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"), ARGS ("--list-accounts"));
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "team-a"));
+  g_assert_nonnull (strstr (list.out, "token-plan"));
+  g_assert_nonnull (strstr (list.out, "pay-as-you-go"));
+  g_assert_null (strstr (list.out, "bad"));
+  g_assert_null (strstr (list.out, "empty"));
+
+  list_json = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"), ARGS ("--list-accounts", "--json"));
+  g_assert_cmpint (list_json.status, ==, 0);
+  json_parser_load_from_data (parser, list_json.out, -1, NULL);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==, "team-a");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "region"), ==, "global");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "key_kind"), ==, "token-plan");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "key_kind"), ==, "pay-as-you-go");
+
+  /* An unknown --account: status 1 and the names. */
+  unknown = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                     ARGS ("--once", "--account=nope", "--base-url", f->base_url));
+  g_assert_cmpint (unknown.status, ==, 1);
+  g_assert_nonnull (strstr (unknown.err, "team-a, payg"));
+
+  removed = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"), ARGS ("--remove-account=team-a"));
+  g_assert_cmpint (removed.status, ==, 0);
+  remove_unknown = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"), ARGS ("--remove-account=team-a"));
+  g_assert_cmpint (remove_unknown.status, ==, 1);
+
+  after = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"), ARGS ("--list-accounts"));
+  g_assert_cmpint (after.status, ==, 0);
+  g_assert_null (strstr (after.out, "team-a"));
+  g_assert_nonnull (strstr (after.out, "payg"));
+
+  /* The settings list names and regions, never a key. */
+  g_assert_true (g_file_test (env.keyfile, G_FILE_TEST_EXISTS));
+  assert_file_has_no_key (env.keyfile);
+}
+
+/* Two Token Plan accounts and a pay-as-you-go one in one --once --json,
+ * fetched side by side; the text report; the history per account. */
+static void
+test_accounts_report (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(AccountsEnv) env = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) one_parser = json_parser_new ();
+  g_autoptr(JsonParser) history_parser = json_parser_new ();
+  g_auto(MqTestRun) run = { 0 };
+  g_auto(MqTestRun) text = { 0 };
+  g_auto(MqTestRun) one = { 0 };
+  g_auto(MqTestRun) history = { 0 };
+  g_auto(MqTestRun) bar = { 0 };
+  g_autofree char *db = NULL;
+  JsonObject *root, *a, *b, *payg, *balance, *plan;
+  JsonArray *accounts;
+  JsonNode *history_root;
+
+  accounts_env_init (f, &env);
+  serve_accounts (f);
+  add_account (f, &env, "team-a", "global", KEY_TEAM_A);
+  add_account (f, &env, "team-b", "global", KEY_TEAM_B);
+  add_account (f, &env, "payg", "global", KEY_PAYG);
+
+  run = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                 ARGS ("--once", "--json", "--base-url", f->base_url));
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (mq_test_server_get_key_hits (f->server, MQ_PATH_CURRENT, KEY_TEAM_A), ==, 2);
+  g_assert_cmpuint (mq_test_server_get_key_hits (f->server, MQ_PATH_CURRENT, KEY_TEAM_B), ==, 2);
+  g_assert_cmpuint (mq_test_server_get_key_hits (f->server, MQ_PATH_BALANCE, KEY_PAYG), ==, 2);
+
+  root = parse_object (parser, run.out);
+  /* The top level is the first account's, as before accounts. */
+  g_assert_cmpstr (json_object_get_string_member (root, "region"), ==, "global");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "headline"),
+                                               "remaining_percent"), ==, 63);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "models")), ==, 2);
+
+  accounts = json_object_get_array_member (root, "accounts");
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 3);
+
+  a = find_account (accounts, "team-a");
+  g_assert_cmpstr (json_object_get_string_member (a, "key_kind"), ==, "token-plan");
+  g_assert_cmpstr (json_object_get_string_member (a, "region"), ==, "global");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (a, "headline"),
+                                               "remaining_percent"), ==, 63);
+  g_assert_true (json_object_get_null_member (a, "balance"));
+  g_assert_true (json_object_get_null_member (a, "error"));
+  /* 1,500 model calls in 5 hours worldwide: Starter, a guess. */
+  plan = json_object_get_object_member (a, "plan");
+  g_assert_cmpstr (json_object_get_string_member (plan, "name"), ==, "Starter");
+  g_assert_true (json_object_get_boolean_member (plan, "inferred"));
+
+  b = find_account (accounts, "team-b");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (b, "headline"),
+                                               "remaining_percent"), ==, 99);
+  /* A percent-only answer: no guess. */
+  g_assert_true (json_object_get_null_member (b, "plan"));
+
+  payg = find_account (accounts, "payg");
+  g_assert_cmpstr (json_object_get_string_member (payg, "key_kind"), ==, "pay-as-you-go");
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (payg, "headline")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (payg, "models")), ==, 0);
+  g_assert_true (json_object_get_null_member (payg, "plan"));
+  g_assert_true (json_object_get_null_member (payg, "error"));
+  balance = json_object_get_object_member (payg, "balance");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (balance, "available"), 25.4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (balance, "cash"), 20.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (balance, "voucher"), 5.4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (balance, "credit"), 0.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (balance, "owed"), 0.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (balance, "alert_threshold"), 10.0, 1e-9);
+  g_assert_cmpstr (json_object_get_string_member (balance, "currency"), ==, "USD");
+
+  /* Text: a title per account, the balance as money, the tables. */
+  text = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"), ARGS ("--once", "--base-url", f->base_url));
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_true (g_str_has_prefix (text.out, "team-a — Starter plan (inferred)\n63% of the 5-hour window left"));
+  g_assert_nonnull (strstr (text.out, "\nteam-b\n"));
+  g_assert_nonnull (strstr (text.out, "\npayg — pay-as-you-go\nBalance: $25.40 available (cash $20.00, voucher $5.40, credit $0.00)\n"));
+  g_assert_nonnull (strstr (text.out, "Alert below $10.00"));
+
+  /* --account: that account alone. */
+  one = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                 ARGS ("--json", "--account=team-b", "--base-url", f->base_url));
+  g_assert_cmpint (one.status, ==, 0);
+  root = parse_object (one_parser, one.out);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "headline"),
+                                               "remaining_percent"), ==, 99);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "accounts")), ==, 1);
+
+  /* The bar shows the tightest Token Plan account (63% beats 99%). */
+  bar = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                 ARGS ("--waybar", "--once", "--base-url", f->base_url));
+  g_assert_cmpint (bar.status, ==, 0);
+  g_assert_nonnull (strstr (bar.out, "63%"));
+
+  /* The history has each account's samples under its name. */
+  history = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                     ARGS ("--history=1d", "--json", "--account=team-b"));
+  g_assert_cmpint (history.status, ==, 0);
+  json_parser_load_from_data (history_parser, history.out, -1, NULL);
+  history_root = json_parser_get_root (history_parser);
+  g_assert_nonnull (strstr (history.out, "\"team-b\""));
+  g_assert_null (strstr (history.out, "\"team-a\""));
+  g_assert_nonnull (history_root);
+
+  /* No key in the settings or the history. */
+  assert_file_has_no_key (env.keyfile);
+  db = g_build_filename (f->state_dir, "minimax-quota", "history.db", NULL);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  assert_file_has_no_key (db);
+}
+
+/* One failing account beside two good ones: its error, the others
+ * report, the exit status is the failure's. */
+static void
+test_accounts_one_failing (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(AccountsEnv) env = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(MqTestRun) run = { 0 };
+  g_auto(MqTestRun) text = { 0 };
+  JsonObject *root, *a, *b, *error;
+  JsonArray *accounts;
+
+  accounts_env_init (f, &env);
+  serve_accounts (f);
+  add_account (f, &env, "team-a", "global", KEY_TEAM_A);
+  add_account (f, &env, "team-b", "global", KEY_TEAM_B);
+  add_account (f, &env, "payg", "global", KEY_PAYG);
+
+  /* team-b's answers now fail on the server's side. */
+  mq_test_server_set_key_route (f->server, MQ_PATH_CURRENT, KEY_TEAM_B, 500,
+                                "application/json", "{}", -1);
+
+  run = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"),
+                 ARGS ("--once", "--json", "--base-url", f->base_url));
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "team-b: "));
+
+  root = parse_object (parser, run.out);
+  accounts = json_object_get_array_member (root, "accounts");
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 3);
+  a = find_account (accounts, "team-a");
+  g_assert_true (json_object_get_null_member (a, "error"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (a, "headline"),
+                                               "remaining_percent"), ==, 63);
+  b = find_account (accounts, "team-b");
+  error = json_object_get_object_member (b, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "server");
+  g_assert_cmpint (json_object_get_int_member (error, "exit_status"), ==, 3);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (b, "headline")), ==, 0);
+  g_assert_true (json_object_get_null_member (find_account (accounts, "payg"), "error"));
+
+  text = run_cli (f, ACCOUNTS_ENV (&env, "TZ=UTC"), ARGS ("--once", "--base-url", f->base_url));
+  g_assert_cmpint (text.status, ==, 3);
+  g_assert_nonnull (strstr (text.out, "team-a"));
+  g_assert_nonnull (strstr (text.out, "Balance: $25.40"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2098,6 +2497,9 @@ main (int    argc,
   ADD ("bar/fetched", test_bar_fetched);
   ADD ("bar/watch-applet", test_watch_applet);
   ADD ("bar/watch-polls", test_watch_polls);
+  ADD ("accounts/manage", test_accounts_manage);
+  ADD ("accounts/report", test_accounts_report);
+  ADD ("accounts/one-failing", test_accounts_one_failing);
 
 #undef ADD
 

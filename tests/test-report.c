@@ -8,6 +8,7 @@
 
 #include "mq-error.h"
 #include "mq-format.h"
+#include "mq-report-accounts.h"
 #include "mq-report.h"
 #include "mq-snapshot.h"
 
@@ -730,6 +731,152 @@ test_text_c_locale_ascii (void)
     }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Several accounts                                                     */
+/* ------------------------------------------------------------------ */
+
+static MqBalance *
+parse_balance_fixture (const char *name,
+                       MqRegion    region)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  MqBalance *balance;
+  gsize length;
+
+  contents = load_fixture (name, &length);
+  balance = mq_balance_parse (contents, length, TOKEN_PLAN_NOW_MS, region, &error);
+  g_assert_no_error (error);
+  return balance;
+}
+
+/* A pay-as-you-go account first: the top level has its region, an empty
+ * headline and no models; a failed account has its error and no data;
+ * the exit status is the worst. */
+static void
+test_accounts_json (void)
+{
+  g_autoptr(MqSnapshot) plus = NULL;
+  g_autoptr(MqBalance) owed = NULL;
+  g_autoptr(GError) rejected = g_error_new_literal (MQ_ERROR, MQ_ERROR_KEY_REJECTED, "rejected");
+  g_autoptr(GError) network = g_error_new_literal (MQ_ERROR, MQ_ERROR_NETWORK, "down");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *without_array = NULL;
+  MqReportAccount accounts[3] = { 0 };
+  JsonObject *root, *entry, *balance, *failure;
+  JsonArray *array;
+
+  plus = parse_fixture ("token-plan-plus-video-not-in-plan.json", TOKEN_PLAN_NOW_MS, MQ_REGION_GLOBAL);
+  owed = parse_balance_fixture ("balance-numbers-owed.json", MQ_REGION_CN);
+
+  accounts[0] = (MqReportAccount) { "payg", MQ_REGION_CN, MQ_KEY_KIND_PAY_AS_YOU_GO, NULL, owed, NULL, NULL, 0 };
+  accounts[1] = (MqReportAccount) { "team", MQ_REGION_AUTO, MQ_KEY_KIND_TOKEN_PLAN, NULL, NULL, rejected, NULL, 0 };
+  accounts[2] = (MqReportAccount) { "mine", MQ_REGION_GLOBAL, MQ_KEY_KIND_TOKEN_PLAN, plus, NULL, NULL, NULL, 0 };
+
+  json = mq_report_accounts_to_json (accounts, 3, TRUE, TOKEN_PLAN_NOW_MS);
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  g_assert_cmpstr (json_object_get_string_member (root, "region"), ==, "cn");
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (root, "headline")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "models")), ==, 0);
+  g_assert_false (json_object_has_member (root, "balance"));
+
+  array = json_object_get_array_member (root, "accounts");
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+
+  entry = json_array_get_object_element (array, 0);
+  balance = json_object_get_object_member (entry, "balance");
+  g_assert_cmpstr (json_object_get_string_member (balance, "currency"), ==, "CNY");
+  g_assert_cmpfloat (json_object_get_double_member (balance, "owed"), <, 0.0);
+
+  entry = json_array_get_object_element (array, 1);
+  g_assert_cmpstr (json_object_get_string_member (entry, "region"), ==, "auto");
+  g_assert_true (json_object_get_null_member (entry, "plan"));
+  g_assert_true (json_object_get_null_member (entry, "balance"));
+  failure = json_object_get_object_member (entry, "error");
+  g_assert_cmpstr (json_object_get_string_member (failure, "code"), ==, "key-rejected");
+  g_assert_cmpint (json_object_get_int_member (failure, "exit_status"), ==, 2);
+
+  entry = json_array_get_object_element (array, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "plan"), "name"),
+                   ==, "Starter");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (entry, "headline"),
+                                               "remaining_percent"), ==, 63);
+
+  /* Without the array: exactly the one-account document. */
+  without_array = mq_report_accounts_to_json (&accounts[2], 1, FALSE, TOKEN_PLAN_NOW_MS);
+  {
+    g_autofree char *single = mq_report_to_json_with_forecasts (plus, NULL, NULL, NULL, 0,
+                                                                TOKEN_PLAN_NOW_MS);
+
+    g_assert_cmpstr (without_array, ==, single);
+  }
+
+  /* A failed first account: the error document at the top. */
+  {
+    g_autofree char *failed = mq_report_accounts_to_json (&accounts[1], 1, FALSE, TOKEN_PLAN_NOW_MS);
+    g_autofree char *expected = mq_report_error_to_json (rejected);
+
+    g_assert_cmpstr (failed, ==, expected);
+  }
+
+  g_assert_cmpint (mq_report_accounts_exit_status (accounts, 3), ==, 2);
+  accounts[0].balance = NULL;
+  accounts[0].error = network;
+  g_assert_cmpint (mq_report_accounts_exit_status (accounts, 3), ==, 3);
+  g_assert_cmpint (mq_report_accounts_exit_status (&accounts[2], 1), ==, 0);
+}
+
+static void
+test_accounts_text (void)
+{
+  g_autoptr(MqSnapshot) plus = NULL;
+  g_autoptr(MqBalance) strings = NULL;
+  g_autoptr(GError) rejected = g_error_new_literal (MQ_ERROR, MQ_ERROR_KEY_REJECTED, "The key was rejected.");
+  g_autofree char *text = NULL;
+  g_autofree char *balance = NULL;
+  g_autofree char *untitled = NULL;
+  MqReportAccount accounts[3] = { 0 };
+
+  if (!g_get_charset (NULL))
+    {
+      g_test_skip ("needs a UTF-8 locale");
+      return;
+    }
+
+  plus = parse_fixture ("token-plan-plus-video-not-in-plan.json", TOKEN_PLAN_NOW_MS, MQ_REGION_GLOBAL);
+  strings = parse_balance_fixture ("balance-strings.json", MQ_REGION_GLOBAL);
+
+  accounts[0] = (MqReportAccount) { "mine", MQ_REGION_GLOBAL, MQ_KEY_KIND_TOKEN_PLAN, plus, NULL, NULL, NULL, 0 };
+  accounts[1] = (MqReportAccount) { "payg", MQ_REGION_GLOBAL, MQ_KEY_KIND_PAY_AS_YOU_GO, NULL, strings, NULL, NULL, 0 };
+  accounts[2] = (MqReportAccount) { "team", MQ_REGION_AUTO, MQ_KEY_KIND_TOKEN_PLAN, NULL, NULL, rejected, NULL, 0 };
+
+  text = mq_report_accounts_to_text (accounts, 3, TRUE, TOKEN_PLAN_NOW_MS, FALSE);
+  g_assert_true (g_str_has_prefix (text, "mine — Starter plan (inferred)\n63% of the 5-hour window left"));
+  g_assert_nonnull (strstr (text, "\n\npayg — pay-as-you-go\nBalance: $25.40 available (cash $20.00, voucher $5.40, credit $0.00)\nAlert below $10.00\n"));
+  g_assert_true (g_str_has_suffix (text, "\n\nteam\nThe key was rejected.\n"));
+
+  /* Without titles: the table of old. */
+  untitled = mq_report_accounts_to_text (accounts, 1, FALSE, TOKEN_PLAN_NOW_MS, FALSE);
+  {
+    g_autofree char *single = mq_report_to_text (plus, NULL, NULL, TOKEN_PLAN_NOW_MS, FALSE);
+
+    g_assert_cmpstr (untitled, ==, single);
+  }
+
+  {
+    g_autoptr(MqBalance) owed = parse_balance_fixture ("balance-numbers-owed.json", MQ_REGION_CN);
+
+    balance = mq_report_balance_to_text (owed);
+    g_assert_nonnull (strstr (balance, "Owed: -¥"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -754,6 +901,8 @@ main (int    argc,
   g_test_add_func ("/report/text/no-text-lane", test_text_no_text_lane);
   g_test_add_func ("/report/text/cjk-alignment", test_text_cjk_alignment);
   g_test_add_func ("/report/text/c-locale-ascii", test_text_c_locale_ascii);
+  g_test_add_func ("/report/accounts/json", test_accounts_json);
+  g_test_add_func ("/report/accounts/text", test_accounts_text);
 
   return g_test_run ();
 }
