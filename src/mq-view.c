@@ -175,15 +175,9 @@ reset_part (MqView         *view,
   if (!window->known || window->unlimited || window->resets_at_ms <= 0)
     return NULL;
 
-  /* Days away (the weekly cap): "resets in 6d 21h"; the clock ("resets
-   * Sun 16:00") goes to the second line, which keeps the row short. */
+  /* Days away (the weekly cap): "resets in 6d 21h (Sun 16:00)". */
   if (countdown)
-    {
-      g_autofree char *duration = mq_format_duration ((window->resets_at_ms - now_ms) / 1000);
-
-      /* Translators: a countdown to a reset, "resets in 6d 21h" */
-      return g_strdup_printf (_("resets in %s"), duration);
-    }
+    return mq_format_reset (window->resets_at_ms, now_ms);
 
   clock = mq_format_clock (window->resets_at_ms, now_ms);
   /* Translators: when a window resets, by the clock, "resets 21:00" */
@@ -352,16 +346,16 @@ add_model_rows (MqView            *view,
 
   if (model->weekly.known)
     {
-      g_autofree char *weekly = window_short (view, &model->weekly, TRUE, TRUE, input->now_ms);
+      /* By the clock, as the rows above: "resets Mon 08:00" (a countdown
+       * as well made this the widest row of the menu; the window has it). */
+      g_autofree char *weekly = window_short (view, &model->weekly, TRUE, FALSE, input->now_ms);
 
       /* Translators: the weekly cap of the model above, in a sub-row:
-       * "Weekly cap: 96% left · resets in 6d 21h" */
+       * "Weekly cap: 96% left · resets Mon 08:00" */
       text = g_strdup_printf (_("Weekly cap: %s"), weekly);
-      /* Its second line starts with the clock: "resets Mon 08:00 · …". */
       detail = window_detail (view, &model->weekly,
                               find_forecast (input, model->name, MQ_SLOT_WEEKLY),
-                              TRUE, !window_reset_due (&model->weekly, input->now_ms),
-                              input->now_ms);
+                              TRUE, FALSE, input->now_ms);
       add_row (view, g_strconcat (id, ":weekly", NULL), g_steal_pointer (&text), 1, FALSE,
                mq_state_for_window (&model->weekly, &input->thresholds), TRUE,
                g_steal_pointer (&detail));

@@ -64,8 +64,8 @@ typedef struct {
 
 /* A model row longer than this many columns moves its reset to its
  * detail line (the menu stays under ~420 px). A weekly row, indented,
- * keeps within MQ_VIEW_WEEKLY_COLUMNS: its first line has the countdown
- * ("resets in 6d 21h"), its detail line the clock ("resets Mon 08:00"). */
+ * keeps within MQ_VIEW_WEEKLY_COLUMNS: its reset by the clock ("resets
+ * Mon 08:00"), no countdown. */
 #define MQ_VIEW_ROW_COLUMNS    50
 #define MQ_VIEW_WEEKLY_COLUMNS 44
 
