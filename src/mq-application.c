@@ -12,7 +12,9 @@
 
 #include "mq-alerts.h"
 #include "mq-applet-notices.h"
+#include "mq-applet-options.h"
 #include "mq-application.h"
+#include "mq-background.h"
 #include "mq-client.h"
 #include "mq-config.h"
 #include "mq-demo.h"
@@ -20,6 +22,7 @@
 #include "mq-history-recorder.h"
 #include "mq-history-window.h"
 #include "mq-indicator.h"
+#include "mq-main-window.h"
 #include "mq-poller.h"
 #include "mq-preferences-window.h"
 #include "mq-quota-service.h"
@@ -27,15 +30,13 @@
 #include "mq-service-report.h"
 #include "mq-secret.h"
 #include "mq-view.h"
+#include "mq-window-actions.h"
 
 struct _MqApplication {
   GtkApplication  parent_instance;
 
   /* Command-line overrides for this run. */
-  char           *opt_region;
-  char           *opt_base_url;
-  int             opt_interval;
-  gboolean        opt_demo;
+  MqAppletOptions opt;
 
   GSettings      *settings;
   MqConfig       *config;        /* the one resolved connection */
@@ -53,6 +54,13 @@ struct _MqApplication {
   MqSnapshot     *forecasts_for;
   MqHistoryWindow *history_window;
 
+  /* The main window (issue 14), made when first shown; closing it hides it.
+   * Without a tray host ("no-host") it is the app, and closing it leaves
+   * the app running in the background, said once. */
+  MqMainWindow   *main_window;
+  gboolean        no_host;
+  gboolean        background_said;
+
   /* io.github.minimaxquota.Quota1 (issue 13), made in init: dbus_register
    * runs before startup. */
   MqQuotaService *service;
@@ -64,20 +72,6 @@ struct _MqApplication {
 };
 
 G_DEFINE_FINAL_TYPE (MqApplication, mq_application, GTK_TYPE_APPLICATION)
-
-static const GOptionEntry option_entries[] = {
-  { "region", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Region of the API key: auto, global or cn"), N_("REGION") },
-  { "base-url", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Use this API base URL (https://…, or http:// on loopback)"), N_("URL") },
-  { "interval", 0, 0, G_OPTION_ARG_INT, NULL,
-    N_("Refresh every SECONDS (30–3600) for this run"), N_("SECONDS") },
-  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Show a built-in, changing sample instead of your account"), NULL },
-  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Print the version and exit"), NULL },
-  { NULL }
-};
 
 static MqRegion
 display_region (MqApplication *self)
@@ -115,6 +109,12 @@ render (MqApplication *self)
   view = mq_view_build (&input);
   mq_indicator_update (self->indicator, view);
   self->stale = mq_view_get_icon (view)->stale;
+
+  /* The window shows the same answer, error, forecasts and thresholds. */
+  if (self->main_window != NULL)
+    mq_main_window_set_snapshot (self->main_window, input.snapshot, input.error,
+                                 self->forecasts_for == input.snapshot ? self->forecasts : NULL,
+                                 &input.thresholds, input.now_ms, self->stale);
 
   /* "Refresh now" (and the status line bound to it) needs a key. */
   refresh = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
@@ -228,6 +228,11 @@ on_history_recorded (MqHistoryRecorder *recorder,
   mq_alerts_process_with_forecasts (self->alerts, snapshot, items, n, g_get_real_time () / 1000);
 
   render (self);
+  /* The chart reads the samples just written (the hidden window later,
+   * when it is shown again). */
+  if (forecasts != NULL && self->main_window != NULL &&
+      gtk_widget_get_visible (GTK_WIDGET (self->main_window)))
+    mq_main_window_reload_history (self->main_window);
   if (!mq_history_recorder_get_busy (recorder))
     {
       publish (self);
@@ -251,8 +256,8 @@ apply_settings (MqApplication *self)
 {
   MqThresholds thresholds = mq_config_get_thresholds (self->config);
   g_autofree char *icon_model = g_settings_get_string (self->settings, "icon-model");
-  guint interval = self->opt_interval > 0
-                   ? (guint) self->opt_interval
+  guint interval = self->opt.interval > 0
+                   ? (guint) self->opt.interval
                    : g_settings_get_uint (self->settings, "refresh-interval");
 
   mq_poller_set_interval (self->poller, interval);
@@ -395,6 +400,16 @@ action_open_dashboard (GSimpleAction *action,
 {
   MqApplication *self = user_data;
 
+  open_uri (self, mq_region_get_usage_url (display_region (self)));
+}
+
+static void
+action_upgrade (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  MqApplication *self = user_data;
+
   open_uri (self, mq_region_get_plan_url (display_region (self)));
 }
 
@@ -452,6 +467,67 @@ action_history (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (self->history_window));
 }
 
+/* ---- The main window ---- */
+
+/* Closing hides: the applet runs on. With no tray nothing would show that
+ * it does: say so once, and ask the Background portal in Flatpak. */
+static gboolean
+on_main_window_delete (GtkWidget     *window,
+                       GdkEvent      *event,
+                       MqApplication *self)
+{
+  gtk_widget_hide (window);
+  if (self->no_host && !self->background_said)
+    {
+      self->background_said = TRUE;
+      mq_background_keep_running (G_APPLICATION (self), GTK_WINDOW (window), self->cancellable);
+    }
+  return GDK_EVENT_STOP;
+}
+
+static void
+present_main_window (MqApplication *self)
+{
+  if (self->main_window == NULL)
+    {
+      self->main_window = mq_main_window_new (GTK_APPLICATION (self));
+      mq_window_actions_add_close (GTK_APPLICATION_WINDOW (self->main_window));
+      g_signal_connect_object (self->main_window, "delete-event",
+                               G_CALLBACK (on_main_window_delete), self, 0);
+      render (self);
+    }
+  else if (!gtk_widget_get_visible (GTK_WIDGET (self->main_window)))
+    mq_main_window_reload_history (self->main_window);
+  gtk_window_present (GTK_WINDOW (self->main_window));
+}
+
+static void
+action_open (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  present_main_window (user_data);
+}
+
+/* Nothing shows tray icons: the window is the app, also when it started
+ * quietly on login; say how to get an icon (once per login). */
+static void
+on_no_host (MqApplication *self)
+{
+  self->no_host = TRUE;
+  mq_host_notice_give (G_APPLICATION (self));
+  if (self->main_window == NULL)
+    present_main_window (self);
+}
+
+static void
+on_host_found (MqApplication *self)
+{
+  self->no_host = FALSE;
+  mq_host_notice_withdraw (G_APPLICATION (self));
+  g_application_withdraw_notification (G_APPLICATION (self), MQ_BACKGROUND_NOTICE_ID);
+}
+
 static void
 action_quit (GSimpleAction *action,
              GVariant      *parameter,
@@ -473,7 +549,8 @@ action_mute_until_reset (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "refresh", action_refresh, NULL, NULL, NULL },
   { "open-dashboard", action_open_dashboard, NULL, NULL, NULL },
-  { "upgrade", action_open_dashboard, NULL, NULL, NULL },
+  { "upgrade", action_upgrade, NULL, NULL, NULL },
+  { "open", action_open, NULL, NULL, NULL },
   { "preferences", action_preferences, NULL, NULL, NULL },
   { "set-key", action_set_key, NULL, NULL, NULL },
   { "history", action_history, NULL, NULL, NULL },
@@ -481,97 +558,25 @@ static const GActionEntry app_actions[] = {
   { "mute-until-reset", action_mute_until_reset, "s", NULL, NULL },
 };
 
-/* Reads --region, --base-url, --interval and --demo from @options into the
- * opt_ fields; only what is given replaces what is there. */
-static void
-take_options (MqApplication *self,
-              GVariantDict  *options)
-{
-  char *text = NULL;
-
-  if (g_variant_dict_lookup (options, "region", "s", &text))
-    {
-      g_free (self->opt_region);
-      self->opt_region = g_steal_pointer (&text);
-    }
-  if (g_variant_dict_lookup (options, "base-url", "s", &text))
-    {
-      g_free (self->opt_base_url);
-      self->opt_base_url = g_steal_pointer (&text);
-    }
-  g_variant_dict_lookup (options, "interval", "i", &self->opt_interval);
-  if (g_variant_dict_contains (options, "demo"))
-    self->opt_demo = TRUE;
-}
-
-/* Runs in every instance, the primary and a second launch alike, before
- * anything starts (no display, no bus needed): refuses what cannot work. */
+/* Runs in every instance, before anything starts: refuses what cannot
+ * work (mq-applet-options.c). */
 static gint
 mq_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MqConfig) config = NULL;
-  const char *region = NULL;
-  const char *base_url = NULL;
-  int interval = 0;
-
-  if (g_variant_dict_contains (options, "version"))
-    {
-      g_print ("minimax-quota %s\n", PACKAGE_VERSION);
-      return 0;
-    }
-
-  /* A missing or stale compiled schema would abort the applet on its first
-   * g_settings_get_*(): say what to do instead. */
-  if (!mq_config_check_schema (&error))
-    {
-      g_printerr ("minimax-quota: %s\n", error->message);
-      return 1;
-    }
-
-  if (g_variant_dict_lookup (options, "interval", "i", &interval) &&
-      (interval < 30 || interval > 3600))
-    {
-      g_printerr (_("minimax-quota: the interval must be between 30 and 3600 seconds.\n"));
-      return 1;
-    }
-
-  g_variant_dict_lookup (options, "region", "&s", &region);
-  g_variant_dict_lookup (options, "base-url", "&s", &base_url);
-
-  /* With --demo the demo server is the base URL: no other is checked. */
-  if (g_variant_dict_contains (options, "demo"))
-    {
-      if (region != NULL && !mq_region_from_string (region, NULL))
-        {
-          g_printerr (_("minimax-quota: unknown region “%s”. Use auto, global or cn.\n"), region);
-          return 1;
-        }
-      return -1;
-    }
-
-  config = mq_config_new (region, base_url, NULL, &error);
-  if (config == NULL)
-    {
-      g_printerr ("minimax-quota: %s\n", error->message);
-      return 1;
-    }
-
-  /* Forwarded to the primary instance's command-line handler. */
-  return -1;
+  return mq_applet_options_check (options);
 }
 
 static MqConfig *
 new_config (MqApplication  *self,
             GError        **error)
 {
-  const char *base_url = self->opt_base_url;
+  const char *base_url = self->opt.base_url;
 
   if (self->demo != NULL)
     base_url = mq_demo_get_base_url (self->demo);
 
-  return mq_config_new (self->opt_region, base_url, self->settings, error);
+  return mq_config_new (self->opt.region, base_url, self->settings, error);
 }
 
 static void
@@ -601,8 +606,8 @@ apply_second_launch (MqApplication           *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MqConfig) config = NULL;
-  g_autofree char *old_region = g_strdup (self->opt_region);
-  g_autofree char *old_base_url = g_strdup (self->opt_base_url);
+  g_autofree char *old_region = g_strdup (self->opt.region);
+  g_autofree char *old_base_url = g_strdup (self->opt.base_url);
   gboolean connection_changed;
 
   if (g_variant_dict_contains (options, "demo") && self->demo == NULL)
@@ -612,9 +617,9 @@ apply_second_launch (MqApplication           *self,
       return 1;
     }
 
-  take_options (self, options);
-  connection_changed = g_strcmp0 (old_region, self->opt_region) != 0 ||
-                       (self->demo == NULL && g_strcmp0 (old_base_url, self->opt_base_url) != 0);
+  mq_applet_options_take (&self->opt, options);
+  connection_changed = g_strcmp0 (old_region, self->opt.region) != 0 ||
+                       (self->demo == NULL && g_strcmp0 (old_base_url, self->opt.base_url) != 0);
 
   if (g_variant_dict_contains (options, "interval"))
     apply_settings (self);
@@ -629,10 +634,10 @@ apply_second_launch (MqApplication           *self,
   config = new_config (self, &error);
   if (config == NULL || !mq_config_apply_to_client (config, self->client, &error))
     {
-      g_free (self->opt_region);
-      self->opt_region = g_steal_pointer (&old_region);
-      g_free (self->opt_base_url);
-      self->opt_base_url = g_steal_pointer (&old_base_url);
+      g_free (self->opt.region);
+      self->opt.region = g_steal_pointer (&old_region);
+      g_free (self->opt.base_url);
+      self->opt.base_url = g_steal_pointer (&old_base_url);
       g_application_command_line_printerr (command_line, "minimax-quota: %s\n", error->message);
       return 1;
     }
@@ -660,10 +665,17 @@ mq_application_command_line (GApplication            *application,
   MqApplication *self = MQ_APPLICATION (application);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
 
+  /* A launch opens the window; --background (autostart) does not. */
   if (self->started)
-    return apply_second_launch (self, command_line, options);
+    {
+      int status = apply_second_launch (self, command_line, options);
 
-  take_options (self, options);
+      if (status == 0 && !g_variant_dict_contains (options, "background"))
+        present_main_window (self);
+      return status;
+    }
+
+  mq_applet_options_take (&self->opt, options);
   g_application_activate (application);
   return 0;
 }
@@ -680,6 +692,7 @@ mq_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  mq_window_actions_set_accels (GTK_APPLICATION (self));
 
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
@@ -692,9 +705,9 @@ mq_application_startup (GApplication *application)
   self->indicator = mq_indicator_new (application);
   /* Nothing shows tray icons: keep running, so that the icon appears when
    * a host does, and say how to get one (notified once per login). */
-  g_signal_connect_object (self->indicator, "no-host", G_CALLBACK (mq_host_notice_give),
+  g_signal_connect_object (self->indicator, "no-host", G_CALLBACK (on_no_host),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->indicator, "host-found", G_CALLBACK (mq_host_notice_withdraw),
+  g_signal_connect_object (self->indicator, "host-found", G_CALLBACK (on_host_found),
                            self, G_CONNECT_SWAPPED);
 
   /* Opens nothing until the first answer. */
@@ -717,7 +730,7 @@ start (MqApplication *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->opt_demo)
+  if (self->opt.demo)
     {
       self->demo = mq_demo_new (&error);
       if (self->demo == NULL)
@@ -725,8 +738,8 @@ start (MqApplication *self)
           g_warning ("The demo server could not start: %s", error->message);
           g_clear_error (&error);
         }
-      else if (self->opt_interval == 0)
-        self->opt_interval = 30;
+      else if (self->opt.interval == 0)
+        self->opt.interval = 30;
     }
 
   self->config = new_config (self, &error);
@@ -752,18 +765,21 @@ mq_application_activate (GApplication *application)
 {
   MqApplication *self = MQ_APPLICATION (application);
 
-  /* The first activation starts the applet; a later one (the desktop
-   * file, autostart) only refreshes. A second `minimax-quota` with other
-   * options goes through command_line(). */
+  /* The first activation starts the applet and, unless started with
+   * --background, opens the window; a later one refreshes and shows it.
+   * A second launch goes through command_line(). */
   if (self->started)
     {
       if (self->key_known)
         mq_poller_refresh (self->poller);
+      present_main_window (self);
       return;
     }
 
   self->started = TRUE;
   start (self);
+  if (!self->opt.background)
+    present_main_window (self);
 }
 
 static void
@@ -776,6 +792,7 @@ mq_application_shutdown (GApplication *application)
   g_clear_pointer ((GtkWidget **) &self->preferences, gtk_widget_destroy);
   if (self->history_window != NULL)
     gtk_widget_destroy (GTK_WIDGET (self->history_window));
+  g_clear_pointer ((GtkWidget **) &self->main_window, gtk_widget_destroy);
   g_clear_object (&self->recorder);
   g_clear_pointer (&self->forecasts, g_array_unref);
   g_clear_pointer (&self->forecasts_for, mq_snapshot_unref);
@@ -797,8 +814,7 @@ mq_application_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->service);
-  g_free (self->opt_region);
-  g_free (self->opt_base_url);
+  mq_applet_options_clear (&self->opt);
 
   G_OBJECT_CLASS (mq_application_parent_class)->finalize (object);
 }
@@ -856,9 +872,7 @@ mq_application_class_init (MqApplicationClass *klass)
 static void
 mq_application_init (MqApplication *self)
 {
-  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_summary (G_APPLICATION (self),
-                                            _("Shows the MiniMax Token Plan quota in the system tray."));
+  mq_applet_options_add (G_APPLICATION (self));
 
   self->service = mq_quota_service_new ();
   g_signal_connect (self->service, "refresh", G_CALLBACK (on_service_refresh), self);

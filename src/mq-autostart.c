@@ -26,6 +26,8 @@
 #define DESKTOP_GROUP        G_KEY_FILE_DESKTOP_GROUP
 #define KEY_GNOME_ENABLED    "X-GNOME-Autostart-enabled"
 #define COMMAND              "minimax-quota"
+/* On login the applet starts in the tray, without its window. */
+#define BACKGROUND_OPTION    "--background"
 
 #define SETTING_START        "start-on-login"
 #define SETTING_GRANTED      "portal-autostart-granted"
@@ -150,7 +152,7 @@ generate_entry (gboolean enabled)
                          G_KEY_FILE_DESKTOP_KEY_COMMENT,
                          _("Show the MiniMax Token Plan quota in the panel"));
   g_key_file_set_string (key_file, DESKTOP_GROUP,
-                         G_KEY_FILE_DESKTOP_KEY_EXEC, COMMAND);
+                         G_KEY_FILE_DESKTOP_KEY_EXEC, COMMAND " " BACKGROUND_OPTION);
   g_key_file_set_string (key_file, DESKTOP_GROUP,
                          G_KEY_FILE_DESKTOP_KEY_ICON, APP_ID);
   g_key_file_set_boolean (key_file, DESKTOP_GROUP,
@@ -363,6 +365,7 @@ request_portal (GTask     *task,
     xdp_parent = xdp_parent_new_gtk (parent);
 
   g_ptr_array_add (commandline, g_strdup (COMMAND));
+  g_ptr_array_add (commandline, g_strdup (BACKGROUND_OPTION));
   reason = g_strdup (_("MiniMax Quota shows your quota in the panel from the moment you log in."));
 
   /* libportal keeps its own references to the portal, the parent and the

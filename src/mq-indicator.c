@@ -186,6 +186,8 @@ build_menu (MqIndicator *self)
    * application, which owns this indicator). */
   gtk_widget_insert_action_group (self->menu, "app", G_ACTION_GROUP (self->app));
 
+  append_item (self, _("Open MiniMax Quota"), "open");   /* the main window, first */
+  append_separator (self);
   /* The headline and its second line: information. */
   self->header = append_item (self, _("MiniMax Quota"), NULL);
   set_item_role (self->header, NULL);

@@ -333,10 +333,12 @@ add_model_rows (MqView            *view,
 
   if (model->weekly.known)
     {
-      g_autofree char *weekly = window_short (view, &model->weekly, TRUE, TRUE, input->now_ms);
+      /* By the clock, as the rows above: "resets Mon 08:00" (a countdown
+       * as well made this the widest row of the menu; the window has it). */
+      g_autofree char *weekly = window_short (view, &model->weekly, TRUE, FALSE, input->now_ms);
 
       /* Translators: the weekly cap of the model above, in a sub-row:
-       * "Weekly cap: 96% left · resets in 6d 21h (Mon 08:00)" */
+       * "Weekly cap: 96% left · resets Mon 08:00" */
       text = g_strdup_printf (_("Weekly cap: %s"), weekly);
       detail = window_detail (view, &model->weekly,
                               find_forecast (input, model->name, MQ_SLOT_WEEKLY),

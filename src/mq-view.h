@@ -93,9 +93,11 @@ typedef struct {
 #define MQ_VIEW_MAX_ROWS   (2 * MQ_VIEW_MAX_MODELS)
 
 /* A model row longer than this many columns moves its reset to its
- * detail line (the menu stays under ~420 px). A weekly row, indented, may
- * reach MQ_VIEW_ROW_COLUMNS + 6. */
-#define MQ_VIEW_ROW_COLUMNS 50
+ * detail line (the menu stays under ~420 px). A weekly row, indented,
+ * keeps within MQ_VIEW_WEEKLY_COLUMNS: its reset by the clock ("resets
+ * Mon 08:00"), no countdown. */
+#define MQ_VIEW_ROW_COLUMNS    50
+#define MQ_VIEW_WEEKLY_COLUMNS 44
 
 typedef struct _MqView MqView;
 

@@ -127,6 +127,9 @@ assert_entry_starts_applet (const char *path)
   g_assert_true (g_shell_parse_argv (exec, NULL, &argv, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (argv[0], ==, "minimax-quota");
+  /* On login: the tray only, not the window (issue 14). */
+  g_assert_cmpstr (argv[1], ==, "--background");
+  g_assert_null (argv[2]);
 
   icon = g_key_file_get_string (key_file, G_KEY_FILE_DESKTOP_GROUP,
                                 G_KEY_FILE_DESKTOP_KEY_ICON, &error);

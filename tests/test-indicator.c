@@ -210,6 +210,7 @@ static void
 setup_app (void)
 {
   static const GActionEntry entries[] = {
+    { "open", on_action, NULL, NULL, NULL, { 0 } },
     { "refresh", on_action, NULL, NULL, NULL, { 0 } },
     { "open-dashboard", on_action, NULL, NULL, NULL, { 0 } },
     { "upgrade", on_action, NULL, NULL, NULL, { 0 } },
@@ -534,7 +535,7 @@ test_menu (void)
   g_autoptr(MqView) view = token_plan_view (0);
   g_autoptr(MqView) no_key = view_of (NULL, TOKEN_PLAN_NOW, FALSE);
   GtkWidget *general, *general_detail, *weekly, *weekly_detail, *video;
-  GtkWidget *upgrade, *set_key, *refresh, *dashboard, *history, *prefs, *header;
+  GtkWidget *upgrade, *set_key, *refresh, *dashboard, *history, *prefs, *header, *open;
   int position;
 
   if (!have_display)
@@ -614,6 +615,14 @@ test_menu (void)
   gtk_menu_item_activate (GTK_MENU_ITEM (prefs));
   g_assert_cmpuint (activation_count ("preferences"), ==, 1);
 
+  /* The window (issue 14): "Open MiniMax Quota" comes first and opens it. */
+  open = find_item (indicator, "Open MiniMax Quota");
+  g_assert_nonnull (open);
+  g_assert_cmpint (item_position (indicator, open), ==, 0);
+  g_assert_true (gtk_widget_get_sensitive (open));
+  gtk_menu_item_activate (GTK_MENU_ITEM (open));
+  g_assert_cmpuint (activation_count ("open"), ==, 1);
+
   /* No key: the rows go; one line says what is needed, "Set API key…"
    * comes first and works, and "Refresh now" follows app.refresh, which
    * the application disables without a key. */
@@ -625,6 +634,8 @@ test_menu (void)
   g_assert_true (gtk_widget_get_visible (set_key));
   g_assert_false (gtk_widget_get_visible (upgrade));
   g_assert_cmpstr (visible_labels (indicator), ==,
+                   "Open MiniMax Quota|"
+                   "---|"
                    "No API key set — add one to see your quota|"
                    "Set API key…|"
                    "---|"
@@ -1133,6 +1144,7 @@ test_dbusmenu_actions (void)
   g_assert_false (exported_enabled (menu_path, "        14,400/15,000 left"));
   g_assert_true (exported_enabled (menu_path, "Video"));
   g_assert_true (exported_enabled (menu_path, "Open usage dashboard"));
+  g_assert_true (exported_enabled (menu_path, "Open MiniMax Quota"));
 
   /* Clicked on the panel: the bound actions run, rows included. */
   g_assert_true (exported_entry (menu_path, "Refresh now", &refresh_id, &enabled));

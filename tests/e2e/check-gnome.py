@@ -171,6 +171,21 @@ def checks(server, applet, empty_shot):
             opened = tray.wait_for(menu_open, 10)
             report.check(opened, "a click on the item opens its menu under the top bar",
                          f"screenshot: {menu_shot}")
+            if opened:
+                # The menu's width: what changed in a band below the top bar
+                # and the login banner (issue 10: under ~420 px).
+                band = "1024x400+0+150"
+                crops = []
+                for index, path in enumerate((shot, menu_shot)):
+                    out = os.path.join(tray.TMP, f"menu-band-{index}.png")
+                    subprocess.run(["convert", path, "-crop", band, "+repage", out],
+                                   timeout=30, check=True)
+                    crops.append(out)
+                menu_box = tray.changed_box(*crops)
+                report.note(f"menu box (in the band {band}): {menu_box}")
+                report.check(menu_box is not None and menu_box[2] < 420,
+                             "the menu is narrower than 420 px",
+                             f"changed box {menu_box}; see {menu_shot}")
             if opened and os.environ.get("E2E_UPDATE_SCREENSHOT") == "1":
                 target = os.path.join(tray.TOP_SRC_DIR, "data", "screenshots", "gnome.png")
                 subprocess.run(["convert", menu_shot, "-crop", "560x420+464+0", "+repage",

@@ -176,7 +176,17 @@ def write_fixtures():
 
 
 class Process:
-    def __init__(self, name, argv, env=None):
+    """A program of the test, its output in OUT_DIR/NAME.log.
+
+    The applet starts as on login (--background: the tray only, no window)
+    unless window=True: the panel and menu checks look at the screen, and
+    the main window has checks of its own (check-window.py)."""
+
+    def __init__(self, name, argv, env=None, window=False):
+        argv = list(argv)
+        if not window and argv and argv[0] == os.environ.get("E2E_APPLET") and \
+                "--background" not in argv:
+            argv.insert(1, "--background")
         self.name = name
         self.log_path = os.path.join(OUT_DIR, name + ".log")
         self.log = open(self.log_path, "w", encoding="utf-8")
@@ -570,6 +580,40 @@ def screen_size(path):
 
 
 # --------------------------------------------------------------------------
+# Links: a recording x-scheme-handler/https handler in the private
+# XDG_DATA_HOME and mimeapps.list, which writes the URL it was given and its
+# environment to files instead of opening a browser.
+
+OPENED_URI = os.path.join(TMP, "opened-uri.txt")
+OPENED_ENV = os.path.join(TMP, "opened-env.txt")
+USAGE_URL = "https://platform.minimax.io/user-center/payment/token-plan"
+
+
+def install_uri_recorder():
+    apps = os.path.join(os.environ["XDG_DATA_HOME"], "applications")
+    os.makedirs(apps, exist_ok=True)
+    script = os.path.join(TMP, "record-uri.sh")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write("#!/bin/sh\n"
+                f"env > '{OPENED_ENV}.part' && mv '{OPENED_ENV}.part' '{OPENED_ENV}'\n"
+                f"printf '%s\\n' \"$1\" > '{OPENED_URI}.part' && mv '{OPENED_URI}.part' '{OPENED_URI}'\n")
+    os.chmod(script, 0o755)
+    with open(os.path.join(apps, "e2e-uri-recorder.desktop"), "w", encoding="utf-8") as f:
+        f.write("[Desktop Entry]\nType=Application\nName=E2E URI recorder\n"
+                f"Exec={script} %u\nMimeType=x-scheme-handler/https;\nNoDisplay=true\n")
+    with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "mimeapps.list"), "w",
+              encoding="utf-8") as f:
+        f.write("[Default Applications]\nx-scheme-handler/https=e2e-uri-recorder.desktop\n")
+
+
+def opened_uri():
+    if not os.path.isfile(OPENED_URI):
+        return None
+    with open(OPENED_URI, encoding="utf-8") as f:
+        return f.read().strip()
+
+
+# --------------------------------------------------------------------------
 # The test
 
 
@@ -590,6 +634,7 @@ def run(applet_path, fake_server_path):
     empty_shot = os.path.join(OUT_DIR, "panel-empty.png")
     screenshot(empty_shot)
 
+    install_uri_recorder()
     monitor = NotifyMonitor()
     server = FakeServer(fake_server_path, served)
     processes = [server]
@@ -968,6 +1013,19 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     state_dir = os.path.join(os.environ.get("XDG_STATE_HOME", ""), "minimax-quota")
     report.check(os.path.isfile(os.path.join(state_dir, "history.db")),
                  "the history is kept in the private XDG_STATE_HOME", state_dir)
+
+    # ---- "Open usage dashboard" opens the usage page (issue 10) -----------
+    rows = menu_rows(item, props)
+    dashboard = [r for r in rows if r["label"] == "Open usage dashboard"]
+    if report.check(bool(dashboard), "the menu has “Open usage dashboard”", describe(props, rows)):
+        click(item, props, dashboard[0]["id"])
+        uri = wait_for(opened_uri, 15)
+        report.check(uri == USAGE_URL, "“Open usage dashboard” opens the usage page",
+                     f"opened: {uri!r}, expected {USAGE_URL}")
+        environment = open(OPENED_ENV, encoding="utf-8").read() if uri else ""
+        report.check(uri is not None and "MINIMAX_API_KEY" not in environment and
+                     API_KEY not in environment,
+                     "the browser is started without the key in its environment")
 
 
 def main():

@@ -37,7 +37,7 @@ out_dir=$(realpath "$4")
 
 missing=
 for tool in dbus-run-session dbus-send Xvfb xfce4-panel dunst dunstctl gdbus import \
-            convert compare identify xdpyinfo /usr/bin/python3; do
+            convert compare identify xdpyinfo xdotool /usr/bin/python3; do
   command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
 if ! /usr/bin/python3 -c 'import gi; gi.require_version("Gio", "2.0")' 2>/dev/null; then
@@ -45,7 +45,7 @@ if ! /usr/bin/python3 -c 'import gi; gi.require_version("Gio", "2.0")' 2>/dev/nu
 fi
 if [ -n "$missing" ]; then
   echo "e2e: missing tools:$missing" >&2
-  echo "e2e: apt-get install xvfb xauth dbus dbus-x11 xfce4-panel dunst imagemagick x11-utils python3-gi" >&2
+  echo "e2e: apt-get install xvfb xauth dbus dbus-x11 xfce4-panel dunst imagemagick x11-utils xdotool python3-gi" >&2
   exit 1
 fi
 for f in "$applet" "$fake_server"; do
