@@ -133,7 +133,7 @@ fuzz_check_snapshot (MqSnapshot *snapshot,
       g_assert_cmpint (mq_state_for_window (&model->weekly, &custom), <=, MQ_STATE_EXHAUSTED);
       g_assert_true (mq_snapshot_find_model (snapshot, model->name) != NULL);
 
-      /* Not in plan is never shown as quota left (API.md rule 1). */
+      /* Not in plan is never shown as quota left (docs/API.md, rule 1). */
       if (!model->in_plan && mq_snapshot_find_model (snapshot, model->name) == model)
         {
           MqHeadline headline;

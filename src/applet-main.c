@@ -1,4 +1,6 @@
 /* applet-main.c: the tray applet (minimax-quota-applet) */
+#define G_LOG_DOMAIN "minimax-quota"
+
 #include "config.h"
 
 #include <locale.h>

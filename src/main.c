@@ -8,6 +8,8 @@
  * fast. Without any of these options, it replaces itself with the GTK tray
  * applet, which lives in its own executable for the same reason.
  */
+#define G_LOG_DOMAIN "minimax-quota"
+
 #include "config.h"
 
 #include <errno.h>

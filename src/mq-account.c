@@ -1,4 +1,6 @@
 /* mq-account.c: one account (a name, a region, a key) and what a key is */
+#define G_LOG_DOMAIN "mq-account"
+
 #include "config.h"
 
 #include <string.h>

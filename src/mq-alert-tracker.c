@@ -1,4 +1,6 @@
 /* mq-alert-tracker.c: which quota alerts are due, once per crossing */
+#define G_LOG_DOMAIN "mq-alert-tracker"
+
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,6 @@
 /* mq-applet-notices.c: what the applet says about itself, not the quota */
+#define G_LOG_DOMAIN "mq-applet-notices"
+
 #include "config.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
 /* mq-applet-options.c: the applet's command-line options */
+#define G_LOG_DOMAIN "mq-applet-options"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,6 @@
 /* mq-balance.c: the balance of a pay-as-you-go key */
+#define G_LOG_DOMAIN "mq-balance"
+
 #include "config.h"
 
 #include <math.h>

@@ -1,4 +1,6 @@
 /* mq-bar-client.c: the command line's side of io.github.minimaxquota.Quota1 */
+#define G_LOG_DOMAIN "mq-bar-client"
+
 #include "config.h"
 
 #include <stdio.h>

@@ -1,4 +1,6 @@
 /* mq-bar.c: one status-bar line from the quota report (Waybar, Polybar, i3blocks) */
+#define G_LOG_DOMAIN "mq-bar"
+
 #include "config.h"
 
 #include <math.h>

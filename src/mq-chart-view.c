@@ -1,4 +1,6 @@
 /* mq-chart-view.c: the history chart as a widget: series, range, chart (GTK 3) */
+#define G_LOG_DOMAIN "mq-chart-view"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,6 @@
 /* mq-chart.c: the history chart, drawn with cairo alone */
+#define G_LOG_DOMAIN "mq-chart"
+
 #include "config.h"
 
 #include <math.h>

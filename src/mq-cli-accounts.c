@@ -7,6 +7,8 @@
  * --remove-account and --list-accounts. See mq-cli.h. No key is ever
  * printed or logged; a key read from standard input is wiped after use.
  */
+#define G_LOG_DOMAIN "mq-cli-accounts"
+
 #include "config.h"
 
 #include <errno.h>

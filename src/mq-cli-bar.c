@@ -5,6 +5,8 @@
  * a fetch as --once does (recorded in the history too); --watch then polls
  * by itself every refresh interval and follows the applet once it appears.
  */
+#define G_LOG_DOMAIN "mq-cli-bar"
+
 #include "config.h"
 
 #include <json-glib/json-glib.h>

@@ -3,6 +3,8 @@
  * See mq-cli.h. The key is resolved here and handed to the client; it is
  * never printed, logged or written to the history.
  */
+#define G_LOG_DOMAIN "mq-cli"
+
 #include "config.h"
 
 #include <errno.h>

@@ -1,4 +1,6 @@
 /* mq-config.c: one resolved connection (region, base URL, key source, thresholds) */
+#define G_LOG_DOMAIN "mq-config"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

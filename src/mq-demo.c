@@ -3,6 +3,8 @@
  * The applet talks to this server with its production client, so a new
  * user sees every part work (icon, menu, alerts, not-in-plan) without a key.
  */
+#define G_LOG_DOMAIN "mq-demo"
+
 #include "config.h"
 
 #include <string.h>

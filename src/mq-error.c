@@ -1,4 +1,6 @@
 /* mq-error.c: the project's error domain */
+#define G_LOG_DOMAIN "mq-error"
+
 #include "config.h"
 
 #include "mq-error.h"

@@ -1,7 +1,7 @@
 /* mq-fetch-plan.c: the host × path plan of one fetch
  *
  * Which attempt comes next and what a failure means for the others, as
- * API.md has it: a legacy path is tried only after the current one failed
+ * docs/API.md has it: a legacy path is tried only after the current one failed
  * with 404/405, a network error or an unreadable body; a host that cannot
  * be reached is not tried on later paths; a rejected key ends the walk,
  * or under region AUTO only the hosts of that region.

@@ -1,4 +1,6 @@
 /* mq-forecast.c: burn rate, run-out time and pace of one quota window */
+#define G_LOG_DOMAIN "mq-forecast"
+
 #include "config.h"
 
 #include <math.h>

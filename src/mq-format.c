@@ -1,4 +1,6 @@
 /* mq-format.c: short, translated strings for durations, percentages, times */
+#define G_LOG_DOMAIN "mq-format"
+
 #include "config.h"
 
 #include <langinfo.h>

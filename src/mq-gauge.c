@@ -1,4 +1,6 @@
 /* mq-gauge.c: the headline gauge of the main window (GTK 3, cairo) */
+#define G_LOG_DOMAIN "mq-gauge"
+
 #include "config.h"
 
 #include <math.h>

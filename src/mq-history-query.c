@@ -1,4 +1,6 @@
 /* mq-history-query.c: reading the usage history, and its forecasts */
+#define G_LOG_DOMAIN "mq-history-query"
+
 #include "config.h"
 
 #include <string.h>

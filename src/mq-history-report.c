@@ -1,4 +1,6 @@
 /* mq-history-report.c: the usage history as a table, CSV or JSON */
+#define G_LOG_DOMAIN "mq-history-report"
+
 #include "config.h"
 
 #include <math.h>

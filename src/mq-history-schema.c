@@ -8,6 +8,8 @@
  * Version 2: names in a small series table; runs of identical samples
  *            collapsed into one row (time_ms .. last_seen_ms, polls).
  */
+#define G_LOG_DOMAIN "mq-history-schema"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

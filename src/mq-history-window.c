@@ -1,4 +1,6 @@
 /* mq-history-window.c: the "Usage history…" window (GTK 3) */
+#define G_LOG_DOMAIN "mq-history-window"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,6 @@
 /* mq-history.c: the local usage history (SQLite) and its forecasts */
+#define G_LOG_DOMAIN "mq-history"
+
 #include "config.h"
 
 #include <errno.h>
@@ -178,7 +180,7 @@ prepare_file (MqHistory  *self,
     }
   /* Best effort: a file we cannot chmod is still usable. */
   if (fchmod (fd, 0600) != 0)
-    g_debug ("history: cannot chmod %s: %s", self->path, g_strerror (errno));
+    g_debug ("cannot chmod %s: %s", self->path, g_strerror (errno));
   g_close (fd, NULL);
   return TRUE;
 }
@@ -242,7 +244,7 @@ move_aside (const char *from,
 {
   if (g_rename (from, to) != 0 && errno != ENOENT)
     {
-      g_warning ("history: cannot move %s aside: %s", from, g_strerror (errno));
+      g_warning ("cannot move %s aside: %s", from, g_strerror (errno));
       g_unlink (from);
     }
 }

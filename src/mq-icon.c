@@ -1,4 +1,6 @@
 /* mq-icon.c: the tray icon, drawn with cairo (no GTK) */
+#define G_LOG_DOMAIN "mq-icon"
+
 #include "config.h"
 
 #include <errno.h>

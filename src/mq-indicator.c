@@ -1,4 +1,6 @@
 /* mq-indicator.c: the tray item (icon, label, title and menu) */
+#define G_LOG_DOMAIN "mq-indicator"
+
 #include "config.h"
 
 #include <errno.h>
@@ -425,7 +427,7 @@ static void
 remove_file (const char *path)
 {
   if (g_unlink (path) != 0 && errno != ENOENT)
-    g_debug ("indicator: cannot remove %s: %s", path, g_strerror (errno));
+    g_debug ("cannot remove %s: %s", path, g_strerror (errno));
 }
 
 /* Files of an earlier run that ended without cleaning up. */
@@ -579,7 +581,7 @@ check_host_found (MqIndicator *self)
 
   g_clear_handle_id (&self->xembed_poll, g_source_remove);
   self->host_found_emitted = TRUE;
-  g_debug ("indicator: a tray host appeared");
+  g_debug ("a tray host appeared");
   g_signal_emit (self, signals[SIGNAL_HOST_FOUND], 0);
 }
 
@@ -602,7 +604,7 @@ on_host_timeout (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   self->no_host_emitted = TRUE;
-  g_debug ("indicator: no tray host after %u ms", self->host_timeout_ms);
+  g_debug ("no tray host after %u ms", self->host_timeout_ms);
   /* The watcher is followed on the bus; an XEmbed tray announces itself
    * to the root window only, so it is looked for now and then. */
   if (GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
@@ -642,7 +644,7 @@ on_connection_changed (AppIndicator *indicator,
                        gboolean      connected,
                        MqIndicator  *self)
 {
-  g_debug ("indicator: StatusNotifierWatcher %s", connected ? "connected" : "gone");
+  g_debug ("StatusNotifierWatcher %s", connected ? "connected" : "gone");
 
   if (!connected)
     return;

@@ -1,4 +1,6 @@
 /* mq-json-text.c: is a body one JSON text, exactly as RFC 8259 has it? */
+#define G_LOG_DOMAIN "mq-json-text"
+
 #include "config.h"
 
 #include <string.h>

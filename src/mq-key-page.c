@@ -1,4 +1,6 @@
 /* mq-key-page.c: where a user gets a Token Plan key */
+#define G_LOG_DOMAIN "mq-key-page"
+
 #include "config.h"
 
 #include "mq-key-page.h"

@@ -1,4 +1,6 @@
 /* mq-plan.c: the name of a Token Plan, reported or inferred */
+#define G_LOG_DOMAIN "mq-plan"
+
 #include "config.h"
 
 #include "mq-plan.h"

@@ -11,6 +11,8 @@
  *   - Refresh() must hold every caller's invocation until the refresh in
  *     flight is done, which is a few lines with a vtable and a signal.
  */
+#define G_LOG_DOMAIN "mq-quota-service"
+
 #include "config.h"
 
 

@@ -1,4 +1,6 @@
 /* mq-region.c: MiniMax regions, their hosts and pages, base-URL rules */
+#define G_LOG_DOMAIN "mq-region"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -175,7 +177,7 @@ mq_base_url_validate (const char  *url,
   return FALSE;
 }
 
-/* API.md's order; the first is used for the China region only. */
+/* docs/API.md's order; the first is used for the China region only. */
 static const char * const key_variables[] = {
   "MINIMAX_CN_API_KEY",
   "MINIMAX_API_KEY",

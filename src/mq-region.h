@@ -39,7 +39,7 @@ const char         *mq_region_get_usage_url      (MqRegion     region);
 gboolean            mq_base_url_validate         (const char  *url,
                                                   GError     **error);
 
-/* The API key from the environment for @region, following API.md:
+/* The API key from the environment for @region, following docs/API.md:
  * MINIMAX_CN_API_KEY (cn or auto), MINIMAX_API_KEY, MINIMAX_API_TOKEN.
  * Empty values are ignored. @out_key_region (nullable) receives CN when the
  * key came from MINIMAX_CN_API_KEY, else @region. Returns a new string or

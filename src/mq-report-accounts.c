@@ -1,4 +1,6 @@
 /* mq-report-accounts.c: the report of several accounts, JSON and text */
+#define G_LOG_DOMAIN "mq-report-accounts"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,6 @@
 /* mq-report.c: a snapshot as JSON or as a text table */
+#define G_LOG_DOMAIN "mq-report"
+
 #include "config.h"
 
 #include <math.h>

@@ -1,4 +1,6 @@
 /* mq-safe-text.c: server text made safe to show anywhere */
+#define G_LOG_DOMAIN "mq-safe-text"
+
 #include "config.h"
 
 #include <string.h>

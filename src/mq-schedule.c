@@ -42,6 +42,8 @@
  * The reasons behind these numbers (the server's own cadence, 429) are in
  * docs/API.md; where this sits among the modules, in docs/DESIGN.md.
  */
+#define G_LOG_DOMAIN "mq-schedule"
+
 #include "config.h"
 
 #include "mq-schedule.h"

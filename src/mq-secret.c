@@ -1,4 +1,6 @@
 /* mq-secret.c: the API key in the keyring (libsecret) */
+#define G_LOG_DOMAIN "mq-secret"
+
 #include "config.h"
 
 #include <string.h>

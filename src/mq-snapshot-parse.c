@@ -6,6 +6,8 @@
  * than guessed at. Interpretation happens in mq-snapshot.c. A web page is
  * told from data once, by mq_response_read(); here it is just not JSON.
  */
+#define G_LOG_DOMAIN "mq-snapshot-parse"
+
 #include "config.h"
 
 #include <math.h>
@@ -27,7 +29,7 @@
 #define MAX_ROWS 100000
 
 #define MIN_EPOCH_MS G_GINT64_CONSTANT (946684800000)   /* 2000-01-01 */
-/* Times below this are epoch seconds (API.md rule 9): in milliseconds it
+/* Times below this are epoch seconds (docs/API.md, rule 9): in milliseconds it
  * would be 1973, in seconds it is the year 5138. */
 #define SECONDS_BELOW 1e11
 #define MAX_EPOCH_MS G_GINT64_CONSTANT (7258118400000)  /* 2200-01-01 */

@@ -32,7 +32,7 @@ typedef struct {
   MqRawWindow weekly;
 } MqRawRow;
 
-/* Applies every rule of API.md to one row. @out is overwritten; its name
+/* Applies every rule of docs/API.md to one row. @out is overwritten; its name
  * is a new copy owned by @out. */
 void        mq_model_interpret     (const MqRawRow *raw,
                                     gint64          now_ms,

@@ -1,8 +1,10 @@
 /* mq-snapshot.c: the immutable quota snapshot and the interpretation rules
  *
- * Every rule of API.md "Interpretation rules" lives here and nowhere else.
+ * Every rule of docs/API.md "Interpretation rules" lives here and nowhere else.
  * Pure: no GTK, no libsoup, no clock (now_ms is always passed in).
  */
+#define G_LOG_DOMAIN "mq-snapshot"
+
 #include "config.h"
 
 #include <math.h>

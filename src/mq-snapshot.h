@@ -59,7 +59,7 @@ typedef struct {
 } MqWindow;
 
 /* The stable names (for JSON and alert state) of a row the server sent
- * without a model_name (API.md rule 9), by its window. */
+ * without a model_name (docs/API.md, rule 9), by its window. */
 #define MQ_MODEL_NAME_UNNAMED_TEXT  "text-models"
 #define MQ_MODEL_NAME_UNNAMED_DAILY "daily-models"
 

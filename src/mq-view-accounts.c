@@ -5,6 +5,8 @@
  * the account and its plan; a pay-as-you-go account shows its balance.
  * The icon, label and title follow the displayed account.
  */
+#define G_LOG_DOMAIN "mq-view-accounts"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

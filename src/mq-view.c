@@ -1,4 +1,6 @@
 /* mq-view.c: every string and flag the tray shows, built from one input */
+#define G_LOG_DOMAIN "mq-view"
+
 #include "config.h"
 
 #include <math.h>

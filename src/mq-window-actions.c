@@ -1,4 +1,6 @@
 /* mq-window-actions.c: the applet's keyboard shortcuts */
+#define G_LOG_DOMAIN "mq-window-actions"
+
 #include "config.h"
 
 #include "mq-window-actions.h"

@@ -1,4 +1,6 @@
 /* mq-wording.c: the words for quota facts, one vocabulary for every output */
+#define G_LOG_DOMAIN "mq-wording"
+
 #include "config.h"
 
 #include <string.h>
