@@ -1,7 +1,7 @@
 /* mq-balance.h: the balance of a pay-as-you-go key
  *
  * Pure, like mq-snapshot: an immutable, ref-counted MqBalance parsed once
- * from the answer of GET {base}/account/query_balance (API.md,
+ * from the answer of GET {base}/account/query_balance (docs/API.md,
  * "Pay-as-you-go balance"), which pay-as-you-go keys (sk-api-…) are asked
  * instead of the quota endpoint (mq_client_fetch_balance_async()).
  * Amounts come as numbers or plain decimal strings; a field that is

@@ -69,7 +69,7 @@ typedef struct {
   gint64      model_calls;
 } Tier;
 
-/* API.md, "Plan name": the 5-hour allowance of each tier (1 prompt is
+/* docs/API.md, "Plan name": the 5-hour allowance of each tier (1 prompt is
  * about 15 model calls). */
 static const Tier global_tiers[] = {
   { "Starter", 100, 1500 },

@@ -1,6 +1,6 @@
 /* mq-plan.h: the name of a Token Plan, reported or inferred
  *
- * Pure. The remains answer seldom names the plan (API.md, "Plan name"):
+ * Pure. The remains answer seldom names the plan (docs/API.md, "Plan name"):
  * a title is read when one of the known fields carries it, else the tier
  * is inferred from the text lane's 5-hour allowance by the region's known
  * tiers, on an exact match only, and marked as a guess. Percent-only

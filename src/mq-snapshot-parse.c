@@ -465,7 +465,7 @@ unreadable (GError     **error,
   return FALSE;
 }
 
-/* API.md, "Plan name": a title at the top level, inside "data", or in the
+/* docs/API.md, "Plan name": a title at the top level, inside "data", or in the
  * first row. */
 static char *
 read_plan_title (JsonObject *top,
