@@ -11,19 +11,22 @@ session bus, e.g.
 What runs (all on this machine, in temporary directories):
 
 - a loopback HTTP server in this script, answering the remains endpoint in
-  one-minute cycles of six 10-second phases: good (63%), HTTP 500, slow
+  80-second cycles of eight 10-second phases: good (63%), HTTP 500, slow
   (2 s delay, then good), HTTP 429 with Retry-After, a broken answer (in
   turn an HTML page, a body cut short, a dropped connection, invalid JSON),
   and good with a new percentage on every answer (crossing the low and
-  critical thresholds, so alerts fire and re-arm);
+  critical thresholds, so alerts fire and re-arm), then (issue 9) 200
+  models in the plan all at 10%, and a 20,000-row answer of about 2.5 MB;
 - xfce4-panel's status tray (a real StatusNotifierWatcher and host) and
   dunst (notifications), when installed, so the applet takes the same paths
   as on a desktop: icon files, dbusmenu updates, GNotifications;
 - the applet, `minimax-quota-applet --base-url URL --interval 3600`,
-  refreshed once a second through org.gtk.Actions.Activate("refresh") on
-  the session bus: the action the menu's "Refresh now" activates, which
-  runs the same MqPoller -> MqClient fetch as the timer (a refresh while a
-  fetch is in flight joins it).
+  asked to refresh once a second, in turn through
+  org.gtk.Actions.Activate("refresh") (the menu's "Refresh now") and
+  io.github.minimaxquota.Quota1.Refresh() on the session bus: both run the
+  same MqPoller -> MqClient fetch as the timer. The applet's floor (one
+  asked-for request per 5 s, none inside a Retry-After) turns about one in
+  five into a request: the soak is also a refresh storm.
 
 Every 10 seconds it samples the applet's VmRSS, RssAnon, open file
 descriptors, threads, CPU time (utime + stime) and the icon files in its
@@ -67,9 +70,12 @@ ITEM_IFACE = "org.kde.StatusNotifierItem"
 PROPS_IFACE = "org.freedesktop.DBus.Properties"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-PHASES = ["good", "http 500", "slow", "http 429", "broken", "good, changing %"]
+PHASES = ["good", "http 500", "slow", "http 429", "broken", "good, changing %",
+          "200 models at 10%", "20,000 rows"]
 BROKEN_KINDS = ["html page", "body cut short", "dropped connection", "invalid json"]
 SLOW_DELAY_S = 2.0
+MANY_LOW_MODELS = 200     # issue 9: one answer that could alert 400 times
+MANY_ROWS = 20000         # issue 9: a 2-3 MB answer, under the client's 4 MiB cap
 RETRY_AFTER_S = 5
 RSS_GROWTH_LIMIT_MIB = 2.0
 
@@ -88,6 +94,8 @@ class Answers:
         self.changing_percent = 63
         self.last_good_percent = None
         self.counts = {}
+        self.many_low = many_low_body(template)
+        self.many_rows = many_rows_body(template)
 
     def body(self, percent):
         data = json.loads(self.template)
@@ -107,6 +115,11 @@ class Answers:
                 kind = self.broken_kind
             else:
                 kind = phase
+            if phase in ("200 models at 10%", "20,000 rows"):
+                percent = 10 if phase == "200 models at 10%" else 63
+                self.last_good_percent = percent
+                self.counts[kind] = self.counts.get(kind, 0) + 1
+                return kind, None
             if phase in ("good", "slow"):
                 percent = self.fixed_percent
             elif phase == "good, changing %":
@@ -121,6 +134,36 @@ class Answers:
     def total(self):
         with self.lock:
             return sum(self.counts.values())
+
+
+def many_low_body(template):
+    """The text lane and 199 more models in the plan, all at 10%."""
+    data = json.loads(template)
+    first = data["model_remains"][0]
+    rows = []
+    for i in range(MANY_LOW_MODELS):
+        row = dict(first)
+        if i > 0:
+            row["model_name"] = f"model-{i:03d}"
+        row["current_interval_remaining_percent"] = 10
+        row["current_interval_usage_count"] = row["current_interval_total_count"] // 10
+        rows.append(row)
+    data["model_remains"] = rows
+    return json.dumps(data).encode()
+
+
+def many_rows_body(template):
+    """The text lane at 63% and 19,999 short rows after it: about 2.5 MB."""
+    data = json.loads(template)
+    first = data["model_remains"][0]
+    rows = [first]
+    for i in range(1, MANY_ROWS):
+        rows.append({"model_name": f"model-{i:05d}", "current_interval_total_count": 1500,
+                     "current_interval_usage_count": 945,
+                     "current_interval_remaining_percent": 63,
+                     "start_time": first["start_time"], "end_time": first["end_time"]})
+    data["model_remains"] = rows
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def serve(answers):
@@ -143,6 +186,12 @@ def serve(answers):
             kind, percent = answers.next()
             if kind == "slow":
                 time.sleep(SLOW_DELAY_S)
+            if kind == "200 models at 10%":
+                self.send_body(200, "application/json", answers.many_low)
+                return
+            if kind == "20,000 rows":
+                self.send_body(200, "application/json", answers.many_rows)
+                return
             if percent is not None:
                 self.send_body(200, "application/json", answers.body(percent))
             elif kind == "http 500":
@@ -186,6 +235,44 @@ def serve(answers):
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+# ---------------------------------------------------------------- notifications
+
+class NotifyMonitor:
+    """Counts every org.freedesktop.Notifications.Notify call on the session
+    bus (a monitor connection): a notification sent again under the same id
+    replaces the first on screen, so dunst's count alone would miss it."""
+
+    def __init__(self):
+        self.count = 0
+        self.summaries = []
+        address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
+        self.connection = Gio.DBusConnection.new_for_address_sync(
+            address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+            | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.connection.add_filter(self._filter, None)
+        rule = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+        self.connection.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                  GLib.Variant("(asu)", ([rule], 0)), None,
+                                  Gio.DBusCallFlags.NONE, 5000, None)
+
+    def _filter(self, connection, message, incoming, user_data):
+        kind = message.get_message_type()
+        if not incoming or kind in (Gio.DBusMessageType.METHOD_RETURN,
+                                    Gio.DBusMessageType.ERROR):
+            return message  # BecomeMonitor and its reply
+        if kind == Gio.DBusMessageType.METHOD_CALL and message.get_member() == "Notify":
+            self.count += 1
+            body = message.get_body()
+            if body is not None and len(self.summaries) < 1000:
+                self.summaries.append(body.unpack()[3])
+        return None  # a monitor never answers what it sees
+
+    def close(self):
+        self.connection.close_sync(None)
 
 
 # ---------------------------------------------------------------- /proc
@@ -401,7 +488,7 @@ def verdict(samples, applet_alive, criticals, final_check):
 
 
 def render(args, samples, checks, answers, started_at, source, wall_s, desktop, warnings,
-           refreshes, notifications):
+           refreshes, notifications, phase_notes, load, phase_latency):
     ok = all(c[3] for c in checks)
     lines = []
     out = lines.append
@@ -420,6 +507,9 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
         f"machine: {machine()}")
     out(f"- {wall_s / 60:.1f} minutes, {refreshes} refreshes asked for (one a second), "
         f"{answers.total()} requests answered, a sample every {args.sample:.0f} s")
+    out(f"- machine load (1-minute load average) at the start → at the end: "
+        f"{load[0]:.2f} → {load[1]:.2f} on {os.cpu_count()} cores (other work was running "
+        "on the machine; CPU times below are the applet's own)")
     out("- the applet: `minimax-quota-applet --base-url http://127.0.0.1:PORT "
         "--interval 3600` (a default build), its key from `MINIMAX_API_KEY`, "
         "GSettings in memory")
@@ -435,19 +525,28 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
     out("")
     out("The applet's `--interval` accepts 30 to 3600 seconds, and that limit stays. "
         "Instead of a test-only override in the applet, this script drives it from "
-        "outside: once a second it calls `org.gtk.Actions.Activate(\"refresh\")` on "
-        f"`{APP_PATH}` at `{APP_ID}` on the session bus, the action behind the menu's "
-        "**Refresh now**. That runs `mq_poller_refresh()`, the same MqPoller → MqClient "
-        "fetch, parse, view, icon, menu and alert path as a timed poll; a refresh while a "
-        "fetch is in flight joins it (so the slow phase makes fewer requests), and the "
-        "poller's own backoff timers after failures keep running as they would. The "
-        "applet's interval is one hour, so every request here is one the script asked for "
-        "or a backoff retry.")
+        "outside: once a second it asks for a refresh on the session bus, in turn through "
+        f"`org.gtk.Actions.Activate(\"refresh\")` on `{APP_PATH}` at `{APP_ID}` (the "
+        "action behind the menu's **Refresh now**) and through "
+        "`io.github.minimaxquota.Quota1.Refresh()` on the same path. Both run "
+        "`mq_poller_refresh()`, the same MqPoller → MqClient fetch, parse, view, icon, "
+        "menu and alert path as a timed poll.")
+    out("")
+    out("Since issue 9 the applet sends at most one request the user asked for per 5 "
+        "seconds (a refresh inside that keeps the answer just received, one while a fetch "
+        "is in flight joins it) and none before a server's `Retry-After` has ended. A "
+        "refresh a second is therefore itself a refresh storm: about one in five turns into "
+        "a request, and the rest exercise the floor. No path lets a caller outside the "
+        "applet bypass the floor (a second launch refreshes through the same floor; only a "
+        "region or key change restarts the poller), and the soak does not add one: it "
+        "measures the applet as shipped. The poller's own backoff timers after failures "
+        "keep running as they would; the applet's interval is one hour, so every request "
+        "here is one the script asked for or a backoff retry.")
     out("")
     out("## The server's answers")
     out("")
     out("A loopback HTTP/1.1 server (keep-alive) in the script answers the remains "
-        f"endpoint in cycles of six {args.phase:.0f}-second phases, in this order "
+        f"endpoint in cycles of {len(PHASES)} {args.phase:.0f}-second phases, in this order "
         "(the broken answer changes from one cycle to the next):")
     out("")
     out("| phase | answer | requests |")
@@ -473,10 +572,38 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
         "good, changing %": ("good, changing %",
                              "200 with a new percentage on every answer (steps of 9: "
                              "crosses 20% and 5% both ways, so alerts fire and re-arm)"),
+        "200 models at 10%": ("200 models at 10%",
+                              f"200 with {MANY_LOW_MODELS} rows in the plan, all at 10% "
+                              f"({len(answers.many_low):,} bytes)"),
+        "20,000 rows": ("20,000 rows",
+                        f"200 with {MANY_ROWS:,} rows, the text lane at 63% first "
+                        f"({len(answers.many_rows):,} bytes, under the 4 MiB cap)"),
     }
-    for kind in ["good", "http 500", "slow", "http 429"] + BROKEN_KINDS + ["good, changing %"]:
+    notes_head = " | notifications" if phase_notes is not None else ""
+    out("| phase | answer | requests | slowest refresh call (s)" + notes_head + " |")
+    out("| --- | --- | ---: | ---:" + (" | ---:" if phase_notes is not None else "") + " |")
+    for kind in ["good", "http 500", "slow", "http 429"] + BROKEN_KINDS + \
+            ["good, changing %", "200 models at 10%", "20,000 rows"]:
         phase, text = descriptions[kind]
-        out(f"| {phase} | {text} | {answers.counts.get(kind, 0)} |")
+        notes = ""
+        if phase_notes is not None:
+            notes = " | " + (str(phase_notes.get(kind, 0)) if kind not in BROKEN_KINDS
+                             else str(phase_notes.get("broken", 0)) + " (all broken phases)")
+        slowest = phase_latency.get("broken" if kind in BROKEN_KINDS else kind)
+        slowest = f"{slowest:.2f}" if slowest is not None else "–"
+        out(f"| {phase} | {text} | {answers.counts.get(kind, 0)} | {slowest}{notes} |")
+    out("")
+    out("Slowest refresh call: the longest a refresh call on the session bus waited for "
+        "its reply in that phase (for broken answers, over all broken phases). The reply "
+        "comes from the applet's main loop, so this is how long the loop was busy.")
+    if phase_notes is not None:
+        many = answers.counts.get("200 models at 10%", 0)
+        out("")
+        out("Notifications: Notify calls on the session bus (a D-Bus monitor), counted "
+            "per phase from its start to the start of the next. With 200 models at 10%: "
+            f"{phase_notes.get('200 models at 10%', 0)} notifications for {many} answers"
+            + (f", {phase_notes.get('200 models at 10%', 0) / many:.2f} per refresh "
+               "(before issue 9: 400 from one refresh)" if many else "") + ".")
     out("")
     out("## Verdict: " + ("PASS" if ok else "FAIL"))
     out("")
@@ -498,12 +625,12 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
         f"those {args.sample:.0f} seconds (the kernel counts it in {1000 // CLK_TCK} ms ticks).")
     out("")
     out("| t (s) | phase | requests | RSS (MiB) | anon (MiB) | fds | threads | CPU (ms) "
-        "| icon files |")
-    out("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        "| icon files | Notify calls so far |")
+    out("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for s in samples:
         out(f"| {s['t']:.0f} | {s['phase']} | {s['requests']} | {s['rss_kib'] / 1024.0:.2f} "
             f"| {s['anon_kib'] / 1024.0:.2f} | {s['fds']} | {s['threads']} "
-            f"| {s['cpu_delta'] * 1000.0 / CLK_TCK:.0f} | {s['icons']} |")
+            f"| {s['cpu_delta'] * 1000.0 / CLK_TCK:.0f} | {s['icons']} | {s['notes']} |")
     out("")
     return "\n".join(lines), ok
 
@@ -515,7 +642,7 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--phase", type=float, default=10.0,
-                        help="seconds per server phase (six make a cycle)")
+                        help="seconds per server phase (eight make a cycle)")
     parser.add_argument("--sample", type=float, default=10.0, help="seconds between samples")
     parser.add_argument("--rate", type=float, default=1.0, help="refreshes per second")
     parser.add_argument("--no-desktop", action="store_true",
@@ -571,13 +698,19 @@ def main():
     applet_log_path = os.path.join(tmp, "applet.log")
     samples = []
     refreshes = 0
+    monitor = None
+    phase_notes = {}
+    phase_latency = {}
+    notes_at_switch = [0]
     final_check = None
     notifications = None
     started_at = datetime.datetime.now(datetime.timezone.utc)
     source = source_state()
+    load = [os.getloadavg()[0], None]
     try:
         if use_desktop:
             desktop.start_all()
+            monitor = NotifyMonitor()
 
         with open(applet_log_path, "w") as log:
             applet = subprocess.Popen([applet_path, "--base-url", base, "--interval", "3600"],
@@ -585,10 +718,19 @@ def main():
         wait_for(lambda: answers.total() >= 1, 20, "the applet's first fetch")
         time.sleep(1.0)
 
-        def refresh():
-            bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
-                          GLib.Variant("(sava{sv})", ("refresh", [], {})),
-                          None, Gio.DBusCallFlags.NONE, 5000, None)
+        def refresh(via_quota1=False):
+            # The reply comes from the applet's main loop: its delay is how
+            # long the loop was busy (a 2.5 MB answer is parsed there).
+            began = time.monotonic()
+            if via_quota1:
+                bus.call_sync(APP_ID, APP_PATH, "io.github.minimaxquota.Quota1", "Refresh",
+                              None, None, Gio.DBusCallFlags.NONE, 60000, None)
+            else:
+                bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                              GLib.Variant("(sava{sv})", ("refresh", [], {})),
+                              None, Gio.DBusCallFlags.NONE, 60000, None)
+            took = time.monotonic() - began
+            phase_latency[answers.phase] = max(phase_latency.get(answers.phase, 0.0), took)
 
         duration = args.minutes * 60.0
         ticks = int(round(duration * args.rate))
@@ -604,28 +746,41 @@ def main():
                 now = sample(applet.pid, icon_dir)
                 now.update(t=tick / args.rate, phase=answers.phase,
                            requests=answers.total(),
+                           notes=monitor.count if monitor is not None else 0,
                            cpu_delta=now["cpu_ticks"] - last["cpu_ticks"])
                 samples.append(now)
                 last = now
                 print(f"soak: t={now['t']:.0f}s {now['phase']:<18} req={now['requests']:<4} "
                       f"rss={now['rss_kib'] / 1024.0:.2f}MiB fds={now['fds']} "
                       f"threads={now['threads']} cpu={now['cpu_delta'] * 1000 // CLK_TCK}ms "
-                      f"icons={now['icons']}", file=sys.stderr, flush=True)
+                      f"icons={now['icons']} notify={now['notes']}", file=sys.stderr,
+                      flush=True)
             if tick == ticks:
                 break
             if tick % per_phase == 0:
                 index = tick // per_phase
+                if monitor is not None:
+                    # Notifications of the phase that ends, a second after its
+                    # last answer (the applet sends them from the main loop).
+                    phase_notes[answers.phase] = phase_notes.get(answers.phase, 0) + \
+                        monitor.count - notes_at_switch[0]
+                    notes_at_switch[0] = monitor.count
                 with answers.lock:
                     answers.phase = PHASES[index % len(PHASES)]
                     answers.broken_kind = BROKEN_KINDS[(index // len(PHASES)) % len(BROKEN_KINDS)]
             try:
-                refresh()
+                refresh(via_quota1=tick % 2 == 1)
             except GLib.Error:
                 if applet.poll() is not None:
                     break
                 raise
             refreshes += 1
         wall_s = time.monotonic() - t0
+        if monitor is not None:
+            time.sleep(1.0)
+            phase_notes[answers.phase] = phase_notes.get(answers.phase, 0) + \
+                monitor.count - notes_at_switch[0]
+            notes_at_switch[0] = monitor.count
 
         applet_alive = applet.poll() is None
         if applet_alive and use_desktop:
@@ -644,6 +799,8 @@ def main():
         if use_desktop:
             notifications = desktop.notifications()
     finally:
+        if monitor is not None:
+            monitor.close()
         if applet is not None:
             stop(applet)
         desktop.stop_all()
@@ -655,6 +812,7 @@ def main():
             log_text = ""
         shutil.rmtree(tmp, ignore_errors=True)
 
+    load[1] = os.getloadavg()[0]
     criticals = log_text.count("-CRITICAL **")
     warnings = log_text.count("-WARNING **")
 
@@ -663,8 +821,14 @@ def main():
         raise SystemExit(f"soak: the applet stopped after {len(samples)} samples")
 
     checks = verdict(samples, applet_alive, criticals, final_check)
+    many = answers.counts.get("200 models at 10%", 0)
+    if phase_notes is not None and many:
+        per = phase_notes.get("200 models at 10%", 0) / many
+        checks.append(("notifications per answer with 200 models at 10%", f"{per:.2f}",
+                       "≤ 4 (the headline, two more, one summary)", per <= 4))
     report, ok = render(args, samples, checks, answers, started_at, source, wall_s,
-                        use_desktop, warnings, refreshes, notifications)
+                        use_desktop, warnings, refreshes, notifications,
+                        phase_notes if monitor is not None else None, load, phase_latency)
     print(report)
     if args.output:
         with open(args.output, "w") as f:
