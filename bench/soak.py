@@ -488,7 +488,7 @@ def verdict(samples, applet_alive, criticals, final_check):
 
 
 def render(args, samples, checks, answers, started_at, source, wall_s, desktop, warnings,
-           refreshes, notifications, phase_notes, load, phase_latency):
+           refreshes, notifications, phase_notes, load, phase_latency, call_stats):
     ok = all(c[3] for c in checks)
     lines = []
     out = lines.append
@@ -505,7 +505,9 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
     out("")
     out(f"- date: {started_at:%Y-%m-%d %H:%M} UTC; source: {source}; "
         f"machine: {machine()}")
-    out(f"- {wall_s / 60:.1f} minutes, {refreshes} refreshes asked for (one a second), "
+    out(f"- {wall_s / 60:.1f} minutes, {refreshes} refreshes asked for (one a second; "
+        f"{call_stats['skipped']} seconds skipped while the applet's main loop did not "
+        f"answer, {call_stats['unanswered']} calls unanswered after 60 s), "
         f"{answers.total()} requests answered, a sample every {args.sample:.0f} s")
     out(f"- machine load (1-minute load average) at the start → at the end: "
         f"{load[0]:.2f} → {load[1]:.2f} on {os.cpu_count()} cores (other work was running "
@@ -701,6 +703,7 @@ def main():
     monitor = None
     phase_notes = {}
     phase_latency = {}
+    call_stats = {"skipped": 0, "unanswered": 0}
     notes_at_switch = [0]
     final_check = None
     notifications = None
@@ -733,18 +736,50 @@ def main():
             phase_latency[answers.phase] = max(phase_latency.get(answers.phase, 0.0), took)
 
         duration = args.minutes * 60.0
-        ticks = int(round(duration * args.rate))
-        per_phase = int(round(args.phase * args.rate))
-        per_sample = int(round(args.sample * args.rate))
+        seconds = int(round(duration))
+        per_phase = int(round(args.phase))
+        per_sample = int(round(args.sample))
         last = sample(applet.pid, icon_dir)
         t0 = time.monotonic()
-        for tick in range(ticks + 1):
-            time.sleep(max(0.0, t0 + tick / args.rate - time.monotonic()))
-            if applet.poll() is not None:
+        done = threading.Event()
+        failure = []
+
+        def refresher():
+            """Asks for a refresh every 1/rate s. The applet answers from its
+            main loop: when that is busy a call waits, and the ticks it
+            missed are skipped, not sent in a burst afterwards."""
+            nonlocal refreshes
+            tick = 0
+            while not done.is_set():
+                late = time.monotonic() - (t0 + tick / args.rate)
+                if late < 0:
+                    if done.wait(-late):
+                        break
+                elif late >= 1.0 / args.rate:
+                    missed = int(late * args.rate)
+                    call_stats["skipped"] += missed
+                    tick += missed
+                try:
+                    refresh(via_quota1=tick % 2 == 1)
+                    refreshes += 1
+                except GLib.Error as error:
+                    if applet.poll() is not None:
+                        break
+                    if error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT):
+                        call_stats["unanswered"] += 1
+                    else:
+                        failure.append(error)
+                        break
+                tick += 1
+
+        thread = threading.Thread(target=refresher, daemon=True)
+        for second in range(seconds + 1):
+            time.sleep(max(0.0, t0 + second - time.monotonic()))
+            if applet.poll() is not None or failure:
                 break
-            if tick > 0 and tick % per_sample == 0:
+            if second > 0 and second % per_sample == 0:
                 now = sample(applet.pid, icon_dir)
-                now.update(t=tick / args.rate, phase=answers.phase,
+                now.update(t=float(second), phase=answers.phase,
                            requests=answers.total(),
                            notes=monitor.count if monitor is not None else 0,
                            cpu_delta=now["cpu_ticks"] - last["cpu_ticks"])
@@ -753,28 +788,28 @@ def main():
                 print(f"soak: t={now['t']:.0f}s {now['phase']:<18} req={now['requests']:<4} "
                       f"rss={now['rss_kib'] / 1024.0:.2f}MiB fds={now['fds']} "
                       f"threads={now['threads']} cpu={now['cpu_delta'] * 1000 // CLK_TCK}ms "
-                      f"icons={now['icons']} notify={now['notes']}", file=sys.stderr,
+                      f"icons={now['icons']} notify={now['notes']} "
+                      f"unanswered={call_stats['unanswered']}", file=sys.stderr,
                       flush=True)
-            if tick == ticks:
+            if second == seconds:
                 break
-            if tick % per_phase == 0:
-                index = tick // per_phase
+            if second % per_phase == 0:
+                index = second // per_phase
                 if monitor is not None:
-                    # Notifications of the phase that ends, a second after its
-                    # last answer (the applet sends them from the main loop).
+                    # Notifications of the phase that ends (the applet sends
+                    # them from the main loop, a moment after the answer).
                     phase_notes[answers.phase] = phase_notes.get(answers.phase, 0) + \
                         monitor.count - notes_at_switch[0]
                     notes_at_switch[0] = monitor.count
                 with answers.lock:
                     answers.phase = PHASES[index % len(PHASES)]
                     answers.broken_kind = BROKEN_KINDS[(index // len(PHASES)) % len(BROKEN_KINDS)]
-            try:
-                refresh(via_quota1=tick % 2 == 1)
-            except GLib.Error:
-                if applet.poll() is not None:
-                    break
-                raise
-            refreshes += 1
+            if second == 0:
+                thread.start()
+        done.set()
+        thread.join(70)
+        if failure:
+            raise failure[0]
         wall_s = time.monotonic() - t0
         if monitor is not None:
             time.sleep(1.0)
@@ -789,10 +824,12 @@ def main():
                 answers.phase = "good"
                 answers.fixed_percent = 41 if answers.last_good_percent == 42 else 42
                 expected = f"{answers.fixed_percent}%"
+            # Past the applet's floor of one asked-for request per 5 s.
+            time.sleep(6.0)
             refresh()
             try:
                 shown = wait_for(lambda: (lambda label: label if label == expected else None)(
-                    item_label(bus, applet.pid)), 10, "the last answer on the tray")
+                    item_label(bus, applet.pid)), 120, "the last answer on the tray")
             except SystemExit:
                 shown = item_label(bus, applet.pid)
             final_check = (expected, shown)
@@ -828,7 +865,8 @@ def main():
                        "≤ 4 (the headline, two more, one summary)", per <= 4))
     report, ok = render(args, samples, checks, answers, started_at, source, wall_s,
                         use_desktop, warnings, refreshes, notifications,
-                        phase_notes if monitor is not None else None, load, phase_latency)
+                        phase_notes if monitor is not None else None, load, phase_latency,
+                        call_stats)
     print(report)
     if args.output:
         with open(args.output, "w") as f:
