@@ -22,6 +22,18 @@ through the menu (com.canonical.dbusmenu Event, as the panel does) and:
   - the icon turns to its stale form;
   - after the good answer comes back the stale mark is gone.
 
+Then the hostile and oversized answers of issue 9, each followed by the
+good answer again: 200 models in the plan at 10% (at most 4 notifications,
+counted as Notify calls and in dunst); names with terminal escapes, a
+newline forging "Text models 100%" and bidi overrides (no C0/C1 control,
+no U+202A-202E/2066-2069 and no forged line in any menu label, the title
+or a notification); 20,000 rows (a bounded menu, the applet's RSS within
++25 MiB of its baseline, under 1 s of CPU); end_time null with
+remains_time 1 s (at most 1 + 1 requests in 30 s); a refresh storm of
+20 clicks a second for 60 s (at most one request per 5 s); and, last,
+429 with Retry-After 3600 (20 clicks send nothing, the menu says "Rate
+limited until HH:MM"). The figures are printed as "# ..." lines.
+
 Then: the redirect target was never asked; the key is nowhere in the
 applet's debug output, the tray item's properties, the whole menu layout,
 the notifications, or what the screen shows (see screen_text()); every
