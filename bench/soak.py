@@ -11,19 +11,22 @@ session bus, e.g.
 What runs (all on this machine, in temporary directories):
 
 - a loopback HTTP server in this script, answering the remains endpoint in
-  one-minute cycles of six 10-second phases: good (63%), HTTP 500, slow
+  80-second cycles of eight 10-second phases: good (63%), HTTP 500, slow
   (2 s delay, then good), HTTP 429 with Retry-After, a broken answer (in
   turn an HTML page, a body cut short, a dropped connection, invalid JSON),
   and good with a new percentage on every answer (crossing the low and
-  critical thresholds, so alerts fire and re-arm);
+  critical thresholds, so alerts fire and re-arm), then (issue 9) 200
+  models in the plan all at 10%, and a 20,000-row answer of about 2.5 MB;
 - xfce4-panel's status tray (a real StatusNotifierWatcher and host) and
   dunst (notifications), when installed, so the applet takes the same paths
   as on a desktop: icon files, dbusmenu updates, GNotifications;
 - the applet, `minimax-quota-applet --base-url URL --interval 3600`,
-  refreshed once a second through org.gtk.Actions.Activate("refresh") on
-  the session bus: the action the menu's "Refresh now" activates, which
-  runs the same MqPoller -> MqClient fetch as the timer (a refresh while a
-  fetch is in flight joins it).
+  asked to refresh once a second, in turn through
+  org.gtk.Actions.Activate("refresh") (the menu's "Refresh now") and
+  io.github.minimaxquota.Quota1.Refresh() on the session bus: both run the
+  same MqPoller -> MqClient fetch as the timer. The applet's floor (one
+  asked-for request per 5 s, none inside a Retry-After) turns about one in
+  five into a request: the soak is also a refresh storm.
 
 Every 10 seconds it samples the applet's VmRSS, RssAnon, open file
 descriptors, threads, CPU time (utime + stime) and the icon files in its
@@ -67,9 +70,12 @@ ITEM_IFACE = "org.kde.StatusNotifierItem"
 PROPS_IFACE = "org.freedesktop.DBus.Properties"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-PHASES = ["good", "http 500", "slow", "http 429", "broken", "good, changing %"]
+PHASES = ["good", "http 500", "slow", "http 429", "broken", "good, changing %",
+          "200 models at 10%", "20,000 rows"]
 BROKEN_KINDS = ["html page", "body cut short", "dropped connection", "invalid json"]
 SLOW_DELAY_S = 2.0
+MANY_LOW_MODELS = 200     # issue 9: one answer that could alert 400 times
+MANY_ROWS = 20000         # issue 9: a 2-3 MB answer, under the client's 4 MiB cap
 RETRY_AFTER_S = 5
 RSS_GROWTH_LIMIT_MIB = 2.0
 
@@ -88,6 +94,8 @@ class Answers:
         self.changing_percent = 63
         self.last_good_percent = None
         self.counts = {}
+        self.many_low = many_low_body(template)
+        self.many_rows = many_rows_body(template)
 
     def body(self, percent):
         data = json.loads(self.template)
@@ -107,6 +115,11 @@ class Answers:
                 kind = self.broken_kind
             else:
                 kind = phase
+            if phase in ("200 models at 10%", "20,000 rows"):
+                percent = 10 if phase == "200 models at 10%" else 63
+                self.last_good_percent = percent
+                self.counts[kind] = self.counts.get(kind, 0) + 1
+                return kind, None
             if phase in ("good", "slow"):
                 percent = self.fixed_percent
             elif phase == "good, changing %":
@@ -121,6 +134,36 @@ class Answers:
     def total(self):
         with self.lock:
             return sum(self.counts.values())
+
+
+def many_low_body(template):
+    """The text lane and 199 more models in the plan, all at 10%."""
+    data = json.loads(template)
+    first = data["model_remains"][0]
+    rows = []
+    for i in range(MANY_LOW_MODELS):
+        row = dict(first)
+        if i > 0:
+            row["model_name"] = f"model-{i:03d}"
+        row["current_interval_remaining_percent"] = 10
+        row["current_interval_usage_count"] = row["current_interval_total_count"] // 10
+        rows.append(row)
+    data["model_remains"] = rows
+    return json.dumps(data).encode()
+
+
+def many_rows_body(template):
+    """The text lane at 63% and 19,999 short rows after it: about 2.5 MB."""
+    data = json.loads(template)
+    first = data["model_remains"][0]
+    rows = [first]
+    for i in range(1, MANY_ROWS):
+        rows.append({"model_name": f"model-{i:05d}", "current_interval_total_count": 1500,
+                     "current_interval_usage_count": 945,
+                     "current_interval_remaining_percent": 63,
+                     "start_time": first["start_time"], "end_time": first["end_time"]})
+    data["model_remains"] = rows
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def serve(answers):
@@ -143,6 +186,12 @@ def serve(answers):
             kind, percent = answers.next()
             if kind == "slow":
                 time.sleep(SLOW_DELAY_S)
+            if kind == "200 models at 10%":
+                self.send_body(200, "application/json", answers.many_low)
+                return
+            if kind == "20,000 rows":
+                self.send_body(200, "application/json", answers.many_rows)
+                return
             if percent is not None:
                 self.send_body(200, "application/json", answers.body(percent))
             elif kind == "http 500":
@@ -186,6 +235,44 @@ def serve(answers):
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+# ---------------------------------------------------------------- notifications
+
+class NotifyMonitor:
+    """Counts every org.freedesktop.Notifications.Notify call on the session
+    bus (a monitor connection): a notification sent again under the same id
+    replaces the first on screen, so dunst's count alone would miss it."""
+
+    def __init__(self):
+        self.count = 0
+        self.summaries = []
+        address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
+        self.connection = Gio.DBusConnection.new_for_address_sync(
+            address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT
+            | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None)
+        self.connection.add_filter(self._filter, None)
+        rule = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+        self.connection.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                  "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                  GLib.Variant("(asu)", ([rule], 0)), None,
+                                  Gio.DBusCallFlags.NONE, 5000, None)
+
+    def _filter(self, connection, message, incoming, user_data):
+        kind = message.get_message_type()
+        if not incoming or kind in (Gio.DBusMessageType.METHOD_RETURN,
+                                    Gio.DBusMessageType.ERROR):
+            return message  # BecomeMonitor and its reply
+        if kind == Gio.DBusMessageType.METHOD_CALL and message.get_member() == "Notify":
+            self.count += 1
+            body = message.get_body()
+            if body is not None and len(self.summaries) < 1000:
+                self.summaries.append(body.unpack()[3])
+        return None  # a monitor never answers what it sees
+
+    def close(self):
+        self.connection.close_sync(None)
 
 
 # ---------------------------------------------------------------- /proc
@@ -302,7 +389,9 @@ def wait_for(predicate, timeout, what):
 
 
 def item_label(bus, applet_pid):
-    """The XAyatanaLabel of the applet's registered StatusNotifierItem."""
+    """The percentage the applet's registered StatusNotifierItem shows, as
+    "42%": the start of its Title (the tooltip; the panel label,
+    XAyatanaLabel, is empty unless the user turns it on)."""
     items = bus.call_sync(WATCHER, "/StatusNotifierWatcher", PROPS_IFACE, "Get",
                           GLib.Variant("(ss)", (WATCHER, "RegisteredStatusNotifierItems")),
                           GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, 5000,
@@ -324,7 +413,8 @@ def item_label(bus, applet_pid):
         except GLib.Error:
             continue
         if props.get("Id") == APP_ID:
-            return props.get("XAyatanaLabel")
+            title = str(props.get("Title", ""))
+            return title.split(" ", 1)[0] if title[:1].isdigit() else title
     return None
 
 
@@ -395,13 +485,13 @@ def verdict(samples, applet_alive, criticals, final_check):
     checks.append(("GLib criticals in the applet's log", str(criticals), "0", criticals == 0))
     if final_check is not None:
         expected, shown = final_check
-        checks.append(("label after a last good answer", f"{shown!s} (served {expected})",
+        checks.append(("percentage in the title after a last good answer", f"{shown!s} (served {expected})",
                        "the served percentage", shown == expected))
     return checks
 
 
 def render(args, samples, checks, answers, started_at, source, wall_s, desktop, warnings,
-           refreshes, notifications):
+           refreshes, notifications, phase_notes, load, phase_latency, call_stats):
     ok = all(c[3] for c in checks)
     lines = []
     out = lines.append
@@ -418,8 +508,13 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
     out("")
     out(f"- date: {started_at:%Y-%m-%d %H:%M} UTC; source: {source}; "
         f"machine: {machine()}")
-    out(f"- {wall_s / 60:.1f} minutes, {refreshes} refreshes asked for (one a second), "
+    out(f"- {wall_s / 60:.1f} minutes, {refreshes} refreshes asked for (one a second; "
+        f"{call_stats['skipped']} seconds skipped while the applet's main loop did not "
+        f"answer, {call_stats['unanswered']} calls unanswered after 60 s), "
         f"{answers.total()} requests answered, a sample every {args.sample:.0f} s")
+    out(f"- machine load (1-minute load average) at the start → at the end: "
+        f"{load[0]:.2f} → {load[1]:.2f} on {os.cpu_count()} cores (other work was running "
+        "on the machine; CPU times below are the applet's own)")
     out("- the applet: `minimax-quota-applet --base-url http://127.0.0.1:PORT "
         "--interval 3600` (a default build), its key from `MINIMAX_API_KEY`, "
         "GSettings in memory")
@@ -435,23 +530,30 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
     out("")
     out("The applet's `--interval` accepts 30 to 3600 seconds, and that limit stays. "
         "Instead of a test-only override in the applet, this script drives it from "
-        "outside: once a second it calls `org.gtk.Actions.Activate(\"refresh\")` on "
-        f"`{APP_PATH}` at `{APP_ID}` on the session bus, the action behind the menu's "
-        "**Refresh now**. That runs `mq_poller_refresh()`, the same MqPoller → MqClient "
-        "fetch, parse, view, icon, menu and alert path as a timed poll; a refresh while a "
-        "fetch is in flight joins it (so the slow phase makes fewer requests), and the "
-        "poller's own backoff timers after failures keep running as they would. The "
-        "applet's interval is one hour, so every request here is one the script asked for "
-        "or a backoff retry.")
+        "outside: once a second it asks for a refresh on the session bus, in turn through "
+        f"`org.gtk.Actions.Activate(\"refresh\")` on `{APP_PATH}` at `{APP_ID}` (the "
+        "action behind the menu's **Refresh now**) and through "
+        "`io.github.minimaxquota.Quota1.Refresh()` on the same path. Both run "
+        "`mq_poller_refresh()`, the same MqPoller → MqClient fetch, parse, view, icon, "
+        "menu and alert path as a timed poll.")
+    out("")
+    out("Since issue 9 the applet sends at most one request the user asked for per 5 "
+        "seconds (a refresh inside that keeps the answer just received, one while a fetch "
+        "is in flight joins it) and none before a server's `Retry-After` has ended. A "
+        "refresh a second is therefore itself a refresh storm: about one in five turns into "
+        "a request, and the rest exercise the floor. No path lets a caller outside the "
+        "applet bypass the floor (a second launch refreshes through the same floor; only a "
+        "region or key change restarts the poller), and the soak does not add one: it "
+        "measures the applet as shipped. The poller's own backoff timers after failures "
+        "keep running as they would; the applet's interval is one hour, so every request "
+        "here is one the script asked for or a backoff retry.")
     out("")
     out("## The server's answers")
     out("")
     out("A loopback HTTP/1.1 server (keep-alive) in the script answers the remains "
-        f"endpoint in cycles of six {args.phase:.0f}-second phases, in this order "
+        f"endpoint in cycles of {len(PHASES)} {args.phase:.0f}-second phases, in this order "
         "(the broken answer changes from one cycle to the next):")
     out("")
-    out("| phase | answer | requests |")
-    out("| --- | --- | ---: |")
     cycles = max(1, int(round(args.minutes * 60.0 / (args.phase * len(PHASES)))))
 
     def broken_in(kind):
@@ -473,10 +575,38 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
         "good, changing %": ("good, changing %",
                              "200 with a new percentage on every answer (steps of 9: "
                              "crosses 20% and 5% both ways, so alerts fire and re-arm)"),
+        "200 models at 10%": ("200 models at 10%",
+                              f"200 with {MANY_LOW_MODELS} rows in the plan, all at 10% "
+                              f"({len(answers.many_low):,} bytes)"),
+        "20,000 rows": ("20,000 rows",
+                        f"200 with {MANY_ROWS:,} rows, the text lane at 63% first "
+                        f"({len(answers.many_rows):,} bytes, under the 4 MiB cap)"),
     }
-    for kind in ["good", "http 500", "slow", "http 429"] + BROKEN_KINDS + ["good, changing %"]:
+    notes_head = " | notifications" if phase_notes is not None else ""
+    out("| phase | answer | requests | slowest refresh call (s)" + notes_head + " |")
+    out("| --- | --- | ---: | ---:" + (" | ---:" if phase_notes is not None else "") + " |")
+    for kind in ["good", "http 500", "slow", "http 429"] + BROKEN_KINDS + \
+            ["good, changing %", "200 models at 10%", "20,000 rows"]:
         phase, text = descriptions[kind]
-        out(f"| {phase} | {text} | {answers.counts.get(kind, 0)} |")
+        notes = ""
+        if phase_notes is not None:
+            notes = " | " + (str(phase_notes.get(kind, 0)) if kind not in BROKEN_KINDS
+                             else str(phase_notes.get("broken", 0)) + " (all broken phases)")
+        slowest = phase_latency.get("broken" if kind in BROKEN_KINDS else kind)
+        slowest = f"{slowest:.2f}" if slowest is not None else "–"
+        out(f"| {phase} | {text} | {answers.counts.get(kind, 0)} | {slowest}{notes} |")
+    out("")
+    out("Slowest refresh call: the longest a refresh call on the session bus waited for "
+        "its reply in that phase (for broken answers, over all broken phases). The reply "
+        "comes from the applet's main loop, so this is how long the loop was busy.")
+    if phase_notes is not None:
+        many = answers.counts.get("200 models at 10%", 0)
+        out("")
+        out("Notifications: Notify calls on the session bus (a D-Bus monitor), counted "
+            "per phase from its start to the start of the next. With 200 models at 10%: "
+            f"{phase_notes.get('200 models at 10%', 0)} notifications for {many} answers"
+            + (f", {phase_notes.get('200 models at 10%', 0) / many:.2f} per refresh "
+               "(before issue 9: 400 from one refresh)" if many else "") + ".")
     out("")
     out("## Verdict: " + ("PASS" if ok else "FAIL"))
     out("")
@@ -498,12 +628,12 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
         f"those {args.sample:.0f} seconds (the kernel counts it in {1000 // CLK_TCK} ms ticks).")
     out("")
     out("| t (s) | phase | requests | RSS (MiB) | anon (MiB) | fds | threads | CPU (ms) "
-        "| icon files |")
-    out("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        "| icon files | Notify calls so far |")
+    out("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for s in samples:
         out(f"| {s['t']:.0f} | {s['phase']} | {s['requests']} | {s['rss_kib'] / 1024.0:.2f} "
             f"| {s['anon_kib'] / 1024.0:.2f} | {s['fds']} | {s['threads']} "
-            f"| {s['cpu_delta'] * 1000.0 / CLK_TCK:.0f} | {s['icons']} |")
+            f"| {s['cpu_delta'] * 1000.0 / CLK_TCK:.0f} | {s['icons']} | {s['notes']} |")
     out("")
     return "\n".join(lines), ok
 
@@ -515,7 +645,7 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--phase", type=float, default=10.0,
-                        help="seconds per server phase (six make a cycle)")
+                        help="seconds per server phase (eight make a cycle)")
     parser.add_argument("--sample", type=float, default=10.0, help="seconds between samples")
     parser.add_argument("--rate", type=float, default=1.0, help="refreshes per second")
     parser.add_argument("--no-desktop", action="store_true",
@@ -571,13 +701,20 @@ def main():
     applet_log_path = os.path.join(tmp, "applet.log")
     samples = []
     refreshes = 0
+    monitor = None
+    phase_notes = {}
+    phase_latency = {}
+    call_stats = {"skipped": 0, "unanswered": 0}
+    notes_at_switch = [0]
     final_check = None
     notifications = None
     started_at = datetime.datetime.now(datetime.timezone.utc)
     source = source_state()
+    load = [os.getloadavg()[0], None]
     try:
         if use_desktop:
             desktop.start_all()
+            monitor = NotifyMonitor()
 
         with open(applet_log_path, "w") as log:
             applet = subprocess.Popen([applet_path, "--base-url", base, "--interval", "3600"],
@@ -585,47 +722,101 @@ def main():
         wait_for(lambda: answers.total() >= 1, 20, "the applet's first fetch")
         time.sleep(1.0)
 
-        def refresh():
-            bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
-                          GLib.Variant("(sava{sv})", ("refresh", [], {})),
-                          None, Gio.DBusCallFlags.NONE, 5000, None)
+        def refresh(via_quota1=False):
+            # The reply comes from the applet's main loop: its delay is how
+            # long the loop was busy (a 2.5 MB answer is parsed there).
+            began = time.monotonic()
+            if via_quota1:
+                bus.call_sync(APP_ID, APP_PATH, "io.github.minimaxquota.Quota1", "Refresh",
+                              None, None, Gio.DBusCallFlags.NONE, 60000, None)
+            else:
+                bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                              GLib.Variant("(sava{sv})", ("refresh", [], {})),
+                              None, Gio.DBusCallFlags.NONE, 60000, None)
+            took = time.monotonic() - began
+            phase_latency[answers.phase] = max(phase_latency.get(answers.phase, 0.0), took)
 
         duration = args.minutes * 60.0
-        ticks = int(round(duration * args.rate))
-        per_phase = int(round(args.phase * args.rate))
-        per_sample = int(round(args.sample * args.rate))
+        seconds = int(round(duration))
+        per_phase = int(round(args.phase))
+        per_sample = int(round(args.sample))
         last = sample(applet.pid, icon_dir)
         t0 = time.monotonic()
-        for tick in range(ticks + 1):
-            time.sleep(max(0.0, t0 + tick / args.rate - time.monotonic()))
-            if applet.poll() is not None:
+        done = threading.Event()
+        failure = []
+
+        def refresher():
+            """Asks for a refresh every 1/rate s. The applet answers from its
+            main loop: when that is busy a call waits, and the ticks it
+            missed are skipped, not sent in a burst afterwards."""
+            nonlocal refreshes
+            tick = 0
+            while not done.is_set():
+                late = time.monotonic() - (t0 + tick / args.rate)
+                if late < 0:
+                    if done.wait(-late):
+                        break
+                elif late >= 1.0 / args.rate:
+                    missed = int(late * args.rate)
+                    call_stats["skipped"] += missed
+                    tick += missed
+                try:
+                    refresh(via_quota1=tick % 2 == 1)
+                    refreshes += 1
+                except GLib.Error as error:
+                    if applet.poll() is not None:
+                        break
+                    if error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT):
+                        call_stats["unanswered"] += 1
+                    else:
+                        failure.append(error)
+                        break
+                tick += 1
+
+        thread = threading.Thread(target=refresher, daemon=True)
+        for second in range(seconds + 1):
+            time.sleep(max(0.0, t0 + second - time.monotonic()))
+            if applet.poll() is not None or failure:
                 break
-            if tick > 0 and tick % per_sample == 0:
+            if second > 0 and second % per_sample == 0:
                 now = sample(applet.pid, icon_dir)
-                now.update(t=tick / args.rate, phase=answers.phase,
+                now.update(t=float(second), phase=answers.phase,
                            requests=answers.total(),
+                           notes=monitor.count if monitor is not None else 0,
                            cpu_delta=now["cpu_ticks"] - last["cpu_ticks"])
                 samples.append(now)
                 last = now
                 print(f"soak: t={now['t']:.0f}s {now['phase']:<18} req={now['requests']:<4} "
                       f"rss={now['rss_kib'] / 1024.0:.2f}MiB fds={now['fds']} "
                       f"threads={now['threads']} cpu={now['cpu_delta'] * 1000 // CLK_TCK}ms "
-                      f"icons={now['icons']}", file=sys.stderr, flush=True)
-            if tick == ticks:
+                      f"icons={now['icons']} notify={now['notes']} "
+                      f"unanswered={call_stats['unanswered']}", file=sys.stderr,
+                      flush=True)
+            if second == seconds:
                 break
-            if tick % per_phase == 0:
-                index = tick // per_phase
+            if second % per_phase == 0:
+                index = second // per_phase
+                if monitor is not None:
+                    # Notifications of the phase that ends (the applet sends
+                    # them from the main loop, a moment after the answer).
+                    phase_notes[answers.phase] = phase_notes.get(answers.phase, 0) + \
+                        monitor.count - notes_at_switch[0]
+                    notes_at_switch[0] = monitor.count
                 with answers.lock:
                     answers.phase = PHASES[index % len(PHASES)]
                     answers.broken_kind = BROKEN_KINDS[(index // len(PHASES)) % len(BROKEN_KINDS)]
-            try:
-                refresh()
-            except GLib.Error:
-                if applet.poll() is not None:
-                    break
-                raise
-            refreshes += 1
+            if second == 0:
+                thread.start()
+        done.set()
+        thread.join(70)
+        if failure:
+            raise failure[0]
         wall_s = time.monotonic() - t0
+        if monitor is not None:
+            time.sleep(1.0)
+            phase_notes[answers.phase] = phase_notes.get(answers.phase, 0) + \
+                monitor.count - notes_at_switch[0]
+            notes_at_switch[0] = monitor.count
 
         applet_alive = applet.poll() is None
         if applet_alive and use_desktop:
@@ -634,16 +825,20 @@ def main():
                 answers.phase = "good"
                 answers.fixed_percent = 41 if answers.last_good_percent == 42 else 42
                 expected = f"{answers.fixed_percent}%"
+            # Past the applet's floor of one asked-for request per 5 s.
+            time.sleep(6.0)
             refresh()
             try:
                 shown = wait_for(lambda: (lambda label: label if label == expected else None)(
-                    item_label(bus, applet.pid)), 10, "the last answer on the tray")
+                    item_label(bus, applet.pid)), 120, "the last answer on the tray")
             except SystemExit:
                 shown = item_label(bus, applet.pid)
             final_check = (expected, shown)
         if use_desktop:
             notifications = desktop.notifications()
     finally:
+        if monitor is not None:
+            monitor.close()
         if applet is not None:
             stop(applet)
         desktop.stop_all()
@@ -655,6 +850,7 @@ def main():
             log_text = ""
         shutil.rmtree(tmp, ignore_errors=True)
 
+    load[1] = os.getloadavg()[0]
     criticals = log_text.count("-CRITICAL **")
     warnings = log_text.count("-WARNING **")
 
@@ -663,8 +859,15 @@ def main():
         raise SystemExit(f"soak: the applet stopped after {len(samples)} samples")
 
     checks = verdict(samples, applet_alive, criticals, final_check)
+    many = answers.counts.get("200 models at 10%", 0)
+    if phase_notes is not None and many:
+        per = phase_notes.get("200 models at 10%", 0) / many
+        checks.append(("notifications per answer with 200 models at 10%", f"{per:.2f}",
+                       "≤ 4 (the headline, two more, one summary)", per <= 4))
     report, ok = render(args, samples, checks, answers, started_at, source, wall_s,
-                        use_desktop, warnings, refreshes, notifications)
+                        use_desktop, warnings, refreshes, notifications,
+                        phase_notes if monitor is not None else None, load, phase_latency,
+                        call_stats)
     print(report)
     if args.output:
         with open(args.output, "w") as f:

@@ -22,6 +22,18 @@ through the menu (com.canonical.dbusmenu Event, as the panel does) and:
   - the icon turns to its stale form;
   - after the good answer comes back the stale mark is gone.
 
+Then the hostile and oversized answers of issue 9, each followed by the
+good answer again: 200 models in the plan at 10% (at most 4 notifications,
+counted as Notify calls and in dunst); names with terminal escapes, a
+newline forging "Text models 100%" and bidi overrides (no C0/C1 control,
+no U+202A-202E/2066-2069 and no forged line in any menu label, the title
+or a notification); 20,000 rows (a bounded menu, the applet's RSS within
++25 MiB of its baseline, under 1 s of CPU); end_time null with
+remains_time 1 s (at most 1 + 1 requests in 30 s); a refresh storm of
+20 clicks a second for 60 s (at most one request per 5 s); and, last,
+429 with Retry-After 3600 (20 clicks send nothing, the menu says "Rate
+limited until HH:MM"). The figures are printed as "# ..." lines.
+
 Then: the redirect target was never asked; the key is nowhere in the
 applet's debug output, the tray item's properties, the whole menu layout,
 the notifications, or what the screen shows (see screen_text()); every
@@ -163,7 +175,8 @@ def state(item):
     props = tray.item_props(item)
     rows = tray.menu_rows(item, props)
     status = [r["label"] for r in rows
-              if "showing data from" in r["label"] or r["label"].startswith("Updated ")]
+              if "showing data from" in r["label"] or " · data from " in r["label"]
+              or r["label"].startswith("Updated ")]
     return props, rows, (status[0] if status else "")
 
 
@@ -196,10 +209,21 @@ def click_refresh(server, item):
 # may update between them, so a wait ends only when both agree.
 
 
+def stale_status(status, cause):
+    """The status line of stale data: "Offline — showing data from 14:02",
+    or for a 429 "Rate limited until 15:40 · data from 14:02" (issue 9)."""
+    return (status.startswith(cause + " — showing data from")
+            or re.match(re.escape(cause) + r" until \d{1,2}:\d{2} · data from ", status))
+
+
+def stale_title(title, cause):
+    return cause in title and ("showing data from" in title or " · data from " in title)
+
+
 def wait_stale(item, cause, timeout):
     def shown():
         props, rows, status = state(item)
-        if (status.startswith(cause + " — showing data from")
+        if (stale_status(status, cause)
                 and cause in props.get("Title", "")
                 and props.get("IconName", "").endswith("-stale")):
             return props, rows, status
@@ -211,7 +235,7 @@ def wait_fresh(item, timeout=10):
     def shown():
         props, rows, status = state(item)
         if (status.startswith("Updated ") and "refreshing" not in status
-                and "showing data from" not in props.get("Title", "")
+                and not stale_title(props.get("Title", ""), "")
                 and not props.get("IconName", "").endswith("-stale")):
             return props, rows, status
         return None
@@ -226,7 +250,7 @@ def check_fresh(applet, item, what):
                  tray.describe(props, rows))
     title = props.get("Title", "")
     report.check(tray.icon_percent(props) == 63 and "63%" in title
-                 and "showing data from" not in title
+                 and not stale_title(title, "")
                  and not props.get("IconName", "").endswith("-stale"),
                  f"{what}: title and icon are fresh again", tray.describe(props, rows))
 
@@ -237,12 +261,12 @@ def check_stale(applet, item, what, cause, timeout):
     detail = tray.describe(props, rows)
     report.check(applet.alive(), f"{what}: the applet is still running")
     report.check(stale is not None,
-                 f"{what}: the menu's status line says \"{cause} — showing data from …\"",
-                 detail)
+                 f"{what}: the menu's status line says \"{cause} — showing data from …\" "
+                 f"(a 429: \"{cause} until HH:MM · data from …\")", detail)
     report.check(tray.icon_percent(props) == 63,
                  f"{what}: the icon keeps the last good value (63)", detail)
     title = props.get("Title", "")
-    report.check("63%" in title and cause in title and "showing data from" in title,
+    report.check("63%" in title and stale_title(title, cause),
                  f"{what}: the title keeps 63% and names the cause", title)
     report.check(props.get("IconName", "").endswith("-stale"),
                  f"{what}: the icon is in its stale form", props.get("IconName"))
@@ -319,6 +343,341 @@ def walk_modes(root):
                 "file" if stat.S_ISREG(st.st_mode) else "other")
             found.append((name, stat.S_IMODE(st.st_mode), kind))
     return found
+
+
+# --------------------------------------------------------------------------
+# Hostile and oversized answers (issue 9): bodies made here, in the temp
+# folder, and served with the control port's /route (200:@FILE).
+
+# C0 and C1 controls (DEL included), and the bidi embeddings, overrides and
+# isolates: none may reach a label, a title or a notification.
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORGED = "Text models 100%"
+
+HOSTILE_NAMES = [
+    "general\x1b]0;pwned title\x07\x1b[2J",
+    "video\nText models 100%",
+    "image\u202eten\u2066x\u2069\u200f\u061c\u0085\u009b",
+]
+MANY_LOW_MODELS = 200
+MANY_ROWS = 20000
+RSS_MARGIN_KIB = 25 * 1024
+# The menu of any answer: at most 12 models (24 rows with their sub-rows,
+# mq-view.h), "N more models…", and the 10 or so rows of the headline,
+# status and actions.
+MENU_ROWS_LIMIT = 40
+ROWS_CPU_LIMIT_S = 1.0
+STORM_CLICKS_PER_S = 20
+STORM_S = 60
+
+
+def window_row(name, percent, template):
+    row = dict(template)
+    row["model_name"] = name
+    row["current_interval_remaining_percent"] = percent
+    row["current_interval_usage_count"] = row["current_interval_total_count"] * percent // 100
+    return row
+
+
+def write_body(fixtures, name, rows=None, edit=None):
+    """The good fixture (times at now) with its rows replaced or edited;
+    returns its path in the temp folder."""
+    with open(fixtures[tray.GOOD_FIXTURE], encoding="utf-8") as f:
+        data = json.load(f)
+    if rows is not None:
+        data["model_remains"] = rows(data["model_remains"][0])
+    if edit is not None:
+        edit(data)
+    path = os.path.join(TMP, name)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, separators=(",", ":"))
+    return path
+
+
+def hostile_rows(text):
+    # The text lane stays clean at 40%; the hostile names are in the plan
+    # and low, so that they reach notifications too.
+    return [window_row("general", 40, text)] + [window_row(n, 10, text) for n in HOSTILE_NAMES]
+
+
+def many_low_rows(text):
+    return [window_row("general", 10, text)] + \
+        [window_row(f"model-{i:03d}", 10, text) for i in range(1, MANY_LOW_MODELS)]
+
+
+def many_rows(text):
+    short = {k: text[k] for k in ("start_time", "end_time", "current_interval_total_count")}
+    rows = [text]
+    for i in range(1, MANY_ROWS):
+        row = dict(short, model_name=f"model-{i:05d}",
+                   current_interval_usage_count=945, current_interval_remaining_percent=63)
+        rows.append(row)
+    return rows
+
+
+def no_end_time(data):
+    for row in data["model_remains"]:
+        row["end_time"] = None
+        row["remains_time"] = 1000
+
+
+def proc_rss_kib(pid):
+    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+def proc_cpu_s(pid):
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settled_cpu(pid, quiet=1.0, timeout=60):
+    """The applet's CPU time once it has used none for `quiet` seconds."""
+    deadline = time.monotonic() + timeout
+    last = proc_cpu_s(pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = proc_cpu_s(pid)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def layout_strings(layout):
+    """Every label and accessible description in the menu layout."""
+    found = []
+
+    def walk(node):
+        _, properties, children = node
+        for key in ("label", "accessible-desc"):
+            if key in properties:
+                found.append(str(properties[key]))
+        for child in children:
+            walk(child)
+    walk(layout[1])
+    return found
+
+
+def layout_entries(layout):
+    count = [0]
+
+    def walk(node):
+        count[0] += 1
+        for child in node[2]:
+            walk(child)
+    for child in layout[1][2]:
+        walk(child)
+    return count[0]
+
+
+def forged_lines(texts):
+    return [t for t in texts for line in t.split("\n") if line.strip().startswith(FORGED)]
+
+
+def refresh_id(item):
+    rows = tray.menu_rows(item, tray.item_props(item))
+    return [r for r in rows if re.match(r"refresh", r["label"], re.I)][0]["id"]
+
+
+def serve_and_refresh(server, item, path):
+    server.answer("200:@" + path)
+    return click_refresh(server, item)
+
+
+def back_to_good(server, applet, item, fixtures, what):
+    report.check(serve_and_refresh(server, item, fixtures[tray.GOOD_FIXTURE]),
+                 f"{what}: \"Refresh now\" fetches the good answer")
+    check_fresh(applet, item, what)
+
+
+def hostile_checks(server, applet, item, fixtures, monitor):
+    """(a) Names with terminal escapes, a newline and bidi overrides."""
+    path = write_body(fixtures, "hostile-names-served.json", rows=hostile_rows)
+    before_calls = monitor.count()
+    report.check(serve_and_refresh(server, item, path), "hostile names: \"Refresh now\" fetches")
+    shown = wait_for(lambda: (lambda p: p if "40%" in p.get("Title", "") else None)(
+        tray.item_props(item)), 10)
+    props = shown or tray.item_props(item)
+    wait_for(lambda: monitor.count() >= before_calls + len(HOSTILE_NAMES), 10)
+    time.sleep(1.0)
+    layout = full_layout(item, props)
+    labels = layout_strings(layout)
+    calls = monitor.calls[before_calls:]
+    sent = [str(c[3]) for c in calls] + [str(c[4]) for c in calls]
+    dunst = [t for n in tray.dunst_notifications() for t in n[1:]]
+    report.note("hostile names: menu:\n" + "\n".join(repr(label) for label in labels))
+    report.note("hostile names: Notify summary/body: " + repr(sent))
+    report.check(applet.alive(), "hostile names: the applet is still running")
+    report.check(any(label.startswith("general") or "pwned" in label for label in labels)
+                 and len(calls) >= 1,
+                 "hostile names: the rows reach the menu and the notifications",
+                 f"labels: {labels}\ncalls: {calls}")
+    bad = [label for label in labels if UNSAFE.search(label)]
+    report.check(not bad, "hostile names: no menu label has a C0/C1 control or a bidi override",
+                 repr(bad))
+    title = props.get("Title", "")
+    report.check(not UNSAFE_BUT_NEWLINE.search(title) and not forged_lines([title]),
+                 "hostile names: the item title has no control, bidi override or forged line",
+                 repr(title))
+    bad = [t for t in sent + dunst if UNSAFE_BUT_NEWLINE.search(t)]
+    report.check(not bad, "hostile names: no notification summary or body (sent, and in "
+                 "dunst's history) has a control or a bidi override", repr(bad))
+    forged = forged_lines(labels + sent + dunst + [props.get("IconAccessibleDesc", "")])
+    report.check(not forged, f"hostile names: no label or notification has a forged "
+                 f"\"{FORGED}\" line", repr(forged))
+    report.check(not any("\n" in label for label in labels),
+                 "hostile names: no menu label spans two lines", repr(labels))
+    back_to_good(server, applet, item, fixtures, "after hostile names")
+
+
+def many_low_checks(server, applet, item, fixtures, monitor):
+    """(b) 200 models in the plan at 10%: a handful of notifications."""
+    path = write_body(fixtures, "many-low-served.json", rows=many_low_rows)
+    before_calls = monitor.count()
+    before_dunst = tray.dunst_count()
+    report.check(serve_and_refresh(server, item, path), "200 low models: \"Refresh now\" fetches")
+    wait_for(lambda: monitor.count() > before_calls, 10)
+    # Then nothing more for a while: every notification of this refresh is in.
+    wait_for(lambda: tray.stays(lambda n=monitor.count(): monitor.count() == n, 2), 20)
+    calls = monitor.count() - before_calls
+    shown = tray.dunst_count() - before_dunst
+    report.note(f"notifications per refresh with {MANY_LOW_MODELS} models at 10%: "
+                f"{calls} Notify calls, {shown} in dunst")
+    report.check(1 <= calls <= 4, f"200 low models: 1 to 4 notifications from the refresh "
+                 f"({calls} Notify calls)", repr(monitor.calls[before_calls:]))
+    report.check(shown <= 4, f"200 low models: dunst got at most 4 ({shown})")
+    report.check(applet.alive(), "200 low models: the applet is still running")
+    back_to_good(server, applet, item, fixtures, "after 200 low models")
+
+
+def many_rows_checks(server, applet, item, fixtures):
+    """(c) 20,000 rows: a short menu, bounded RSS and CPU."""
+    path = write_body(fixtures, "many-rows-served.json", rows=many_rows)
+    size = os.path.getsize(path)
+    pid = applet.pid
+    cpu_before = settled_cpu(pid)
+    rss_before = proc_rss_kib(pid)
+    report.check(serve_and_refresh(server, item, path),
+                 f"20,000 rows: \"Refresh now\" fetches ({size:,} bytes)")
+
+    def more_row():
+        rows = tray.menu_rows(item, tray.item_props(item))
+        return rows if any(re.search(r"\d+ more models", r["label"]) for r in rows) else None
+    rows = wait_for(more_row, 30)
+    cpu_after = settled_cpu(pid)
+    rss_after = proc_rss_kib(pid)
+    props = tray.item_props(item)
+    entries = layout_entries(full_layout(item, props))
+    rows = rows or tray.menu_rows(item, props)
+    report.note(f"rss 20,000 rows ({size:,} bytes): baseline {rss_before / 1024:.1f} MiB, "
+                f"with the answer {rss_after / 1024:.1f} MiB "
+                f"({(rss_after - rss_before) / 1024:+.1f} MiB)")
+    report.note(f"cpu 20,000 rows: fetch, parse, view and menu {cpu_after - cpu_before:.2f} s; "
+                f"menu: {len(rows)} visible rows, {entries} entries in the layout")
+    report.check(rows is not None and any(re.search(r"\d+ more models", r["label"]) for r in rows),
+                 "20,000 rows: the menu ends its models with \"N more models…\"",
+                 tray.describe(props, rows))
+    models = [r for r in rows if r["depth"] == 1 and re.search(r"\(5-hour\)|% left", r["label"])]
+    report.check(len(rows) <= MENU_ROWS_LIMIT,
+                 f"20,000 rows: the menu has at most {MENU_ROWS_LIMIT} rows ({len(rows)}, "
+                 f"{len(models)} of them models)", tray.describe(props, rows))
+    report.check(rss_after - rss_before <= RSS_MARGIN_KIB,
+                 "20,000 rows: RSS within +25 MiB of the baseline",
+                 f"{rss_before} -> {rss_after} KiB")
+    report.check(cpu_after - cpu_before < ROWS_CPU_LIMIT_S,
+                 f"20,000 rows: under {ROWS_CPU_LIMIT_S:.0f} s of CPU to take it in "
+                 f"({cpu_after - cpu_before:.2f} s)")
+    report.check(applet.alive() and tray.icon_percent(props) == 63,
+                 "20,000 rows: the applet runs and shows the text lane (63)",
+                 tray.describe(props))
+    cpu_before = cpu_after
+    back_to_good(server, applet, item, fixtures, "after 20,000 rows")
+    cpu_after = settled_cpu(pid)
+    rss_back = proc_rss_kib(pid)
+    report.note(f"rss after the good answer again: {rss_back / 1024:.1f} MiB "
+                f"({(rss_back - rss_before) / 1024:+.1f} MiB from the baseline); "
+                f"tearing the menu down {cpu_after - cpu_before:.2f} s of CPU")
+    report.check(rss_back - rss_before <= RSS_MARGIN_KIB,
+                 "back to the good answer: RSS within +25 MiB of the baseline",
+                 f"{rss_before} -> {rss_back} KiB")
+    report.check(cpu_after - cpu_before < ROWS_CPU_LIMIT_S,
+                 f"back to the good answer: under {ROWS_CPU_LIMIT_S:.0f} s of CPU "
+                 f"({cpu_after - cpu_before:.2f} s)")
+
+
+RESET_WATCH_S = 30
+
+
+def no_end_time_checks(server, applet, item, fixtures):
+    """(d) end_time null and remains_time 1 s: no refresh every few seconds."""
+    path = write_body(fixtures, "no-end-time-served.json", edit=no_end_time)
+    report.check(serve_and_refresh(server, item, path), "end_time null: \"Refresh now\" fetches")
+    start = server.hits()
+    time.sleep(RESET_WATCH_S)
+    made = server.hits() - start
+    report.note(f"end_time null, remains_time 1 s: {made} requests in {RESET_WATCH_S} s "
+                "without a click")
+    report.check(made <= 2, f"end_time null: at most 1 + 1 requests in {RESET_WATCH_S} s ({made})")
+    report.check(applet.alive(), "end_time null: the applet is still running")
+    back_to_good(server, applet, item, fixtures, "after end_time null")
+
+
+def storm_checks(server, applet, item):
+    """A refresh storm: 20 clicks a second on "Refresh now" for 60 s."""
+    props = tray.item_props(item)
+    ident = refresh_id(item)
+    time.sleep(max(0.0, last_manual[0] + MANUAL_GAP_S - time.monotonic()))
+    before = server.hits()
+    started = time.monotonic()
+    clicks = 0
+    while time.monotonic() - started < STORM_S:
+        time.sleep(max(0.0, started + clicks / STORM_CLICKS_PER_S - time.monotonic()))
+        tray.click(item, props, ident)
+        clicks += 1
+    elapsed = time.monotonic() - started
+    time.sleep(1.0)
+    made = server.hits() - before
+    last_manual[0] = time.monotonic()
+    per_minute = made * 60.0 / elapsed
+    report.note(f"refresh storm: {clicks} clicks in {elapsed:.1f} s, {made} requests "
+                f"({per_minute:.1f} per minute)")
+    limit = int(elapsed // 5) + 2
+    report.check(made <= limit, f"refresh storm: at most one request per 5 s ({made} for "
+                 f"{clicks} clicks, limit {limit})")
+    report.check(made >= 2, f"refresh storm: clicks still refresh ({made} requests)")
+    report.check(applet.alive(), "refresh storm: the applet is still running")
+    check_fresh(applet, item, "after the refresh storm")
+
+
+def retry_after_checks(server, applet, item):
+    """(e) 429 with Retry-After 3600, then 20 clicks: nothing sent. Last:
+    the applet asks nothing more for an hour."""
+    server.fault("rate-limited=3600")
+    report.check(click_refresh(server, item), "Retry-After 3600: \"Refresh now\" fetches")
+    stale = wait_stale(item, "Rate limited", 10)
+    report.check(stale is not None, "Retry-After 3600: the menu says \"Rate limited\"")
+    before = server.hits()
+    ident = refresh_id(item)
+    props = tray.item_props(item)
+    for _ in range(20):
+        tray.click(item, props, ident)
+        time.sleep(0.1)
+    quiet = tray.stays(lambda: server.hits() == before, 3)
+    report.note(f"Retry-After 3600: {server.hits() - before} requests after 20 clicks")
+    report.check(quiet, "Retry-After 3600: 20 clicks on \"Refresh now\" send no request",
+                 f"hits before {before}, now {server.hits()}")
+    rows = tray.menu_rows(item, tray.item_props(item))
+    until = [r["label"] for r in rows if re.search(r"Rate limited until \d{1,2}:\d{2}", r["label"])]
+    report.check(bool(until), "Retry-After 3600: the menu says \"Rate limited until HH:MM\"",
+                 tray.describe(tray.item_props(item), rows))
+    report.check(applet.alive(), "Retry-After 3600: the applet is still running")
+    server.fault("none")
 
 
 # --------------------------------------------------------------------------
@@ -454,6 +813,17 @@ def checks(server, other, applet, empty_shot, fixtures, dirs):
             check_stale(applet, item, f"alternate {turn + 1} (bad)", "MiniMax server error", 10)
     server.fault("none")
 
+    # Hostile and oversized answers (issue 9).
+    monitor = tray.NotifyMonitor()
+    try:
+        many_low_checks(server, applet, item, fixtures, monitor)
+        hostile_checks(server, applet, item, fixtures, monitor)
+    finally:
+        monitor.close()
+    many_rows_checks(server, applet, item, fixtures)
+    no_end_time_checks(server, applet, item, fixtures)
+    storm_checks(server, applet, item)
+
     # A notification, so that the notifications checked below are not none.
     server.answer("200:@" + fixtures[tray.LOW_FIXTURE])
     click_refresh(server, item)
@@ -470,8 +840,11 @@ def checks(server, other, applet, empty_shot, fixtures, dirs):
     report.check(not has_key(json.dumps(notifications)), "no key in the notifications (dunst)")
     shown = screen_text(props, layout, notifications)
     report.check(not has_key(shown + stale_screen) and "15%" in shown
-                 and "showing data from" in stale_screen,
+                 and " data from " in stale_screen,
                  "no key in anything the screen shows (labels, title, notifications)")
+
+    # Last, as it leaves the applet rate-limited for an hour.
+    retry_after_checks(server, applet, item)
 
 
 def main():
