@@ -209,7 +209,7 @@ mq_history_forecast (MqHistory   *self,
                      GError     **error)
 {
   g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (MqHistoryForecast));
-  guint n = mq_snapshot_get_n_models (snapshot);
+  guint n = MIN (mq_snapshot_get_n_models (snapshot), MQ_HISTORY_MAX_MODELS);
   guint i;
 
   g_return_val_if_fail (MQ_IS_HISTORY (self), NULL);

@@ -566,7 +566,7 @@ record_snapshot (MqHistory  *self,
                  MqSnapshot *snapshot,
                  gint64      now_ms)
 {
-  guint n = mq_snapshot_get_n_models (snapshot);
+  guint n = MIN (mq_snapshot_get_n_models (snapshot), MQ_HISTORY_MAX_MODELS);
   guint i;
   int rc;
 

@@ -39,6 +39,10 @@ GQuark mq_history_error_quark (void);
 #define MQ_HISTORY_BUSY_TIMEOUT_MS  200
 /* Rows a prune looks at, oldest first: keeps every prune cheap. */
 #define MQ_HISTORY_PRUNE_BATCH      256
+/* A plan lists a handful of models: each fetch records (and forecasts) at
+ * most this many, in the answer's order, so that a hostile answer of
+ * thousands of rows cannot fill the database or stall the applet. */
+#define MQ_HISTORY_MAX_MODELS       64
 /* A collapsed run gives the forecast at most this many samples. */
 #define MQ_HISTORY_MAX_RUN_SAMPLES  64
 

@@ -17,9 +17,14 @@
 
 #include "config.h"
 
+#include <malloc.h>
+
 #include "mq-error.h"
 #include "mq-poller.h"
 #include "mq-schedule.h"
+
+/* Models in an answer above which memory is handed back after it. */
+#define BIG_ANSWER_MODELS 1000
 
 /* From this length on, timers use whole seconds (g_timeout_add_seconds),
  * which lets GLib and the kernel batch wake-ups across processes; shorter
@@ -295,8 +300,18 @@ finish_fetch (MqPoller   *self,
 
   if (snapshot != NULL)
     {
+      /* An answer of thousands of rows (under the caps, hostile or not)
+       * leaves the heap full of freed parser nodes, and glibc keeps them:
+       * hand them back once the big snapshot is parsed, and again once it
+       * is replaced. */
+      gboolean big = mq_snapshot_get_n_models (snapshot) > BIG_ANSWER_MODELS ||
+                     (self->snapshot != NULL &&
+                      mq_snapshot_get_n_models (self->snapshot) > BIG_ANSWER_MODELS);
+
       g_clear_pointer (&self->snapshot, mq_snapshot_unref);
       self->snapshot = mq_snapshot_ref (snapshot);
+      if (big)
+        malloc_trim (0);
       g_clear_error (&self->error);
       self->failures = 0;
       self->retry_after_s = 0;

@@ -28,7 +28,14 @@ struct _MqSnapshot {
   gint64    fetched_at_ms;
   MqRegion  region;
   char     *plan_title;       /* reported by the server, safe; nullable */
+  GHashTable *by_name;        /* name -> first MqModel of that name; NULL for
+                               * a handful of models (a scan is as fast) */
 };
+
+/* Above this many models, mq_snapshot_find_model() looks names up in an
+ * index built once with the snapshot (a hostile answer of 20,000 rows
+ * would otherwise make every per-model lookup downstream quadratic). */
+#define INDEX_MIN_MODELS 16
 
 G_DEFINE_BOXED_TYPE (MqSnapshot, mq_snapshot, mq_snapshot_ref, mq_snapshot_unref)
 
@@ -50,6 +57,20 @@ mq_snapshot_new_take (GArray   *models,
   g_atomic_ref_count_init (&self->ref_count);
   self->models = models;
   g_array_set_clear_func (self->models, model_clear);
+  if (models->len > INDEX_MIN_MODELS)
+    {
+      /* Built before the snapshot is shared: read-only afterwards, so
+       * every thread may look up. The first model of a name wins, as the
+       * scan does. */
+      self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < models->len; i++)
+        {
+          MqModel *model = &g_array_index (models, MqModel, i);
+
+          if (model->name != NULL && !g_hash_table_contains (self->by_name, model->name))
+            g_hash_table_insert (self->by_name, model->name, model);
+        }
+    }
   self->fetched_at_ms = fetched_at_ms;
   self->region = region;
 
@@ -82,6 +103,7 @@ mq_snapshot_unref (MqSnapshot *self)
 
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
+      g_clear_pointer (&self->by_name, g_hash_table_unref);
       g_array_unref (self->models);
       g_free (self->plan_title);
       g_free (self);
@@ -114,6 +136,8 @@ mq_snapshot_find_model (MqSnapshot *self,
 
   if (name == NULL)
     return NULL;
+  if (self->by_name != NULL)
+    return g_hash_table_lookup (self->by_name, name);
 
   for (guint i = 0; i < self->models->len; i++)
     {
