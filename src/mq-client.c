@@ -523,8 +523,8 @@ mq_api_key_check (const char  *key,
   if (length > MQ_API_KEY_MAX_LENGTH)
     {
       g_set_error (error, MQ_ERROR, MQ_ERROR_KEY_REJECTED,
-                   _("The API key is %" G_GSIZE_FORMAT " characters long, far longer than a MiniMax key. Copy the key again, whole and alone."),
-                   length);
+                   _("The API key is %lu characters long, far longer than a MiniMax key. Copy the key again, whole and alone."),
+                   (unsigned long) length);
       return FALSE;
     }
 
