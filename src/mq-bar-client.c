@@ -179,7 +179,13 @@ typedef struct {
   gboolean         read;              /* the first GetAll answered */
   gboolean         done;
   GError          *error;
+  GSource         *grace;             /* waiting for a restarted applet */
 } Watch;
+
+/* After the applet's name goes, how long a watch waits for it to come back
+ * (the applet restarted: a second launch after an update, a crash and
+ * autostart) before it ends. */
+#define RESTART_GRACE_MS 3000
 
 static void
 watch_finish (Watch  *watch,
@@ -239,7 +245,14 @@ on_name_appeared (GDBusConnection *connection,
 {
   Watch *watch = user_data;
 
+  if (watch->grace != NULL)
+    {
+      g_debug ("The applet is back: reading its report again");
+      g_source_destroy (watch->grace);
+      g_clear_pointer (&watch->grace, g_source_unref);
+    }
   watch->seen = TRUE;
+  watch->read = FALSE;
   g_cancellable_cancel (watch->read_cancellable);
   g_clear_object (&watch->read_cancellable);
   watch->read_cancellable = g_cancellable_new ();
@@ -254,6 +267,17 @@ on_name_appeared (GDBusConnection *connection,
                           on_get_all, watch);
 }
 
+static gboolean
+on_grace_over (gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  g_debug ("The applet did not come back: the watch ends");
+  g_clear_pointer (&watch->grace, g_source_unref);
+  watch_finish (watch, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_name_vanished (GDBusConnection *connection,
                   const char      *name,
@@ -263,8 +287,16 @@ on_name_vanished (GDBusConnection *connection,
 
   g_cancellable_cancel (watch->read_cancellable);
 
-  if (watch->seen)
-    watch_finish (watch, NULL);
+  /* The applet quit: wait a little in case it is restarting, then end
+   * (exit 0: a bar restarts the command as it likes). */
+  if (watch->seen && watch->grace == NULL)
+    {
+      watch->grace = g_timeout_source_new (RESTART_GRACE_MS);
+      g_source_set_callback (watch->grace, on_grace_over, watch, NULL);
+      g_source_attach (watch->grace, g_main_context_get_thread_default ());
+    }
+  else if (watch->seen)
+    return;
   else
     watch_finish (watch, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                                               _("The MiniMax Quota applet is not running.")));
@@ -369,6 +401,11 @@ mq_bar_client_watch (int             timeout_ms,
 
   g_bus_unwatch_name (watcher);
   g_dbus_connection_signal_unsubscribe (connection, subscription);
+  if (watch.grace != NULL)
+    {
+      g_source_destroy (watch.grace);
+      g_clear_pointer (&watch.grace, g_source_unref);
+    }
   g_cancellable_cancel (watch.read_cancellable);
   if (cancel_source != NULL)
     {

@@ -1970,7 +1970,7 @@ watch_exit (GSubprocess *process)
   g_autoptr(GError) error = NULL;
 
   g_subprocess_wait_async (process, NULL, mq_test_store_result, &result);
-  mq_test_wait_result (&result, 5, "minimax-quota --watch to exit");
+  mq_test_wait_result (&result, 10, "minimax-quota --watch to exit");
   g_subprocess_wait_finish (process, result, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));

@@ -774,11 +774,56 @@ test_client_watch (Fixture       *fixture,
 
   /* The applet quits: the watch ends, successfully. */
   g_dbus_connection_close_sync (fixture->applet, NULL, NULL);
-  mq_test_wait_count (&run.done, 1, 5, "the watch to end");
+  mq_test_wait_count (&run.done, 1, 10, "the watch to end");
   g_thread_join (thread);
   g_assert_no_error (run.error);
   g_assert_true (run.result);
   g_assert_cmpuint (run.lines->len, ==, 2);
+
+  g_ptr_array_unref (run.lines);
+  g_mutex_clear (&run.lock);
+}
+
+/* The applet restarts within the grace: the watch reads the new one and
+ * goes on printing, then ends once it quits for good. */
+static void
+test_client_watch_restart (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_fixture ("token-plan-plus-video-not-in-plan.json");
+  g_autoptr(MqQuotaService) second = mq_quota_service_new ();
+  g_autoptr(GDBusConnection) restarted = NULL;
+  g_autoptr(GError) error = NULL;
+  WatchRun run = { .lines = g_ptr_array_new_with_free_func (g_free) };
+  GThread *thread;
+
+  g_mutex_init (&run.lock);
+  mq_quota_service_set_snapshot (fixture->service, snapshot, NULL, NULL, FALSE, NULL);
+
+  thread = g_thread_new ("watch", watch_thread, &run);
+  mq_test_wait_count (&run.count, 1, 5, "the first line");
+  g_assert_cmpstr (watch_line (&run, 0), ==, "63%\n");
+
+  /* The applet quits, and a new one takes the name a moment later. */
+  g_dbus_connection_close_sync (fixture->applet, NULL, NULL);
+  g_usleep (300 * 1000);
+  restarted = connect_bus ();
+  mq_quota_service_set_snapshot (second, snapshot, NULL, NULL, TRUE, NULL);
+  g_assert_true (mq_quota_service_export (second, restarted, MQ_QUOTA_SERVICE_OBJECT_PATH, &error));
+  g_assert_no_error (error);
+  own_name (restarted);
+
+  mq_test_wait_count (&run.count, 2, 5, "a line from the restarted applet");
+  g_assert_cmpstr (watch_line (&run, 1), ==, "~63%\n");
+  g_assert_cmpuint (run.done, ==, 0);
+
+  /* Gone for good: the watch ends after the grace, successfully. */
+  mq_quota_service_unexport (second);
+  g_dbus_connection_close_sync (restarted, NULL, NULL);
+  mq_test_wait_count (&run.done, 1, 10, "the watch to end");
+  g_thread_join (thread);
+  g_assert_no_error (run.error);
+  g_assert_true (run.result);
 
   g_ptr_array_unref (run.lines);
   g_mutex_clear (&run.lock);
@@ -794,7 +839,7 @@ test_client_watch_not_running (Fixture       *fixture,
   g_mutex_init (&run.lock);
   g_dbus_connection_close_sync (fixture->applet, NULL, NULL);
   thread = g_thread_new ("watch", watch_thread, &run);
-  mq_test_wait_count (&run.done, 1, 5, "the watch to end");
+  mq_test_wait_count (&run.done, 1, 10, "the watch to end");
   g_thread_join (thread);
   g_assert_false (run.result);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -817,7 +862,7 @@ test_client_watch_cancel (Fixture       *fixture,
   thread = g_thread_new ("watch", watch_thread, &run);
   mq_test_wait_count (&run.count, 1, 5, "the first line");
   g_cancellable_cancel (run.cancellable);
-  mq_test_wait_count (&run.done, 1, 5, "the watch to end");
+  mq_test_wait_count (&run.done, 1, 10, "the watch to end");
   g_thread_join (thread);
   g_assert_false (run.result);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -970,6 +1015,7 @@ main (int    argc,
   ADD ("/bar-client/timeout", test_client_timeout);
   g_test_add_func ("/bar-client/no-bus", test_client_no_bus);
   ADD ("/bar-client/watch", test_client_watch);
+  ADD ("/bar-client/watch-restart", test_client_watch_restart);
   ADD ("/bar-client/watch/not-running", test_client_watch_not_running);
   ADD ("/bar-client/watch/cancel", test_client_watch_cancel);
   ADD ("/bar-client/probe/once", test_probe_once);
