@@ -698,12 +698,10 @@ accounts_json (GPtrArray *accounts,
       json_builder_add_string_value (builder, mq_account_get_name (account));
       json_builder_set_member_name (builder, "region");
       json_builder_add_string_value (builder, mq_region_to_string (mq_account_get_region (account)));
-      json_builder_set_member_name (builder, "key_kind");
-      if (known && mq_account_get_key (account) != NULL)
-        json_builder_add_string_value (builder,
-                                       mq_key_kind_to_string (mq_account_get_key_kind (account)));
-      else
-        json_builder_add_null_value (builder);
+      mq_report_add_string_or_null (builder, "key_kind",
+                                    known && mq_account_get_key (account) != NULL
+                                    ? mq_key_kind_to_string (mq_account_get_key_kind (account))
+                                    : NULL);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
