@@ -7,6 +7,7 @@
 
 #include "mq-accounts-private.h"
 #include "mq-client.h"
+#include "mq-config.h"
 #include "mq-error.h"
 #include "mq-secret.h"
 
@@ -19,19 +20,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static gboolean
-schema_has (GSettingsSchema *schema,
-            const char      *name,
-            const char      *type)
-{
-  g_autoptr(GSettingsSchemaKey) key = NULL;
-
-  if (schema == NULL || !g_settings_schema_has_key (schema, name))
-    return FALSE;
-  key = g_settings_schema_get_key (schema, name);
-  return g_variant_type_equal (g_settings_schema_key_get_value_type (key), G_VARIANT_TYPE (type));
-}
 
 static void
 on_settings_changed (GSettings  *settings,
@@ -92,10 +80,10 @@ mq_accounts_new (GSettings *settings)
       g_object_get (settings, "settings-schema", &schema, NULL);
     }
 
-  if (settings != NULL && schema_has (schema, KEY_ACCOUNTS, "a(ss)"))
+  if (settings != NULL && mq_config_schema_has_key (schema, KEY_ACCOUNTS, "a(ss)"))
     {
       self->settings = g_object_ref (settings);
-      self->has_migrated_key = schema_has (schema, KEY_MIGRATED, "b");
+      self->has_migrated_key = mq_config_schema_has_key (schema, KEY_MIGRATED, "b");
       g_signal_connect (self->settings, "changed::" KEY_ACCOUNTS,
                         G_CALLBACK (on_settings_changed), self);
     }
