@@ -235,6 +235,28 @@ store (MqAccountDialog *self)
                          self->pending_key, self->cancellable, on_added, self);
 }
 
+/* The end of a check (@answered and @error from its finish): nothing when
+ * it was cancelled, the error shown when it failed, else the region that
+ * answered remembered as the applet does. TRUE when it answered. */
+static gboolean
+check_answered (MqAccountDialog *self,
+                MqClient        *client,
+                gboolean         answered,
+                const GError    *error)
+{
+  if (is_cancelled (error))
+    return FALSE;
+  if (!answered)
+    {
+      fail (self, error->message);
+      return FALSE;
+    }
+
+  if (self->pending_region == MQ_REGION_AUTO)
+    mq_config_remember_region (self->config, mq_client_get_resolved_region (client));
+  return TRUE;
+}
+
 static void
 on_quota_checked (GObject      *source,
                   GAsyncResult *result,
@@ -249,17 +271,8 @@ on_quota_checked (GObject      *source,
   gboolean unlimited;
 
   snapshot = mq_client_fetch_finish (client, result, &error);
-  if (is_cancelled (error))
+  if (!check_answered (self, client, snapshot != NULL, error))
     return;
-  if (snapshot == NULL)
-    {
-      fail (self, error->message);
-      return;
-    }
-
-  /* The region that answered, remembered as the applet does. */
-  if (self->pending_region == MQ_REGION_AUTO)
-    mq_config_remember_region (self->config, mq_client_get_resolved_region (client));
 
   /* The headline the tray and the command line show. */
   thresholds = mq_config_get_thresholds (self->config);
@@ -287,16 +300,8 @@ on_balance_checked (GObject      *source,
   double available;
 
   balance = mq_client_fetch_balance_finish (client, result, NULL, &error);
-  if (is_cancelled (error))
+  if (!check_answered (self, client, balance != NULL, error))
     return;
-  if (balance == NULL)
-    {
-      fail (self, error->message);
-      return;
-    }
-
-  if (self->pending_region == MQ_REGION_AUTO)
-    mq_config_remember_region (self->config, mq_client_get_resolved_region (client));
 
   if (mq_balance_get_amount (balance, MQ_BALANCE_AVAILABLE, &available))
     amount = mq_balance_format_amount (available, mq_balance_get_currency (balance));

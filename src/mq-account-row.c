@@ -64,6 +64,28 @@ set_busy (MqAccountRow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->rename_entry), !busy);
 }
 
+/* The end of a rename or a remove (@ok and @error from its finish): nothing
+ * when it was cancelled or the row is gone, else the row idle again and the
+ * error shown. TRUE when it succeeded and the row is still there. */
+static gboolean
+op_done (MqAccountRow *self,
+         gboolean      ok,
+         const GError *error)
+{
+  if (!ok && is_cancelled (error))
+    return FALSE;
+  if (self->destroyed)
+    return FALSE;
+
+  set_busy (self, FALSE);
+  if (error != NULL)
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Region                                                               */
 /* ------------------------------------------------------------------ */
@@ -154,18 +176,10 @@ on_renamed (GObject      *source,
 {
   g_autoptr(MqAccountRow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok = mq_accounts_rename_finish (MQ_ACCOUNTS (source), result, &error);
 
-  if (!mq_accounts_rename_finish (MQ_ACCOUNTS (source), result, &error) && is_cancelled (error))
+  if (!op_done (self, ok, error))
     return;
-  if (self->destroyed)
-    return;
-
-  set_busy (self, FALSE);
-  if (error != NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
 
   g_free (self->name);
   self->name = g_strdup (gtk_entry_get_text (self->rename_entry));
@@ -224,15 +238,9 @@ on_removed (GObject      *source,
 {
   g_autoptr(MqAccountRow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok = mq_accounts_remove_finish (MQ_ACCOUNTS (source), result, &error);
 
-  if (!mq_accounts_remove_finish (MQ_ACCOUNTS (source), result, &error) && is_cancelled (error))
-    return;
-  if (self->destroyed)
-    return;
-
-  set_busy (self, FALSE);
-  if (error != NULL)
-    show_error (self, error->message);
+  op_done (self, ok, error);
 }
 
 static void

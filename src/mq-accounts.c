@@ -7,6 +7,7 @@
 
 #include "mq-accounts-private.h"
 #include "mq-client.h"
+#include "mq-config.h"
 #include "mq-error.h"
 #include "mq-secret.h"
 
@@ -19,19 +20,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static gboolean
-schema_has (GSettingsSchema *schema,
-            const char      *name,
-            const char      *type)
-{
-  g_autoptr(GSettingsSchemaKey) key = NULL;
-
-  if (schema == NULL || !g_settings_schema_has_key (schema, name))
-    return FALSE;
-  key = g_settings_schema_get_key (schema, name);
-  return g_variant_type_equal (g_settings_schema_key_get_value_type (key), G_VARIANT_TYPE (type));
-}
 
 static void
 on_settings_changed (GSettings  *settings,
@@ -92,10 +80,10 @@ mq_accounts_new (GSettings *settings)
       g_object_get (settings, "settings-schema", &schema, NULL);
     }
 
-  if (settings != NULL && schema_has (schema, KEY_ACCOUNTS, "a(ss)"))
+  if (settings != NULL && mq_config_schema_has_key (schema, KEY_ACCOUNTS, "a(ss)"))
     {
       self->settings = g_object_ref (settings);
-      self->has_migrated_key = schema_has (schema, KEY_MIGRATED, "b");
+      self->has_migrated_key = mq_config_schema_has_key (schema, KEY_MIGRATED, "b");
       g_signal_connect (self->settings, "changed::" KEY_ACCOUNTS,
                         G_CALLBACK (on_settings_changed), self);
     }
@@ -352,6 +340,30 @@ mq_accounts_op_new (MqAccounts          *self,
   return task;
 }
 
+/* The task of an operation on the stored account @name (@out_op's name
+ * set); NULL, the callback told of the error, when the list cannot be
+ * written or has no such account. */
+static GTask *
+known_account_op_new (MqAccounts          *self,
+                      gpointer             source_tag,
+                      const char          *name,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data,
+                      OpData             **out_op)
+{
+  g_autoptr(GTask) task = mq_accounts_op_new (self, source_tag, cancellable, callback, user_data, out_op);
+  GError *error = NULL;
+
+  (*out_op)->name = g_strdup (name);
+  if (!check_writable (self, &error) || !check_known (self, name, &error))
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
 static gboolean
 op_finish (MqAccounts    *self,
            GAsyncResult  *result,
@@ -562,13 +574,13 @@ mq_accounts_rename_async (MqAccounts          *self,
 
   g_return_if_fail (MQ_IS_ACCOUNTS (self));
 
-  task = mq_accounts_op_new (self, mq_accounts_rename_async, cancellable, callback, user_data, &op);
-  op->name = g_strdup (name);
+  task = known_account_op_new (self, mq_accounts_rename_async, name, cancellable,
+                               callback, user_data, &op);
+  if (task == NULL)
+    return;
   op->new_name = g_strdup (new_name);
 
-  if (!check_writable (self, &error) ||
-      !check_known (self, name, &error) ||
-      !mq_accounts_check_name (self, new_name, name, &error))
+  if (!mq_accounts_check_name (self, new_name, name, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -632,19 +644,14 @@ mq_accounts_remove_async (MqAccounts          *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GError *error = NULL;
   OpData *op;
 
   g_return_if_fail (MQ_IS_ACCOUNTS (self));
 
-  task = mq_accounts_op_new (self, mq_accounts_remove_async, cancellable, callback, user_data, &op);
-  op->name = g_strdup (name);
-
-  if (!check_writable (self, &error) || !check_known (self, name, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  task = known_account_op_new (self, mq_accounts_remove_async, name, cancellable,
+                               callback, user_data, &op);
+  if (task == NULL)
+    return;
 
   mq_secret_clear_account_async (name, cancellable, on_remove_cleared, g_steal_pointer (&task));
 }

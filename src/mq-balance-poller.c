@@ -10,10 +10,8 @@
 
 #include "mq-balance-poller.h"
 #include "mq-error.h"
+#include "mq-poller.h"
 #include "mq-schedule.h"
-
-/* As in mq-poller.c: long timers use whole seconds so wake-ups batch. */
-#define SECONDS_TIMER_MIN_MS 10000
 
 struct _MqBalancePoller
 {
@@ -124,12 +122,8 @@ schedule (MqBalancePoller *self)
 
   self->next_delay_ms = delay_ms;
   timer_ms = MAX ((gint64) (remaining_ms * self->time_scale), 1);
-  if (timer_ms >= SECONDS_TIMER_MIN_MS)
-    self->timeout_id = g_timeout_add_seconds ((guint) MIN ((timer_ms + 999) / 1000, G_MAXUINT),
-                                              on_timeout, self);
-  else
-    self->timeout_id = g_timeout_add ((guint) timer_ms, on_timeout, self);
-  g_source_set_name_by_id (self->timeout_id, "[mq-balance-poller] next fetch");
+  self->timeout_id = mq_poller_add_timeout (timer_ms, on_timeout, self,
+                                            "[mq-balance-poller] next fetch");
 }
 
 static void

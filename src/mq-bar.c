@@ -397,6 +397,17 @@ bar_tooltip (const Bar  *bar,
 
 /* ---- Formats ----------------------------------------------------------- */
 
+/* @generator's root on one line, ending in a newline. */
+static char *
+compact_line (JsonGenerator *generator)
+{
+  g_autofree char *line = NULL;
+
+  json_generator_set_pretty (generator, FALSE);
+  line = json_generator_to_data (generator, NULL);
+  return g_strconcat (line, "\n", NULL);
+}
+
 static char *
 format_waybar (const Bar *bar,
                gint64     now_ms)
@@ -408,7 +419,6 @@ format_waybar (const Bar *bar,
   g_autofree char *tooltip = bar_tooltip (bar, now_ms);
   g_autofree char *text_markup = g_markup_escape_text (text, -1);
   g_autofree char *tooltip_markup = g_markup_escape_text (tooltip, -1);
-  g_autofree char *line = NULL;
   const char *alt = bar->is_error ? "error" : bar->state;
 
   json_builder_begin_object (builder);
@@ -434,11 +444,8 @@ format_waybar (const Bar *bar,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_pretty (generator, FALSE);
   json_generator_set_root (generator, root);
-  line = json_generator_to_data (generator, NULL);
-
-  return g_strconcat (line, "\n", NULL);
+  return compact_line (generator);
 }
 
 static char *
@@ -514,7 +521,6 @@ format_json (const Bar   *bar,
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) built = NULL;
-  g_autofree char *line = NULL;
 
   if (bar->root != NULL || (bar->is_error && bar->error_code != NULL &&
                             !g_str_equal (bar->error_code, "unreadable")))
@@ -536,9 +542,7 @@ format_json (const Bar   *bar,
       json_generator_set_root (generator, built);
     }
 
-  json_generator_set_pretty (generator, FALSE);
-  line = json_generator_to_data (generator, NULL);
-  return g_strconcat (line, "\n", NULL);
+  return compact_line (generator);
 }
 
 char *

@@ -548,6 +548,19 @@ migrate (MqAccounts *list,
     g_debug ("The old key is now the account “%s”", MQ_ACCOUNT_DEFAULT_NAME);
 }
 
+/* The configuration of @options (in @out_config) and its list of
+ * accounts; NULL when the configuration is wrong. */
+static MqAccounts *
+open_accounts (const MqCliOptions  *options,
+               MqConfig           **out_config,
+               GError             **error)
+{
+  *out_config = mq_config_new (options->region, options->base_url, NULL, error);
+  if (*out_config == NULL)
+    return NULL;
+  return mq_accounts_new (mq_config_get_settings (*out_config));
+}
+
 int
 mq_cli_run_add_account (const MqCliOptions *options)
 {
@@ -562,13 +575,11 @@ mq_cli_run_add_account (const MqCliOptions *options)
   Wait wait = { loop, NULL };
   char *key;
 
-  config = mq_config_new (options->region, options->base_url, NULL, &error);
-  if (config == NULL)
+  list = open_accounts (options, &config, &error);
+  if (list == NULL)
     return fail_line (error);
   if (options->region != NULL)
     mq_region_from_string (options->region, &region);
-
-  list = mq_accounts_new (mq_config_get_settings (config));
   if (mq_cli_keyring_reachable ())
     migrate (list, loop);
 
@@ -624,11 +635,9 @@ mq_cli_run_remove_account (const MqCliOptions *options)
   g_autofree char *line = NULL;
   Wait wait = { loop, NULL };
 
-  config = mq_config_new (options->region, options->base_url, NULL, &error);
-  if (config == NULL)
+  list = open_accounts (options, &config, &error);
+  if (list == NULL)
     return fail_line (error);
-
-  list = mq_accounts_new (mq_config_get_settings (config));
   if (mq_accounts_find (list, options->remove_account) < 0)
     {
       set_unknown_account (list, options->remove_account, &error);
@@ -698,12 +707,10 @@ accounts_json (GPtrArray *accounts,
       json_builder_add_string_value (builder, mq_account_get_name (account));
       json_builder_set_member_name (builder, "region");
       json_builder_add_string_value (builder, mq_region_to_string (mq_account_get_region (account)));
-      json_builder_set_member_name (builder, "key_kind");
-      if (known && mq_account_get_key (account) != NULL)
-        json_builder_add_string_value (builder,
-                                       mq_key_kind_to_string (mq_account_get_key_kind (account)));
-      else
-        json_builder_add_null_value (builder);
+      mq_report_add_string_or_null (builder, "key_kind",
+                                    known && mq_account_get_key (account) != NULL
+                                    ? mq_key_kind_to_string (mq_account_get_key_kind (account))
+                                    : NULL);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -766,11 +773,9 @@ mq_cli_run_list_accounts (const MqCliOptions *options)
   g_autofree char *output = NULL;
   gboolean known = FALSE;
 
-  config = mq_config_new (options->region, options->base_url, NULL, &error);
-  if (config == NULL)
+  list = open_accounts (options, &config, &error);
+  if (list == NULL)
     return fail_line (error);
-
-  list = mq_accounts_new (mq_config_get_settings (config));
 
   if (mq_accounts_get_n_accounts (list) > 0 && mq_cli_keyring_reachable ())
     {

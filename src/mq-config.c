@@ -44,10 +44,10 @@ static const struct {
   { "muted-until", "a{sx}" },
 };
 
-static gboolean
-schema_has_key_of_type (GSettingsSchema *schema,
-                        const char      *name,
-                        const char      *type)
+gboolean
+mq_config_schema_has_key (GSettingsSchema *schema,
+                          const char      *name,
+                          const char      *type)
 {
   g_autoptr(GSettingsSchemaKey) key = NULL;
 
@@ -64,7 +64,7 @@ static char *
 dup_setting_string (MqConfig   *self,
                     const char *name)
 {
-  if (!schema_has_key_of_type (self->schema, name, "s"))
+  if (!mq_config_schema_has_key (self->schema, name, "s"))
     return NULL;
   return g_settings_get_string (self->settings, name);
 }
@@ -75,7 +75,7 @@ get_setting_uint (GSettings       *settings,
                   const char      *name,
                   guint           *out_value)
 {
-  if (settings == NULL || !schema_has_key_of_type (schema, name, "u"))
+  if (settings == NULL || !mq_config_schema_has_key (schema, name, "u"))
     return FALSE;
   *out_value = g_settings_get_uint (settings, name);
   return TRUE;
@@ -416,7 +416,7 @@ mq_config_check_schema (GError **error)
 
   for (gsize i = 0; i < G_N_ELEMENTS (applet_keys); i++)
     {
-      if (!schema_has_key_of_type (schema, applet_keys[i].name, applet_keys[i].type))
+      if (!mq_config_schema_has_key (schema, applet_keys[i].name, applet_keys[i].type))
         {
           g_set_error (error, MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT,
                        /* Translators: the first %s is the settings schema

@@ -111,6 +111,12 @@ MqThresholds  mq_config_thresholds_from_settings (GSettings *settings);
  * the fix (reinstall, or glib-compile-schemas) otherwise. */
 gboolean      mq_config_check_schema         (GError      **error);
 
+/* Whether @schema (nullable: FALSE) has the key @name of the GVariant type
+ * @type (an older install may lack a key, or have it of another type). */
+gboolean      mq_config_schema_has_key       (GSettingsSchema *schema,
+                                              const char      *name,
+                                              const char      *type);
+
 /* A launch context that keeps the key out of a child's environment
  * (every variable of mq_region_key_variables() unset). */
 GAppLaunchContext *mq_config_new_launch_context (void);

@@ -100,8 +100,11 @@ floor_div (gint64 value,
 }
 
 char *
-mq_format_clock (gint64 epoch_ms,
-                 gint64 now_ms)
+mq_format_local_time (gint64      epoch_ms,
+                      gint64      now_ms,
+                      const char *same_day_format,
+                      const char *week_format,
+                      const char *later_format)
 {
   g_autoptr(GDateTime) when = NULL;
   g_autoptr(GDateTime) now = NULL;
@@ -116,21 +119,31 @@ mq_format_clock (gint64 epoch_ms,
   distance_ms = epoch_ms > now_ms ? epoch_ms - now_ms : now_ms - epoch_ms;
 
   if (same_local_day (when, now))
-    /* xgettext:no-c-format */
-    /* Translators: a time of day today, in g_date_time_format() syntax */
-    format = C_("clock", "%H:%M");
+    format = same_day_format;
   else if (distance_ms < 7 * SECONDS_PER_DAY * 1000)
-    /* xgettext:no-c-format */
-    /* Translators: a weekday and time within a week, in
-     * g_date_time_format() syntax, e.g. "Tue 16:30" */
-    format = C_("clock", "%a %H:%M");
+    format = week_format;
   else
-    /* xgettext:no-c-format */
-    /* Translators: a date further than a week away, in
-     * g_date_time_format() syntax, e.g. "Nov 30" */
-    format = C_("clock", "%b %-d");
+    format = later_format;
 
   return g_date_time_format (when, format);
+}
+
+char *
+mq_format_clock (gint64 epoch_ms,
+                 gint64 now_ms)
+{
+  return mq_format_local_time (epoch_ms, now_ms,
+                               /* xgettext:no-c-format */
+                               /* Translators: a time of day today, in g_date_time_format() syntax */
+                               C_("clock", "%H:%M"),
+                               /* xgettext:no-c-format */
+                               /* Translators: a weekday and time within a week, in
+                                * g_date_time_format() syntax, e.g. "Tue 16:30" */
+                               C_("clock", "%a %H:%M"),
+                               /* xgettext:no-c-format */
+                               /* Translators: a date further than a week away, in
+                                * g_date_time_format() syntax, e.g. "Nov 30" */
+                               C_("clock", "%b %-d"));
 }
 
 /* "resets in 2h 30m (16:30)" with @verb, else "2h 30m (16:30)"; NULL

@@ -22,6 +22,15 @@ int         mq_format_percent_whole       (double      pct);
  * which show "<1%". Negative or NaN (MQ_PERCENT_UNKNOWN) -> "—". */
 char       *mq_format_percent             (double      pct);
 
+/* Local time of @epoch_ms formatted (g_date_time_format()) with
+ * @same_day_format on the day of @now_ms, with @week_format within a week
+ * either way, else with @later_format; "—" when out of range. */
+char       *mq_format_local_time          (gint64      epoch_ms,
+                                           gint64      now_ms,
+                                           const char *same_day_format,
+                                           const char *week_format,
+                                           const char *later_format);
+
 /* Local time of @epoch_ms as seen at @now_ms: "16:30" on the same day,
  * "Tue 16:30" within a week either way, else a date ("Nov 30"). */
 char       *mq_format_clock               (gint64      epoch_ms,

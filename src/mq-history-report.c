@@ -13,6 +13,7 @@
 #include "mq-format.h"
 #include "mq-history.h"
 #include "mq-history-report.h"
+#include "mq-report.h"
 #include "mq-wording.h"
 
 /* One printed observation: a sample row, or the last time of its run. */
@@ -277,23 +278,7 @@ add_time_member (JsonBuilder *builder,
 {
   g_autofree char *text = iso_or_null (epoch_ms);
 
-  json_builder_set_member_name (builder, member);
-  if (text != NULL)
-    json_builder_add_string_value (builder, text);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_count_member (JsonBuilder *builder,
-                  const char  *member,
-                  gint64       count)
-{
-  json_builder_set_member_name (builder, member);
-  if (count >= 0)
-    json_builder_add_int_value (builder, count);
-  else
-    json_builder_add_null_value (builder);
+  mq_report_add_string_or_null (builder, member, text);
 }
 
 char *
@@ -301,9 +286,7 @@ mq_history_report_json (const GArray *samples)
 {
   g_autoptr(GArray) lines = lines_of (samples);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < lines->len; i++)
@@ -320,9 +303,9 @@ mq_history_report_json (const GArray *samples)
       json_builder_add_string_value (builder, sample->model != NULL ? sample->model : "");
       json_builder_set_member_name (builder, "window");
       json_builder_add_string_value (builder, mq_slot_to_string (sample->slot));
-      add_count_member (builder, "remaining_percent", whole);
-      add_count_member (builder, "remaining", sample->remaining_count);
-      add_count_member (builder, "total", sample->total_count);
+      mq_report_add_count_or_null (builder, "remaining_percent", whole);
+      mq_report_add_count_or_null (builder, "remaining", sample->remaining_count);
+      mq_report_add_count_or_null (builder, "total", sample->total_count);
       add_time_member (builder, "window_start", sample->window_start_ms);
       add_time_member (builder, "window_end", sample->window_end_ms);
       json_builder_end_object (builder);
@@ -330,10 +313,7 @@ mq_history_report_json (const GArray *samples)
   json_builder_end_array (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  return g_strconcat (text, "\n", NULL);
+  return mq_report_node_to_string (root);
 }
 
 /* ------------------------------------------------------------------ */

@@ -110,26 +110,6 @@ set_stale_dash (cairo_t        *cr,
 }
 
 static void
-draw_track (cairo_t        *cr,
-            const Geometry *g,
-            const Rgb      *colour,
-            double          alpha,
-            gboolean        dashed)
-{
-  double start = -G_PI / 2.0;
-
-  cairo_save (cr);
-  cairo_new_path (cr);
-  cairo_arc (cr, g->centre, g->centre, g->ring_radius, start, start + 2 * G_PI);
-  cairo_set_line_width (cr, g->ring_width);
-  if (dashed)
-    set_stale_dash (cr, g);
-  set_rgba (cr, colour, alpha);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
-static void
 draw_arc (cairo_t        *cr,
           const Geometry *g,
           double          fraction,
@@ -153,6 +133,18 @@ draw_arc (cairo_t        *cr,
   set_rgba (cr, colour, alpha);
   cairo_stroke (cr);
   cairo_restore (cr);
+}
+
+/* The whole ring (the arc of a fraction 1: butt caps are cairo's default,
+ * the only line cap the icon's context has outside a glyph). */
+static void
+draw_track (cairo_t        *cr,
+            const Geometry *g,
+            const Rgb      *colour,
+            double          alpha,
+            gboolean        dashed)
+{
+  draw_arc (cr, g, 1.0, colour, alpha, dashed);
 }
 
 /* The dark face inside the ring: white glyphs on it read the same on dark

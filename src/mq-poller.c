@@ -26,9 +26,7 @@
 /* Models in an answer above which memory is handed back after it. */
 #define BIG_ANSWER_MODELS 1000
 
-/* From this length on, timers use whole seconds (g_timeout_add_seconds),
- * which lets GLib and the kernel batch wake-ups across processes; shorter
- * ones (a test's scaled timers) keep millisecond precision. */
+/* From this length on, timers use whole seconds (mq_poller_add_timeout()). */
 #define SECONDS_TIMER_MIN_MS 10000
 
 #define LOGIND_NAME      "org.freedesktop.login1"
@@ -278,12 +276,24 @@ schedule (MqPoller *self)
 
   g_debug ("Next fetch in %" G_GINT64_FORMAT " s", (remaining_ms + 999) / 1000);
 
+  self->timeout_id = mq_poller_add_timeout (timer_ms, on_timeout, self, "[mq-poller] next fetch");
+}
+
+guint
+mq_poller_add_timeout (gint64       timer_ms,
+                       GSourceFunc  func,
+                       gpointer     user_data,
+                       const char  *name)
+{
+  guint id;
+
+  timer_ms = MAX (timer_ms, 1);
   if (timer_ms >= SECONDS_TIMER_MIN_MS)
-    self->timeout_id = g_timeout_add_seconds ((guint) MIN ((timer_ms + 999) / 1000, G_MAXUINT),
-                                              on_timeout, self);
+    id = g_timeout_add_seconds ((guint) MIN ((timer_ms + 999) / 1000, G_MAXUINT), func, user_data);
   else
-    self->timeout_id = g_timeout_add ((guint) timer_ms, on_timeout, self);
-  g_source_set_name_by_id (self->timeout_id, "[mq-poller] next fetch");
+    id = g_timeout_add ((guint) timer_ms, func, user_data);
+  g_source_set_name_by_id (id, name);
+  return id;
 }
 
 static void

@@ -86,4 +86,13 @@ void          mq_poller_set_time_scale_for_testing (MqPoller          *self,
 void          mq_poller_set_network_monitor        (MqPoller          *self,
                                                     GNetworkMonitor   *monitor);
 
+/* A main-loop timeout of @timer_ms (at least 1) calling @func, named
+ * @name: in whole seconds from 10 s on, so that GLib and the kernel batch
+ * wake-ups across processes; shorter ones (a test's scaled timers) keep
+ * millisecond precision. Also the balance poller's timer. */
+guint         mq_poller_add_timeout                (gint64             timer_ms,
+                                                    GSourceFunc        func,
+                                                    gpointer           user_data,
+                                                    const char        *name);
+
 G_END_DECLS

@@ -102,10 +102,10 @@ find_forecast (const Forecasts *forecasts,
   return NULL;
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
+void
+mq_report_add_string_or_null (JsonBuilder *builder,
+                               const char  *member,
+                               const char  *value)
 {
   json_builder_set_member_name (builder, member);
   if (value != NULL)
@@ -114,10 +114,10 @@ add_string_or_null (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_count_or_null (JsonBuilder *builder,
-                   const char  *member,
-                   gint64       value)
+void
+mq_report_add_count_or_null (JsonBuilder *builder,
+                              const char  *member,
+                              gint64       value)
 {
   json_builder_set_member_name (builder, member);
   if (value >= 0)
@@ -151,7 +151,7 @@ add_time_or_null (JsonBuilder *builder,
 
   if (epoch_ms != 0)
     text = mq_format_iso8601_utc (epoch_ms);
-  add_string_or_null (builder, member, text);
+  mq_report_add_string_or_null (builder, member, text);
 }
 
 /* "resets_in_seconds" from @fetched_at_ms, and "reset_due": TRUE when
@@ -243,9 +243,9 @@ add_window (JsonBuilder        *builder,
 
   json_builder_begin_object (builder);
   add_percent_or_null (builder, "remaining_percent", window->remaining_percent);
-  add_count_or_null (builder, "total", window->total);
-  add_count_or_null (builder, "remaining", window->remaining);
-  add_count_or_null (builder, "used", window->used);
+  mq_report_add_count_or_null (builder, "total", window->total);
+  mq_report_add_count_or_null (builder, "remaining", window->remaining);
+  mq_report_add_count_or_null (builder, "used", window->used);
   json_builder_set_member_name (builder, "unlimited");
   json_builder_add_boolean_value (builder, window->unlimited);
   json_builder_set_member_name (builder, "exhausted");
@@ -262,8 +262,8 @@ add_window (JsonBuilder        *builder,
   else
     json_builder_add_null_value (builder);
   period = period_to_string (window, slot);
-  add_string_or_null (builder, "period", period);
-  add_string_or_null (builder, "window_kind", window_kind_to_string (window, slot));
+  mq_report_add_string_or_null (builder, "period", period);
+  mq_report_add_string_or_null (builder, "window_kind", window_kind_to_string (window, slot));
   add_time_or_null (builder, "resets_at", window->resets_at_ms);
   add_resets_in_or_null (builder, window->resets_at_ms, fetched_at_ms, now_ms);
   json_builder_set_member_name (builder, "state");
@@ -296,17 +296,17 @@ add_headline (JsonBuilder        *builder,
       measured = headline.remaining_percent >= 0;
       window = mq_model_get_window (headline.model, headline.slot);
 
-      add_string_or_null (builder, "model", headline.model->name);
-      add_string_or_null (builder, "window",
-                          measured ? mq_slot_to_string (headline.slot) : NULL);
+      mq_report_add_string_or_null (builder, "model", headline.model->name);
+      mq_report_add_string_or_null (builder, "window",
+                                    measured ? mq_slot_to_string (headline.slot) : NULL);
       add_percent_or_null (builder, "remaining_percent", headline.remaining_percent);
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, mq_state_to_string (headline.state));
       if (measured)
         period = period_to_string (window, headline.slot);
-      add_string_or_null (builder, "period", period);
-      add_string_or_null (builder, "window_kind",
-                          measured ? window_kind_to_string (window, headline.slot) : NULL);
+      mq_report_add_string_or_null (builder, "period", period);
+      mq_report_add_string_or_null (builder, "window_kind",
+                                    measured ? window_kind_to_string (window, headline.slot) : NULL);
       json_builder_set_member_name (builder, "unlimited");
       json_builder_add_boolean_value (builder, headline.unlimited);
       json_builder_set_member_name (builder, "in_plan");
@@ -394,9 +394,9 @@ mq_report_build_json (MqSnapshot              *snapshot,
       const MqModel *model = mq_snapshot_get_model (snapshot, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "name", model->name);
-      add_string_or_null (builder, "display_name",
-                          mq_format_model_display_name (model->name));
+      mq_report_add_string_or_null (builder, "name", model->name);
+      mq_report_add_string_or_null (builder, "display_name",
+                                    mq_format_model_display_name (model->name));
       json_builder_set_member_name (builder, "in_plan");
       json_builder_add_boolean_value (builder, model->in_plan);
       /* Usable: the row was read and the plan includes the model, so

@@ -78,6 +78,15 @@ JsonNode *mq_report_build_json         (MqSnapshot              *snapshot,
                                         gint64                   now_ms);
 JsonNode *mq_report_build_error_json   (const GError            *error);
 
+/* Sets @member to @value, or to null when @value is NULL. */
+void      mq_report_add_string_or_null (JsonBuilder             *builder,
+                                        const char              *member,
+                                        const char              *value);
+/* Sets @member to @value, or to null when @value is negative (unknown). */
+void      mq_report_add_count_or_null  (JsonBuilder             *builder,
+                                        const char              *member,
+                                        gint64                   value);
+
 /* @root pretty-printed (two spaces), ending in a newline. */
 char     *mq_report_node_to_string     (JsonNode                *root);
 

@@ -476,34 +476,19 @@ char *
 mq_wording_when (gint64 epoch_ms,
                  gint64 now_ms)
 {
-  g_autoptr(GDateTime) when = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  const char *format;
-  gint64 distance_ms = epoch_ms > now_ms ? epoch_ms - now_ms : now_ms - epoch_ms;
-
-  when = g_date_time_new_from_unix_local (epoch_ms / 1000);
-  now = g_date_time_new_from_unix_local (now_ms / 1000);
-  if (when == NULL || now == NULL)
-    return g_strdup (C_("percent", "—"));
-
-  if (g_date_time_get_year (when) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
-    /* xgettext:no-c-format */
-    /* Translators: a time today inside a sentence, in g_date_time_format()
-     * syntax: "It resets at 03:00." */
-    format = C_("when", "at %H:%M");
-  else if (distance_ms < G_GINT64_CONSTANT (7) * 24 * 3600 * 1000)
-    /* xgettext:no-c-format */
-    /* Translators: a weekday and time inside a sentence, in
-     * g_date_time_format() syntax: "It resets on Tue at 03:00." */
-    format = C_("when", "on %a at %H:%M");
-  else
-    /* xgettext:no-c-format */
-    /* Translators: a date and time inside a sentence, in
-     * g_date_time_format() syntax: "It resets on Nov 30 at 03:00." */
-    format = C_("when", "on %b %-d at %H:%M");
-
-  return g_date_time_format (when, format);
+  return mq_format_local_time (epoch_ms, now_ms,
+                               /* xgettext:no-c-format */
+                               /* Translators: a time today inside a sentence, in g_date_time_format()
+                                * syntax: "It resets at 03:00." */
+                               C_("when", "at %H:%M"),
+                               /* xgettext:no-c-format */
+                               /* Translators: a weekday and time inside a sentence, in
+                                * g_date_time_format() syntax: "It resets on Tue at 03:00." */
+                               C_("when", "on %a at %H:%M"),
+                               /* xgettext:no-c-format */
+                               /* Translators: a date and time inside a sentence, in
+                                * g_date_time_format() syntax: "It resets on Nov 30 at 03:00." */
+                               C_("when", "on %b %-d at %H:%M"));
 }
 
 char *
