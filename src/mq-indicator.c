@@ -10,12 +10,9 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <libayatana-appindicator/app-indicator.h>
-#ifdef GDK_WINDOWING_X11
-#include <gdk/gdkx.h>
-#endif
-
 #include "mq-icon.h"
 #include "mq-indicator.h"
+#include "mq-xembed.h"
 
 #define ICON_FILE_PREFIX "mq-"
 #define ROW_ID_KEY       "mq-row-id"
@@ -545,31 +542,11 @@ on_show_label_changed (GSettings   *settings,
 /* Is anything showing tray icons?                                      */
 /* ------------------------------------------------------------------ */
 
-/* A StatusNotifierWatcher on the session bus, or on X11 an XEmbed tray
- * (the owner of the _NET_SYSTEM_TRAY_S<screen> selection). */
-static gboolean
-xembed_tray_present (void)
-{
-#ifdef GDK_WINDOWING_X11
-  GdkDisplay *display = gdk_display_get_default ();
-  g_autofree char *name = NULL;
-
-  if (display == NULL || !GDK_IS_X11_DISPLAY (display))
-    return FALSE;
-
-  name = g_strdup_printf ("_NET_SYSTEM_TRAY_S%d",
-                          gdk_x11_screen_get_screen_number (gdk_display_get_default_screen (display)));
-  return XGetSelectionOwner (GDK_DISPLAY_XDISPLAY (display),
-                             gdk_x11_get_xatom_by_name_for_display (display, name)) != None;
-#else
-  return FALSE;
-#endif
-}
-
+/* A StatusNotifierWatcher on the session bus, or on X11 an XEmbed tray. */
 static gboolean
 host_present (MqIndicator *self)
 {
-  return self->watcher_present || xembed_tray_present ();
+  return self->watcher_present || mq_xembed_tray_present ();
 }
 
 /* A host showed up after "no-host": say so, once, and stop looking. */
@@ -607,7 +584,7 @@ on_host_timeout (gpointer user_data)
   g_debug ("no tray host after %u ms", self->host_timeout_ms);
   /* The watcher is followed on the bus; an XEmbed tray announces itself
    * to the root window only, so it is looked for now and then. */
-  if (GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+  if (mq_xembed_display_is_x11 ())
     self->xembed_poll = g_timeout_add (XEMBED_POLL_MS, poll_xembed, self);
   g_signal_emit (self, signals[SIGNAL_NO_HOST], 0);
   return G_SOURCE_REMOVE;
