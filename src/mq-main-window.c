@@ -11,6 +11,10 @@
 #include "mq-main-window.h"
 #include "mq-wording.h"
 
+/* A plan lists a handful of models; an answer of thousands (hostile or
+ * broken) shows this many rows, then "N more models…". */
+#define MAX_MODEL_ROWS 50
+
 #define HOMEPAGE_URL "https://github.com/minimaxquota/minimax-quota"
 #define ISSUES_URL   HOMEPAGE_URL "/issues"
 /* The stack's name of the page of the default (unnamed) account. */
@@ -375,11 +379,12 @@ fill_rows (AccountPage        *page,
            gint64              now_ms)
 {
   g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (page->rows));
+  guint n_models = mq_snapshot_get_n_models (snapshot);
 
   for (GList *l = children; l != NULL; l = l->next)
     gtk_widget_destroy (l->data);
 
-  for (guint i = 0; i < mq_snapshot_get_n_models (snapshot); i++)
+  for (guint i = 0; i < MIN (n_models, MAX_MODEL_ROWS); i++)
     {
       const MqModel *model = mq_snapshot_get_model (snapshot, i);
       const char *name = mq_format_model_display_name (model->name);
@@ -405,6 +410,17 @@ fill_rows (AccountPage        *page,
             add_window_row (page->rows, model, MQ_SLOT_WEEKLY,
                             find_forecast (forecasts, model, MQ_SLOT_WEEKLY), thresholds, now_ms);
         }
+    }
+
+  if (n_models > MAX_MODEL_ROWS)
+    {
+      guint more = n_models - MAX_MODEL_ROWS;
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…", more),
+                         more);
+
+      /* Translators: the button beside "N more models…" in the main window */
+      add_sentence_row (page->rows, text, _("Open _Dashboard"), "app.open-dashboard");
     }
 }
 

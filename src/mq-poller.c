@@ -25,6 +25,7 @@
 
 /* Models in an answer above which memory is handed back after it. */
 #define BIG_ANSWER_MODELS 1000
+#define TRIM_DELAY_S      2
 
 /* From this length on, timers use whole seconds (mq_poller_add_timeout()). */
 #define SECONDS_TIMER_MIN_MS 10000
@@ -36,6 +37,7 @@
 struct _MqPoller
 {
   GObject           parent_instance;
+  guint             trim_id;            /* handing memory back after a big answer */
 
   MqClient         *client;
   GCancellable     *cancellable;        /* the poller's life: bus lookup; cancelled in dispose */
@@ -296,6 +298,16 @@ mq_poller_add_timeout (gint64       timer_ms,
   return id;
 }
 
+static gboolean
+trim_heap (gpointer user_data)
+{
+  MqPoller *self = user_data;
+
+  self->trim_id = 0;
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 finish_fetch (MqPoller   *self,
               MqSnapshot *snapshot,
@@ -320,8 +332,11 @@ finish_fetch (MqPoller   *self,
 
       g_clear_pointer (&self->snapshot, mq_snapshot_unref);
       self->snapshot = mq_snapshot_ref (snapshot);
-      if (big)
-        malloc_trim (0);
+      /* Later, once every view has let go of the old answer and the
+       * history worker is done with the new one. */
+      if (big && self->trim_id == 0)
+        self->trim_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, TRIM_DELAY_S,
+                                                    trim_heap, self, NULL);
       g_clear_error (&self->error);
       self->failures = 0;
       self->retry_after_s = 0;
@@ -514,6 +529,7 @@ mq_poller_dispose (GObject *object)
   g_clear_object (&self->fetch_cancellable);
 
   cancel_timer (self);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   unwatch_network (self);
   g_clear_object (&self->monitor);
 
