@@ -105,38 +105,60 @@ settings_update (GSettings  *settings,
 typedef GVariant *(*SaveFunc) (MqAlertTracker *tracker,
                                gint64          now_ms);
 
-/* The single tracker's entries (those without an account), then every
- * account tracker's (account-prefixed): one dictionary. */
+/* Adds the entries of the dictionary @saved to @builder: those without
+ * an account when @accounts is FALSE; else those of an account that has
+ * no tracker yet (saved earlier, kept until that account's tracker). */
+static void
+add_entries (MqAlerts        *self,
+             GVariantBuilder *builder,
+             GVariant        *saved,
+             gboolean         accounts)
+{
+  GVariantIter entries;
+  GVariant *entry;
+
+  g_variant_iter_init (&entries, saved);
+  while ((entry = g_variant_iter_next_value (&entries)) != NULL)
+    {
+      g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
+      g_autofree char *account = mq_alert_window_key_dup_account (g_variant_get_string (key, NULL));
+
+      if (accounts ? account != NULL && !g_hash_table_contains (self->trackers, account)
+                   : account == NULL)
+        g_variant_builder_add_value (builder, entry);
+      g_variant_unref (entry);
+    }
+}
+
+/* One dictionary of @key: the single tracker's entries (those without an
+ * account), every account tracker's (account-prefixed), and the saved
+ * entries of accounts without a tracker yet. */
 static GVariant *
 merged_state (MqAlerts   *self,
+              const char *key,
               SaveFunc    save,
               gint64      now_ms)
 {
   g_autoptr(GVariant) own = g_variant_ref_sink (save (self->tracker, now_ms));
+  g_autoptr(GVariant) current = NULL;
   GVariantBuilder builder;
   GHashTableIter iter;
   gpointer value;
-  GVariantIter entries;
-  GVariant *entry;
 
   if (g_hash_table_size (self->trackers) == 0)
     return g_steal_pointer (&own);
 
   g_variant_builder_init (&builder, g_variant_get_type (own));
-  g_variant_iter_init (&entries, own);
-  while ((entry = g_variant_iter_next_value (&entries)) != NULL)
-    {
-      g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
-
-      if (strstr (g_variant_get_string (key, NULL), MQ_ALERT_ACCOUNT_SEPARATOR) == NULL)
-        g_variant_builder_add_value (&builder, entry);
-      g_variant_unref (entry);
-    }
+  add_entries (self, &builder, own, FALSE);
+  current = g_settings_get_value (self->settings, key);
+  add_entries (self, &builder, current, TRUE);
 
   g_hash_table_iter_init (&iter, self->trackers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       g_autoptr(GVariant) saved = g_variant_ref_sink (save (value, now_ms));
+      GVariantIter entries;
+      GVariant *entry;
 
       g_variant_iter_init (&entries, saved);
       while ((entry = g_variant_iter_next_value (&entries)) != NULL)
@@ -153,11 +175,11 @@ save_state (MqAlerts *self,
             gint64    now_ms)
 {
   settings_update (self->settings, "alert-state",
-                   merged_state (self, mq_alert_tracker_save_state, now_ms));
+                   merged_state (self, "alert-state", mq_alert_tracker_save_state, now_ms));
   settings_update (self->settings, "muted-until",
-                   merged_state (self, mq_alert_tracker_save_muted, now_ms));
+                   merged_state (self, "muted-until", mq_alert_tracker_save_muted, now_ms));
   settings_update (self->settings, "forecast-alert-state",
-                   merged_state (self, mq_alert_tracker_save_forecast_state, now_ms));
+                   merged_state (self, "forecast-alert-state", mq_alert_tracker_save_forecast_state, now_ms));
 }
 
 /* The tracker of @account_name (NULL: the single one), made and loaded
