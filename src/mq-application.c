@@ -179,6 +179,12 @@ refresh (MqApplication *self)
 static void
 on_accounts_changed (MqApplication *self)
 {
+  MqAccountSet *set = mq_applet_accounts_get_set (self->accounts);
+  gint shown = set != NULL ? mq_account_set_get_displayed (set) : -1;
+
+  /* "Icon shows" offers the models of the account the icon follows. */
+  if (self->preferences != NULL && shown >= 0 && mq_account_set_get_snapshot (set, shown) != NULL)
+    mq_preferences_window_set_snapshot (self->preferences, mq_account_set_get_snapshot (set, shown));
   render (self);
   publish (self);
   finish_refresh_if_done (self);
