@@ -1,6 +1,8 @@
 /* mq-alerts.c: quota notifications (GNotification), once per crossing */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "mq-alerts.h"
@@ -14,6 +16,9 @@ struct _MqAlerts {
   GWeakRef        app;        /* the application owns us: no strong ref */
   GSettings      *settings;
   MqAlertTracker *tracker;
+  /* Several accounts (issue 12): one tracker per account, by name; their
+   * entries are merged into the same settings, account-prefixed. */
+  GHashTable     *trackers;
   MqSnapshot     *snapshot;   /* the last fresh one, for "mute until reset" */
 
   GCancellable   *cancellable; /* the notification service checks */
@@ -31,6 +36,7 @@ mq_alerts_finalize (GObject *object)
   g_weak_ref_clear (&self->app);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->tracker, mq_alert_tracker_free);
+  g_clear_pointer (&self->trackers, g_hash_table_unref);
   g_clear_pointer (&self->snapshot, mq_snapshot_unref);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -51,6 +57,8 @@ mq_alerts_init (MqAlerts *self)
 {
   g_weak_ref_init (&self->app, NULL);
   self->tracker = mq_alert_tracker_new ();
+  self->trackers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) mq_alert_tracker_free);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -94,16 +102,113 @@ settings_update (GSettings  *settings,
     g_settings_set_value (settings, key, sunk);
 }
 
+typedef GVariant *(*SaveFunc) (MqAlertTracker *tracker,
+                               gint64          now_ms);
+
+/* Adds the entries of the dictionary @saved to @builder: those without
+ * an account when @accounts is FALSE; else those of an account that has
+ * no tracker yet (saved earlier, kept until that account's tracker). */
+static void
+add_entries (MqAlerts        *self,
+             GVariantBuilder *builder,
+             GVariant        *saved,
+             gboolean         accounts)
+{
+  GVariantIter entries;
+  GVariant *entry;
+
+  g_variant_iter_init (&entries, saved);
+  while ((entry = g_variant_iter_next_value (&entries)) != NULL)
+    {
+      g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
+      g_autofree char *account = mq_alert_window_key_dup_account (g_variant_get_string (key, NULL));
+
+      if (accounts ? account != NULL && !g_hash_table_contains (self->trackers, account)
+                   : account == NULL)
+        g_variant_builder_add_value (builder, entry);
+      g_variant_unref (entry);
+    }
+}
+
+/* One dictionary of @key: the single tracker's entries (those without an
+ * account), every account tracker's (account-prefixed), and the saved
+ * entries of accounts without a tracker yet. */
+static GVariant *
+merged_state (MqAlerts   *self,
+              const char *key,
+              SaveFunc    save,
+              gint64      now_ms)
+{
+  g_autoptr(GVariant) own = g_variant_ref_sink (save (self->tracker, now_ms));
+  g_autoptr(GVariant) current = NULL;
+  GVariantBuilder builder;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (g_hash_table_size (self->trackers) == 0)
+    return g_steal_pointer (&own);
+
+  g_variant_builder_init (&builder, g_variant_get_type (own));
+  add_entries (self, &builder, own, FALSE);
+  current = g_settings_get_value (self->settings, key);
+  add_entries (self, &builder, current, TRUE);
+
+  g_hash_table_iter_init (&iter, self->trackers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_autoptr(GVariant) saved = g_variant_ref_sink (save (value, now_ms));
+      GVariantIter entries;
+      GVariant *entry;
+
+      g_variant_iter_init (&entries, saved);
+      while ((entry = g_variant_iter_next_value (&entries)) != NULL)
+        {
+          g_variant_builder_add_value (&builder, entry);
+          g_variant_unref (entry);
+        }
+    }
+  return g_variant_builder_end (&builder);
+}
+
 static void
 save_state (MqAlerts *self,
             gint64    now_ms)
 {
   settings_update (self->settings, "alert-state",
-                   mq_alert_tracker_save_state (self->tracker, now_ms));
+                   merged_state (self, "alert-state", mq_alert_tracker_save_state, now_ms));
   settings_update (self->settings, "muted-until",
-                   mq_alert_tracker_save_muted (self->tracker, now_ms));
+                   merged_state (self, "muted-until", mq_alert_tracker_save_muted, now_ms));
   settings_update (self->settings, "forecast-alert-state",
-                   mq_alert_tracker_save_forecast_state (self->tracker, now_ms));
+                   merged_state (self, "forecast-alert-state", mq_alert_tracker_save_forecast_state, now_ms));
+}
+
+/* The tracker of @account_name (NULL: the single one), made and loaded
+ * from the saved dictionaries when first asked for. */
+static MqAlertTracker *
+tracker_for (MqAlerts   *self,
+             const char *account_name)
+{
+  MqAlertTracker *tracker;
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(GVariant) muted = NULL;
+  g_autoptr(GVariant) forecast_state = NULL;
+
+  if (account_name == NULL)
+    return self->tracker;
+
+  tracker = g_hash_table_lookup (self->trackers, account_name);
+  if (tracker != NULL)
+    return tracker;
+
+  tracker = mq_alert_tracker_new_for_account (account_name);
+  state = g_settings_get_value (self->settings, "alert-state");
+  muted = g_settings_get_value (self->settings, "muted-until");
+  forecast_state = g_settings_get_value (self->settings, "forecast-alert-state");
+  mq_alert_tracker_load_state (tracker, state);
+  mq_alert_tracker_load_muted (tracker, muted);
+  mq_alert_tracker_load_forecast_state (tracker, forecast_state);
+  g_hash_table_insert (self->trackers, g_strdup (account_name), tracker);
+  return tracker;
 }
 
 char *
@@ -512,6 +617,18 @@ mq_alerts_process_with_forecasts (MqAlerts                *self,
                                   gsize                    n_forecasts,
                                   gint64                   now_ms)
 {
+  mq_alerts_process_account (self, NULL, fresh_snapshot, forecasts, n_forecasts, now_ms);
+}
+
+void
+mq_alerts_process_account (MqAlerts                *self,
+                           const char              *account_name,
+                           MqSnapshot              *fresh_snapshot,
+                           const MqHistoryForecast *forecasts,
+                           gsize                    n_forecasts,
+                           gint64                   now_ms)
+{
+  MqAlertTracker *tracker;
   g_autoptr(GApplication) app = NULL;
   g_autoptr(GPtrArray) alerts = NULL;
   g_autofree char *icon_model = NULL;
@@ -523,21 +640,25 @@ mq_alerts_process_with_forecasts (MqAlerts                *self,
   g_return_if_fail (MQ_IS_ALERTS (self));
   g_return_if_fail (fresh_snapshot != NULL);
 
-  g_clear_pointer (&self->snapshot, mq_snapshot_unref);
-  self->snapshot = mq_snapshot_ref (fresh_snapshot);
+  tracker = tracker_for (self, account_name);
+  if (account_name == NULL)
+    {
+      g_clear_pointer (&self->snapshot, mq_snapshot_unref);
+      self->snapshot = mq_snapshot_ref (fresh_snapshot);
+    }
 
   /* Clamped as for the tray: mq-config is the one place that does it. */
   thresholds = mq_config_thresholds_from_settings (self->settings);
 
   /* Every crossing is recorded as announced, also those the cap below
    * leaves out: they are not announced again on the next refresh. */
-  alerts = mq_alert_tracker_evaluate (self->tracker, fresh_snapshot, &thresholds, now_ms);
+  alerts = mq_alert_tracker_evaluate (tracker, fresh_snapshot, &thresholds, now_ms);
 
   if (forecasts != NULL && g_settings_get_boolean (self->settings, "forecast-alerts"))
     {
       gint64 lead_ms = (gint64) g_settings_get_uint (self->settings, "forecast-lead-minutes") * 60 * 1000;
       GPtrArray *predicted =
-        mq_alert_tracker_evaluate_forecasts (self->tracker, fresh_snapshot, forecasts,
+        mq_alert_tracker_evaluate_forecasts (tracker, fresh_snapshot, forecasts,
                                              n_forecasts, lead_ms, now_ms);
 
       g_ptr_array_extend_and_steal (alerts, predicted);
@@ -602,17 +723,27 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
   gint64 now_ms = g_get_real_time () / 1000;
   gint64 until_ms = 0;
   MqSlot slot;
+  g_autofree char *account_name = NULL;
+  MqAlertTracker *tracker;
+  const char *bare_key;
 
   g_return_if_fail (MQ_IS_ALERTS (self));
   g_return_if_fail (window_key != NULL);
 
-  if (!mq_alert_window_key_parse (window_key, &model_name, &slot))
+  /* "<account>\x1f<model>/<slot>": that account's tracker. */
+  account_name = mq_alert_window_key_dup_account (window_key);
+  tracker = tracker_for (self, account_name);
+  bare_key = account_name != NULL
+             ? strstr (window_key, MQ_ALERT_ACCOUNT_SEPARATOR) + 1
+             : window_key;
+
+  if (!mq_alert_window_key_parse (bare_key, &model_name, &slot))
     {
       g_warning ("Alerts: cannot mute “%s”: not a quota window", window_key);
       return;
     }
 
-  if (self->snapshot != NULL)
+  if (account_name == NULL && self->snapshot != NULL)
     {
       const MqModel *model = mq_snapshot_find_model (self->snapshot, model_name);
 
@@ -620,7 +751,7 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
         until_ms = mq_model_get_window (model, slot)->resets_at_ms;
     }
   if (until_ms == 0)
-    until_ms = mq_alert_tracker_get_resets_at (self->tracker, window_key);
+    until_ms = mq_alert_tracker_get_resets_at (tracker, window_key);
 
   if (until_ms <= now_ms)
     {
@@ -628,7 +759,7 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
       return;
     }
 
-  mq_alert_tracker_mute (self->tracker, window_key, until_ms);
+  mq_alert_tracker_mute (tracker, window_key, until_ms);
   save_state (self, now_ms);
 
   app = g_weak_ref_get (&self->app);
@@ -636,7 +767,7 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
   if (app != NULL && g_application_get_is_registered (app))
     {
       g_application_withdraw_notification (app, id);
-      if (mq_alert_tracker_forecast_announced (self->tracker, window_key))
+      if (mq_alert_tracker_forecast_announced (tracker, window_key))
         {
           g_autofree char *forecast_id = mq_alerts_forecast_notification_id (window_key);
 
@@ -671,4 +802,71 @@ mq_alerts_build_balance_notification (const char *account_name,
   g_notification_add_button (notification, _("Open dashboard"), "app.open-dashboard");
 
   return g_steal_pointer (&notification);
+}
+
+/* The threshold of @balance's alert: its own when its switch is on, else
+ * "balance-alert-threshold" (0: none). */
+static double
+balance_threshold (MqAlerts  *self,
+                   MqBalance *balance)
+{
+  double own = 0;
+
+  if (mq_balance_get_alert_enabled (balance, NULL) &&
+      mq_balance_get_amount (balance, MQ_BALANCE_ALERT_THRESHOLD, &own) && own > 0)
+    return own;
+  return g_settings_get_double (self->settings, "balance-alert-threshold");
+}
+
+double
+mq_alerts_get_balance_threshold (MqAlerts  *self,
+                                 MqBalance *balance)
+{
+  g_return_val_if_fail (MQ_IS_ALERTS (self), 0);
+  g_return_val_if_fail (balance != NULL, 0);
+
+  return balance_threshold (self, balance);
+}
+
+void
+mq_alerts_process_balance (MqAlerts   *self,
+                           const char *account_name,
+                           MqBalance  *balance)
+{
+  g_autoptr(GApplication) app = NULL;
+  g_autoptr(MqAlert) alert = NULL;
+  g_autofree char *available_text = NULL;
+  g_autofree char *threshold_text = NULL;
+  PendingSend *pending;
+  double available, threshold;
+
+  g_return_if_fail (MQ_IS_ALERTS (self));
+  g_return_if_fail (account_name != NULL);
+  g_return_if_fail (balance != NULL);
+
+  if (!mq_balance_get_amount (balance, MQ_BALANCE_AVAILABLE, &available))
+    return;
+  threshold = balance_threshold (self, balance);
+  alert = mq_alert_tracker_evaluate_balance (tracker_for (self, account_name), available, threshold);
+  if (alert == NULL || !g_settings_get_boolean (self->settings, "notifications-enabled"))
+    return;
+
+  app = g_weak_ref_get (&self->app);
+  if (app == NULL || !g_application_get_is_registered (app) || g_application_get_is_remote (app))
+    return;
+
+  available_text = mq_balance_format_amount (available, mq_balance_get_currency (balance));
+  threshold_text = mq_balance_format_amount (threshold, mq_balance_get_currency (balance));
+  g_debug ("Alerts: balance low for %s", account_name);
+
+  pending = g_new0 (PendingSend, 1);
+  g_weak_ref_init (&pending->alerts, self);
+  pending->app = g_object_ref (app);
+  pending->ids = g_ptr_array_new_with_free_func (g_free);
+  pending->notifications = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (pending->ids, mq_alerts_notification_id (alert->window_key));
+  g_ptr_array_add (pending->notifications,
+                   mq_alerts_build_balance_notification (account_name, available_text,
+                                                         threshold_text));
+  send_when_service (pending);
 }

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "mq-alert-tracker.h"
+#include "mq-balance.h"
 #include "mq-snapshot.h"
 
 G_BEGIN_DECLS
@@ -51,11 +52,35 @@ void      mq_alerts_process_with_forecasts (MqAlerts                *self,
                                             gsize                    n_forecasts,
                                             gint64                   now_ms);
 
+/* As mq_alerts_process_with_forecasts(), for the account @account_name
+ * of several (NULL: the single account, exactly as above): its own
+ * tracker, its alerts name it, and its state is kept in the same
+ * settings under account-prefixed keys ("<account>\x1f<model>/<slot>"). */
+void      mq_alerts_process_account     (MqAlerts                *self,
+                                         const char              *account_name,
+                                         MqSnapshot              *fresh_snapshot,
+                                         const MqHistoryForecast *forecasts,
+                                         gsize                    n_forecasts,
+                                         gint64                   now_ms);
+
+/* A pay-as-you-go account's fresh @balance: one notification
+ * (mq_alerts_build_balance_notification(), id of the window key
+ * "<account>\x1fbalance") when "available" falls below the threshold
+ * (mq_alerts_get_balance_threshold()), once per crossing. */
+void      mq_alerts_process_balance     (MqAlerts   *self,
+                                         const char *account_name,
+                                         MqBalance  *balance);
+/* The balance's own alert threshold when its switch is on, else the
+ * "balance-alert-threshold" setting (0: none). */
+double    mq_alerts_get_balance_threshold (MqAlerts  *self,
+                                           MqBalance *balance);
+
 /* How many refreshes had notifications due while no notification service
  * was there (they were dropped). */
 guint     mq_alerts_get_n_missing_service (MqAlerts   *self);
 
-/* Mutes the window "<model>/<interval|weekly>" until its reset (taken from
+/* Mutes the window "<model>/<interval|weekly>" (or an account's,
+ * "<account>\x1f<model>/<interval|weekly>") until its reset (taken from
  * the last snapshot), and withdraws its notification. */
 void      mq_alerts_mute_until_reset    (MqAlerts     *self,
                                          const char   *window_key);

@@ -11,9 +11,12 @@
 #include <glib/gi18n.h>
 
 #include "mq-alerts.h"
+#include "mq-applet-accounts.h"
+#include "mq-applet-window.h"
 #include "mq-applet-notices.h"
 #include "mq-applet-options.h"
 #include "mq-application.h"
+#include "mq-application-private.h"
 #include "mq-background.h"
 #include "mq-client.h"
 #include "mq-config.h"
@@ -32,44 +35,6 @@
 #include "mq-view.h"
 #include "mq-window-actions.h"
 
-struct _MqApplication {
-  GtkApplication  parent_instance;
-
-  /* Command-line overrides for this run. */
-  MqAppletOptions opt;
-
-  GSettings      *settings;
-  MqConfig       *config;        /* the one resolved connection */
-  MqClient       *client;
-  MqPoller       *poller;
-  MqIndicator    *indicator;
-  MqAlerts       *alerts;
-  MqPreferencesWindow *preferences;
-  MqDemo         *demo;
-  GCancellable   *cancellable;
-
-  /* History (issue 11): written and forecast off the main thread. */
-  MqHistoryRecorder *recorder;
-  GArray         *forecasts;     /* of forecasts_for, or NULL */
-  MqSnapshot     *forecasts_for;
-  MqHistoryWindow *history_window;
-
-  /* The main window (issue 14), made when first shown; closing it hides it.
-   * Without a tray host ("no-host") it is the app, and closing it leaves
-   * the app running in the background, said once. */
-  MqMainWindow   *main_window;
-  gboolean        no_host;
-  gboolean        background_said;
-
-  /* io.github.minimaxquota.Quota1 (issue 13), made in init: dbus_register
-   * runs before startup. */
-  MqQuotaService *service;
-  gboolean        stale;         /* as the tray shows it (the last view) */
-
-  gboolean        key_known;     /* the key lookup has finished */
-  guint           key_retry_id;  /* asks a slow keyring again */
-  gboolean        started;
-};
 
 G_DEFINE_FINAL_TYPE (MqApplication, mq_application, GTK_TYPE_APPLICATION)
 
@@ -87,6 +52,8 @@ static void
 render (MqApplication *self)
 {
   g_autoptr(MqView) view = NULL;
+  g_autofree MqViewAccountInput *accounts = NULL;
+  gboolean several = self->accounts != NULL && mq_applet_accounts_get_active (self->accounts);
   g_autofree char *icon_model = g_settings_get_string (self->settings, "icon-model");
   MqViewInput input = { 0 };
   GAction *refresh;
@@ -105,13 +72,18 @@ render (MqApplication *self)
   input.region = display_region (self);
   input.forecasts = self->forecasts;
   input.rate_limited_until_ms = mq_poller_get_rate_limited_until_ms (self->poller);
+  if (several)
+    accounts = mq_applet_accounts_fill_view (self->accounts, &input);
 
   view = mq_view_build (&input);
   mq_indicator_update (self->indicator, view);
   self->stale = mq_view_get_icon (view)->stale;
 
   /* The window shows the same answer, error, forecasts and thresholds. */
-  if (self->main_window != NULL)
+  if (self->main_window != NULL && several)
+    mq_applet_window_show_accounts (self->main_window, self->accounts, &input.thresholds,
+                                    input.now_ms, self->stale, &self->window_accounts);
+  else if (self->main_window != NULL)
     mq_main_window_set_snapshot (self->main_window, input.snapshot, input.error,
                                  self->forecasts_for == input.snapshot ? self->forecasts : NULL,
                                  &input.thresholds, input.now_ms, self->stale);
@@ -155,6 +127,24 @@ publish (MqApplication *self)
   thresholds = mq_config_get_thresholds (self->config);
   icon_model = g_settings_get_string (self->settings, "icon-model");
   forecasts = forecasts_of (self, snapshot, &n);
+  if (self->accounts != NULL && mq_applet_accounts_get_active (self->accounts))
+    {
+      /* Report: the `--once --json` document of every account; the other
+       * properties: the account the icon shows. */
+      MqAccountSet *set = mq_applet_accounts_get_set (self->accounts);
+      gint shown = mq_account_set_get_displayed (set);
+      g_autofree char *document = mq_applet_accounts_report_json (self->accounts,
+                                                                  g_get_real_time () / 1000);
+      const GArray *items = shown >= 0 ? mq_applet_accounts_get_forecasts (self->accounts, shown) : NULL;
+
+      mq_service_report_publish_document (self->service, document,
+                                          shown >= 0 ? mq_account_set_get_snapshot (set, shown) : NULL,
+                                          &thresholds, icon_model,
+                                          items != NULL ? (gpointer) items->data : NULL,
+                                          items != NULL ? items->len : 0, self->stale,
+                                          shown >= 0 ? mq_account_set_get_error (set, shown) : NULL);
+      return;
+    }
   mq_service_report_publish (self->service, snapshot, &thresholds, icon_model, forecasts, n,
                              self->stale, mq_poller_get_error (self->poller));
 }
@@ -170,7 +160,34 @@ finish_refresh_if_done (MqApplication *self)
     return;
   if (self->recorder != NULL && mq_history_recorder_get_busy (self->recorder))
     return;
+  if (self->accounts != NULL && mq_applet_accounts_get_busy (self->accounts))
+    return;
   mq_quota_service_refresh_done (self->service);
+}
+
+/* "Refresh now": every account, else the one connection once its key is
+ * known. */
+static void
+refresh (MqApplication *self)
+{
+  if (self->accounts != NULL && mq_applet_accounts_get_active (self->accounts))
+    mq_account_set_refresh (mq_applet_accounts_get_set (self->accounts));
+  else if (self->poller != NULL && self->key_known)
+    mq_poller_refresh (self->poller);
+}
+
+static void
+on_accounts_changed (MqApplication *self)
+{
+  MqAccountSet *set = mq_applet_accounts_get_set (self->accounts);
+  gint shown = set != NULL ? mq_account_set_get_displayed (set) : -1;
+
+  /* "Icon shows" offers the models of the account the icon follows. */
+  if (self->preferences != NULL && shown >= 0 && mq_account_set_get_snapshot (set, shown) != NULL)
+    mq_preferences_window_set_snapshot (self->preferences, mq_account_set_get_snapshot (set, shown));
+  render (self);
+  publish (self);
+  finish_refresh_if_done (self);
 }
 
 static void
@@ -246,8 +263,7 @@ on_service_refresh (MqQuotaService *service,
 {
   /* Joins a fetch in flight; sends nothing within the refresh floor or a
    * Retry-After, and then the callers get the properties as they are. */
-  if (self->poller != NULL && self->key_known)
-    mq_poller_refresh (self->poller);
+  refresh (self);
   finish_refresh_if_done (self);
 }
 
@@ -277,98 +293,19 @@ on_settings_changed (GSettings     *settings,
     {
       mq_client_set_region (self->client, mq_config_get_region (self->config));
       mq_poller_restart (self->poller);
+      if (self->accounts != NULL && mq_applet_accounts_get_active (self->accounts))
+        mq_account_set_restart (mq_applet_accounts_get_set (self->accounts));
       return;
     }
 
   if (g_str_equal (key, "refresh-interval") || g_str_equal (key, "low-threshold") ||
-      g_str_equal (key, "critical-threshold") || g_str_equal (key, "icon-model"))
+      g_str_equal (key, "critical-threshold") || g_str_equal (key, "icon-model") ||
+      g_str_equal (key, "icon-account") || g_str_equal (key, "balance-alert-threshold"))
     {
       apply_settings (self);
       render (self);
       publish (self);
     }
-}
-
-static void
-use_key (MqApplication *self,
-         const char    *keyring_key)
-{
-  char *key = NULL;
-  MqRegion preferred;
-
-  if (self->demo != NULL)
-    key = g_strdup (MQ_DEMO_API_KEY);
-  else
-    key = mq_config_resolve_key (self->config, keyring_key);
-
-  /* A key from MINIMAX_CN_API_KEY says which region it belongs to. */
-  preferred = mq_config_get_preferred_region (self->config);
-  if (preferred != MQ_REGION_AUTO)
-    mq_client_set_preferred_region (self->client, preferred);
-
-  mq_client_set_api_key (self->client, key);
-  mq_secret_free_key (key);
-
-  self->key_known = TRUE;
-}
-
-#define KEY_RETRY_SECONDS 20
-
-static void on_key_looked_up (GObject      *source,
-                              GAsyncResult *result,
-                              gpointer      user_data);
-
-static gboolean
-on_key_retry (gpointer user_data)
-{
-  MqApplication *self = user_data;
-
-  self->key_retry_id = 0;
-  mq_secret_lookup_async (self->cancellable, on_key_looked_up, g_object_ref (self));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_key_looked_up (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(MqApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *keyring_key = mq_secret_lookup_finish (result, &error);
-  gboolean again = self->key_known;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  /* Also when the keyring did not answer within its bound: the applet
-   * never stays on "Checking your quota…" for it. */
-  if (error != NULL)
-    g_debug ("Keyring unavailable, using the environment: %s", error->message);
-
-  use_key (self, keyring_key);
-  mq_secret_free_key (keyring_key);
-
-  /* A keyring still starting at login may answer later: ask it again
-   * once, when the environment had no key either. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
-      mq_config_get_key_source (self->config) == MQ_KEY_SOURCE_NONE &&
-      !again && self->key_retry_id == 0)
-    self->key_retry_id = g_timeout_add_seconds (KEY_RETRY_SECONDS, on_key_retry, self);
-
-  if (again)
-    mq_poller_restart (self->poller);
-  else
-    mq_poller_start (self->poller);
-}
-
-static void
-on_key_changed (MqPreferencesWindow *preferences,
-                const char          *key,
-                MqApplication       *self)
-{
-  use_key (self, key);
-  /* Drop a fetch still using the old key, and any backoff it earned. */
-  mq_poller_restart (self->poller);
 }
 
 static void
@@ -387,10 +324,7 @@ action_refresh (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  MqApplication *self = user_data;
-
-  if (self->key_known)
-    mq_poller_refresh (self->poller);
+  refresh (user_data);
 }
 
 static void
@@ -422,7 +356,11 @@ ensure_preferences (MqApplication *self)
   self->preferences = mq_preferences_window_new (GTK_APPLICATION (self), self->settings,
                                                  self->config);
   g_signal_connect_object (self->preferences, "key-changed",
-                           G_CALLBACK (on_key_changed), self, 0);
+                           G_CALLBACK (mq_application_on_key_changed), self, 0);
+  if (self->accounts != NULL)
+    g_signal_connect_object (self->preferences, "accounts-changed",
+                             G_CALLBACK (mq_applet_accounts_reload), self->accounts,
+                             G_CONNECT_SWAPPED);
   if (mq_poller_get_snapshot (self->poller) != NULL)
     mq_preferences_window_set_snapshot (self->preferences, mq_poller_get_snapshot (self->poller));
 }
@@ -579,24 +517,6 @@ new_config (MqApplication  *self,
   return mq_config_new (self->opt.region, base_url, self->settings, error);
 }
 
-static void
-look_up_key (MqApplication *self)
-{
-  if (self->demo != NULL)
-    {
-      gboolean again = self->key_known;
-
-      use_key (self, NULL);
-      if (again)
-        mq_poller_restart (self->poller);
-      else
-        mq_poller_start (self->poller);
-      return;
-    }
-
-  mq_secret_lookup_async (self->cancellable, on_key_looked_up, g_object_ref (self));
-}
-
 /* A second launch: --region and --base-url (and --interval) given to it
  * apply to the running applet; --demo cannot change a running applet. */
 static int
@@ -626,8 +546,7 @@ apply_second_launch (MqApplication           *self,
 
   if (!connection_changed)
     {
-      if (self->key_known)
-        mq_poller_refresh (self->poller);
+      refresh (self);
       return 0;
     }
 
@@ -654,7 +573,7 @@ apply_second_launch (MqApplication           *self,
 
   /* The key may depend on the region (MINIMAX_CN_API_KEY): decide again,
    * then ask the new server. */
-  look_up_key (self);
+  mq_application_look_up_key (self);
   return 0;
 }
 
@@ -724,6 +643,26 @@ mq_application_startup (GApplication *application)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
 }
 
+static void
+on_accounts_ready (MqAppletAccounts *accounts,
+                   gboolean          active,
+                   MqApplication    *self)
+{
+  if (!active)
+    {
+      mq_application_look_up_key (self);
+      return;
+    }
+  /* The one connection asks nothing from now on. */
+  if (self->key_known)
+    {
+      mq_client_set_api_key (self->client, NULL);
+      mq_poller_restart (self->poller);
+    }
+  self->key_known = TRUE;
+  render (self);
+}
+
 /* The first activation: options are known (command_line() has run). */
 static void
 start (MqApplication *self)
@@ -757,7 +696,20 @@ start (MqApplication *self)
 
   apply_settings (self);
   render (self);
-  look_up_key (self);
+
+  /* The old single key becomes the account "default" first; with no
+   * stored account the environment's key is the one connection. */
+  if (self->demo != NULL)
+    {
+      mq_application_look_up_key (self);
+      return;
+    }
+  self->accounts = mq_applet_accounts_new (G_APPLICATION (self), self->config, self->settings,
+                                           self->alerts);
+  g_signal_connect_object (self->accounts, "ready", G_CALLBACK (on_accounts_ready), self, 0);
+  g_signal_connect_object (self->accounts, "changed", G_CALLBACK (on_accounts_changed),
+                           self, G_CONNECT_SWAPPED);
+  mq_applet_accounts_start (self->accounts, self->cancellable);
 }
 
 static void
@@ -770,8 +722,7 @@ mq_application_activate (GApplication *application)
    * A second launch goes through command_line(). */
   if (self->started)
     {
-      if (self->key_known)
-        mq_poller_refresh (self->poller);
+      refresh (self);
       present_main_window (self);
       return;
     }
@@ -794,6 +745,8 @@ mq_application_shutdown (GApplication *application)
     gtk_widget_destroy (GTK_WIDGET (self->history_window));
   g_clear_pointer ((GtkWidget **) &self->main_window, gtk_widget_destroy);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->accounts);
+  g_clear_pointer (&self->window_accounts, g_strfreev);
   g_clear_pointer (&self->forecasts, g_array_unref);
   g_clear_pointer (&self->forecasts_for, mq_snapshot_unref);
   g_clear_object (&self->indicator);

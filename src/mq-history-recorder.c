@@ -262,3 +262,11 @@ mq_history_recorder_new (const char *path,
   self->account = g_strdup (account != NULL ? account : "default");
   return self;
 }
+
+const char *
+mq_history_recorder_get_account (MqHistoryRecorder *self)
+{
+  g_return_val_if_fail (MQ_IS_HISTORY_RECORDER (self), NULL);
+
+  return self->account;
+}

@@ -42,6 +42,8 @@ void               mq_history_recorder_add       (MqHistoryRecorder *self,
 
 /* TRUE while a task runs or a snapshot waits for one. */
 gboolean           mq_history_recorder_get_busy  (MqHistoryRecorder *self);
+/* The account its samples are recorded under ("default" when made with NULL). */
+const char        *mq_history_recorder_get_account (MqHistoryRecorder *self);
 /* TRUE between "paused" and "resumed". */
 gboolean           mq_history_recorder_get_paused (MqHistoryRecorder *self);
 /* How many worker tasks ran to their end (for tests). */

@@ -15,6 +15,21 @@ mq_service_report_publish (MqQuotaService          *service,
                            gboolean                 stale,
                            const GError            *error)
 {
+  mq_service_report_publish_document (service, NULL, snapshot, thresholds, headline_model,
+                                      forecasts, n_forecasts, stale, error);
+}
+
+void
+mq_service_report_publish_document (MqQuotaService          *service,
+                                    const char              *document,
+                                    MqSnapshot              *snapshot,
+                                    const MqThresholds      *thresholds,
+                                    const char              *headline_model,
+                                    const MqHistoryForecast *forecasts,
+                                    gsize                    n_forecasts,
+                                    gboolean                 stale,
+                                    const GError            *error)
+{
   g_autofree char *report = NULL;
   MqHeadline headline;
   const char *state = "unknown";
@@ -30,8 +45,9 @@ mq_service_report_publish (MqQuotaService          *service,
     {
       gint64 fetched_at_ms = mq_snapshot_get_fetched_at_ms (snapshot);
 
-      report = mq_report_to_json_with_forecasts (snapshot, thresholds, headline_model,
-                                                 forecasts, n_forecasts, fetched_at_ms);
+      if (document == NULL)
+        report = mq_report_to_json_with_forecasts (snapshot, thresholds, headline_model,
+                                                   forecasts, n_forecasts, fetched_at_ms);
       if (mq_snapshot_get_headline (snapshot, headline_model, thresholds, &headline) &&
           headline.model != NULL)
         {
@@ -41,6 +57,9 @@ mq_service_report_publish (MqQuotaService          *service,
         }
       updated_at = fetched_at_ms / 1000;
     }
+
+  if (document != NULL)
+    report = g_strdup (document);
 
   mq_quota_service_update (service, report, state, percent, stale, updated_at,
                            error != NULL ? error->message : NULL);

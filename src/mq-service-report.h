@@ -26,4 +26,18 @@ void mq_service_report_publish (MqQuotaService          *service,
                                 gboolean                 stale,
                                 const GError            *error);
 
+/* As mq_service_report_publish(), with @document (nullable: the one of
+ * @snapshot) as Report: with stored accounts, the whole `--once --json`
+ * document with its "accounts" array (mq_applet_accounts_report_json());
+ * the other properties follow @snapshot (the displayed account). */
+void mq_service_report_publish_document (MqQuotaService          *service,
+                                         const char              *document,
+                                         MqSnapshot              *snapshot,
+                                         const MqThresholds      *thresholds,
+                                         const char              *headline_model,
+                                         const MqHistoryForecast *forecasts,
+                                         gsize                    n_forecasts,
+                                         gboolean                 stale,
+                                         const GError            *error);
+
 G_END_DECLS

@@ -612,6 +612,163 @@ test_forecast_switch_and_lead (void)
   tear_down ();
 }
 
+/* ---------------- several accounts (issue 12) ---------------- */
+
+static void
+process_account (const char *account,
+                 const char *interval)
+{
+  g_autoptr(MqSnapshot) fresh = snapshot (interval, "unlimited", t.now_ms);
+
+  mq_alerts_process_account (t.alerts, account, fresh, NULL, 0, t.now_ms);
+  t.now_ms += MINUTE_MS;
+}
+
+/* Each account has its own crossings, named in the notification, saved
+ * under account-prefixed keys beside the single account's, and kept
+ * across a restart. */
+static void
+test_accounts (void)
+{
+  g_autoptr(GVariant) state = NULL;
+  g_autoptr(GVariant) muted = NULL;
+  const MqTestNotification *first, *second;
+  guint32 level = 0;
+  gint64 resets_at_ms = 0, until_ms = 0;
+
+  set_up ();
+
+  /* The single account's entry survives the accounts' saves. */
+  process ("18", "unlimited");
+  wait_for_shown (1);
+
+  process_account ("team-1", "18");
+  wait_for_shown (2);
+  first = last_shown ();
+  g_assert_cmpstr (first->title, ==, "team-1: Text models: 18% left");
+  g_assert_true (g_str_has_prefix (first->body, "team-1: 18% of the 5-hour window is left."));
+
+  process_account ("team-2", "18");
+  wait_for_shown (3);
+  second = last_shown ();
+  g_assert_cmpstr (second->title, ==, "team-2: Text models: 18% left");
+  g_assert_cmpstr (second->id, !=, first->id);
+  g_assert_cmpstr (first->id, !=, "quota-general/interval");
+
+  state = g_settings_get_value (t.settings, "alert-state");
+  g_assert_cmpuint (g_variant_n_children (state), ==, 3);
+  g_assert_true (g_variant_lookup (state, "general/interval", "(ux)", &level, &resets_at_ms));
+  g_assert_true (g_variant_lookup (state, "team-1" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval",
+                                   "(ux)", &level, &resets_at_ms));
+  g_assert_cmpuint (level, ==, MQ_ALERT_LEVEL_LOW);
+  g_assert_true (g_variant_lookup (state, "team-2" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval",
+                                   "(ux)", &level, &resets_at_ms));
+
+  /* A restart: nothing again for either account (one connection: what
+   * was sent arrives in order, so the critical one is next). */
+  g_clear_object (&t.alerts);
+  t.alerts = mq_alerts_new (t.app, t.settings);
+  process_account ("team-2", "17");
+  process_account ("team-1", "16");
+  process_account ("team-1", "4");
+  wait_for_shown (4);
+  g_assert_cmpstr (last_shown ()->title, ==, "team-1: Text models: 4% left");
+
+  /* Muting one account's window mutes only that one. */
+  mq_alerts_mute_until_reset (t.alerts, "team-2" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval");
+  muted = g_settings_get_value (t.settings, "muted-until");
+  g_assert_true (g_variant_lookup (muted, "team-2" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval",
+                                   "x", &until_ms));
+  g_assert_cmpint (until_ms, ==, t.end_ms);
+  g_assert_false (g_variant_lookup (muted, "team-1" MQ_ALERT_ACCOUNT_SEPARATOR "general/interval",
+                                    "x", &until_ms));
+
+  tear_down ();
+}
+
+static MqBalance *
+balance (const char *available,
+         gboolean    own_alert)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json =
+    g_strdup_printf ("{\"available_amount\":\"%s\",\"cash_balance\":\"%s\","
+                     "\"balance_alert_switch\":%s,\"balance_alert_threshold\":\"20\","
+                     "\"base_resp\":{\"status_code\":0,\"status_msg\":\"success\"}}",
+                     available, available, own_alert ? "true" : "false");
+  MqBalance *result = mq_balance_parse (json, strlen (json), t.now_ms, MQ_REGION_GLOBAL, &error);
+
+  g_assert_no_error (error);
+  return result;
+}
+
+static void
+process_balance (const char *available,
+                 gboolean    own_alert)
+{
+  g_autoptr(MqBalance) fresh = balance (available, own_alert);
+
+  mq_alerts_process_balance (t.alerts, "spare", fresh);
+}
+
+static gboolean
+on_spun (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets anything sent reach the notification server. */
+static void
+spin_briefly (void)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (500, on_spun, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A pay-as-you-go balance below the threshold of Preferences (its own
+ * alert off): once per crossing; its own threshold when its alert is on. */
+static void
+test_balance (void)
+{
+  const MqTestNotification *shown;
+
+  set_up ();
+  g_settings_set_double (t.settings, "balance-alert-threshold", 10.0);
+
+  process_balance ("25.40", FALSE);
+  process_balance ("4", FALSE);
+  wait_for_shown (1);
+  shown = last_shown ();
+  g_assert_cmpstr (shown->title, ==, "spare: balance low");
+  g_assert_cmpstr (shown->body, ==, "$4.00 is available, below your alert at $10.00.");
+
+  /* Still below: nothing more; back above, then below again: once more. */
+  process_balance ("3", FALSE);
+  process_balance ("12", FALSE);
+  process_balance ("5", FALSE);
+  wait_for_shown (2);
+
+  /* The account's own alert (at 20) wins over the setting. */
+  process_balance ("30", TRUE);
+  process_balance ("15", TRUE);
+  wait_for_shown (3);
+  g_assert_cmpstr (last_shown ()->body, ==, "$15.00 is available, below your alert at $20.00.");
+
+  /* Turned off: nothing. */
+  g_settings_set_double (t.settings, "balance-alert-threshold", 0.0);
+  process_balance ("30", FALSE);
+  process_balance ("1", FALSE);
+  spin_briefly ();
+  g_assert_cmpuint (t.server->shown->len, ==, 3);
+
+  tear_down ();
+}
+
+
 int
 main (int   argc,
       char *argv[])
@@ -646,6 +803,8 @@ main (int   argc,
   g_test_add_func ("/alerts/missing-row-keeps-state", test_missing_row_keeps_state);
   g_test_add_func ("/alerts/flood-is-capped", test_flood_is_capped);
   g_test_add_func ("/alerts/forecast", test_forecast_alert);
+  g_test_add_func ("/alerts/accounts", test_accounts);
+  g_test_add_func ("/alerts/balance", test_balance);
   g_test_add_func ("/alerts/forecast-switch-and-lead", test_forecast_switch_and_lead);
 
   status = g_test_run ();

@@ -692,6 +692,253 @@ test_quota1_and_no_host (Fixture       *f,
   desktop_stop (&desktop);
 }
 
+/* ---- Several accounts (issue 12) ------------------------------------------- */
+
+#define KEY_TEAM_A "sk-cp-TESTKEY-team-a-0123456789abcdef"
+#define KEY_TEAM_B "sk-cp-TESTKEY-team-b-0123456789abcdef"
+#define KEY_PAYG   "sk-api-TESTKEY-payg-0123456789abcdef0"
+#define MENU_PATH  "/org/ayatana/NotificationItem/io_github_minimaxquota_MiniMaxQuota/Menu"
+
+/* Report, or "" while the applet is not (yet) on the bus. */
+static char *
+try_report (Listener *listener)
+{
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (listener->connection, APP_ID, APP_PATH,
+                                 "org.freedesktop.DBus.Properties", "Get",
+                                 g_variant_new ("(ss)", QUOTA1, "Report"), G_VARIANT_TYPE ("(v)"),
+                                 G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  g_autoptr(GVariant) value = NULL;
+
+  if (reply == NULL)
+    return g_strdup ("");
+  g_variant_get (reply, "(v)", &value);
+  return g_variant_dup_string (value, NULL);
+}
+
+/* `minimax-quota --add-account=NAME` with the key on standard input. */
+static void
+add_account (char      **env,
+             const char *url,
+             const char *name,
+             const char *key)
+{
+  g_autofree char *cli_path = g_strdup (g_getenv ("MQ_CLI_PATH"));
+  g_autofree char *name_arg = g_strconcat ("--add-account=", name, NULL);
+  g_autofree char *input = g_strconcat (key, "\n", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_subprocess_launcher_set_environ (launcher, env);
+  process = g_subprocess_launcher_spawn (launcher, &error, cli_path, name_arg, "--base-url", url,
+                                         NULL);
+  g_assert_no_error (error);
+  /* The server answers from this main loop: wait iterating it. */
+  g_subprocess_communicate_utf8_async (process, input, NULL, mq_test_store_result, &slot);
+  result = mq_test_wait_result (&slot, 60, "the CLI adding an account");
+  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("add %s: exit %d\n%s%s", name, g_subprocess_get_exit_status (process), out, err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+/* Every label of a dbusmenu layout node (ia{sv}av), depth first. */
+static void
+collect_labels (GVariant  *node,
+                GPtrArray *labels)
+{
+  g_autoptr(GVariant) properties = g_variant_get_child_value (node, 1);
+  g_autoptr(GVariant) children = g_variant_get_child_value (node, 2);
+  const char *label = NULL;
+  gboolean visible = TRUE;
+
+  /* Hidden items are exported too, "visible" FALSE. */
+  g_variant_lookup (properties, "visible", "b", &visible);
+  if (visible && g_variant_lookup (properties, "label", "&s", &label))
+    g_ptr_array_add (labels, g_strdup (label));
+  for (gsize i = 0; i < g_variant_n_children (children); i++)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (children, i);
+      g_autoptr(GVariant) child = g_variant_get_variant (boxed);
+
+      collect_labels (child, labels);
+    }
+}
+
+static GPtrArray *
+menu_labels (GDBusConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (connection, APP_ID, MENU_PATH, "com.canonical.dbusmenu",
+                                 "GetLayout", g_variant_new ("(iias)", 0, -1, NULL),
+                                 G_VARIANT_TYPE ("(u(ia{sv}av))"), G_DBUS_CALL_FLAGS_NONE,
+                                 5000, NULL, &error);
+  g_autoptr(GVariant) root = NULL;
+  GPtrArray *labels = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  root = g_variant_get_child_value (reply, 1);
+  collect_labels (root, labels);
+  return labels;
+}
+
+static guint
+count_prefixed (GPtrArray  *labels,
+                const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_has_prefix (labels->pdata[i], prefix))
+      n++;
+  return n;
+}
+
+/* Two Token Plan accounts and a pay-as-you-go one, stored with the CLI:
+ * the applet follows all three against one server answering per key; the
+ * exported menu has a section per account and a balance row, the icon
+ * (Quota1's RemainingPercent) follows the tighter account, not the
+ * first, and Report is the `--once --json` document with "accounts". */
+static void
+test_accounts (Fixture       *f,
+               gconstpointer  data)
+{
+  Desktop desktop = { 0 };
+  Listener listener = { 0 };
+  g_autoptr(MqTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GVariant) all = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *display_env = NULL;
+  g_autofree char *bus_env = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *labels_text = NULL;
+  g_autofree char *schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", schema_dir, NULL);
+  g_autofree char *state_env = g_strconcat ("XDG_STATE_HOME=", f->tmpdir, "/state", NULL);
+  g_autofree char *config_env = g_strconcat ("XDG_CONFIG_HOME=", f->tmpdir, "/config", NULL);
+  g_autofree char *keyring_env = g_strconcat ("SECRET_FILE_TEST_PATH=", f->tmpdir, "/keyring", NULL);
+  g_auto(GStrv) env = NULL;
+  g_auto(MqTestRun) run = { 0 };
+  MqTestProcess *applet;
+  JsonArray *accounts;
+  gint percent = -1;
+  gint64 tighter = -1;
+
+  if (!desktop_start (&desktop, f))
+    {
+      desktop_stop (&desktop);
+      return;
+    }
+
+  server = mq_test_server_new ();
+  mq_test_server_set_key_route_fixture (server, MQ_PATH_CURRENT, KEY_TEAM_B, 200,
+                                        "current-percent-plan.json");
+  mq_test_server_set_key_route_fixture (server, MQ_PATH_CURRENT, KEY_TEAM_A, 200,
+                                        "token-plan-plus-video-not-in-plan.json");
+  mq_test_server_set_key_route_fixture (server, MQ_PATH_BALANCE, KEY_PAYG, 200,
+                                        "balance-strings.json");
+  url = mq_test_server_get_base_url (server);
+
+  display_env = g_strconcat ("DISPLAY=", desktop.display, NULL);
+  bus_env = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", desktop.address, NULL);
+  env = make_environ (f, ENV (display_env, bus_env, schema_env, state_env, config_env,
+                              keyring_env, "GSETTINGS_BACKEND=keyfile", "SECRET_BACKEND=file",
+                              "SECRET_FILE_TEST_PASSWORD=test-password",
+                              "GDK_BACKEND=x11", "NO_AT_BRIDGE=1"));
+
+  /* The looser account first: the icon must not just follow the first. */
+  add_account (env, url, "team-b", KEY_TEAM_B);
+  add_account (env, url, "team-a", KEY_TEAM_A);
+  add_account (env, url, "spare", KEY_PAYG);
+
+  listener.connection = g_dbus_connection_new_for_address_sync (desktop.address,
+                                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  applet = mq_test_process_start (applet_path, ARGS ("--base-url", url, "--background"),
+                                  (const char * const *) env, G_SUBPROCESS_FLAGS_NONE);
+
+  /* Every account answered: Report carries the accounts array. */
+  for (guint i = 0; i < 150; i++)
+    {
+      g_free (report);
+      report = try_report (&listener);
+      if (strstr (report, "\"accounts\"") != NULL)
+        break;
+      spin (100);
+    }
+  g_test_message ("Report: %s", report);
+  g_assert_nonnull (strstr (report, "\"accounts\""));
+  g_assert_null (strstr (report, "TESTKEY"));
+  json_parser_load_from_data (parser, report, -1, &error);
+  g_assert_no_error (error);
+  accounts = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "accounts");
+  g_assert_cmpuint (json_array_get_length (accounts), ==, 3);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *headline = json_object_get_object_member (json_array_get_object_element (accounts, i),
+                                                            "headline");
+      gint64 value = json_object_get_int_member (headline, "remaining_percent");
+
+      if (tighter < 0 || value < tighter)
+        tighter = value;
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (accounts, 2),
+                                                  "key_kind"), ==, "pay-as-you-go");
+
+  /* The icon follows the tighter account (team-a), not the first. */
+  all = get_all (&listener);
+  g_assert_true (g_variant_lookup (all, "RemainingPercent", "i", &percent));
+  g_assert_cmpint (percent, ==, (gint) tighter);
+  g_assert_cmpint (percent, <, 99);
+
+  /* The menu as a panel reads it: a header per account, a balance row. */
+  labels = menu_labels (listener.connection);
+  g_ptr_array_add (labels, NULL);
+  labels_text = g_strjoinv ("\n", (char **) labels->pdata);
+  g_ptr_array_remove_index (labels, labels->len - 1);
+  g_test_message ("menu:\n%s", labels_text);
+  /* The tray's header names the account the icon follows... */
+  g_assert_cmpuint (count_prefixed (labels, "team-a: "), ==, 1);
+  g_assert_cmpuint (count_prefixed (labels, "team-b: "), ==, 0);
+  /* ...then one section header per account, with its plan when known. */
+  g_assert_cmpuint (count_prefixed (labels, "team-a \u2014 Starter plan (inferred)"), ==, 1);
+  g_assert_true (g_ptr_array_find_with_equal_func (labels, "team-b", g_str_equal, NULL));
+  g_assert_cmpuint (count_prefixed (labels, "spare \u2014 pay-as-you-go"), ==, 1);
+  g_assert_false (g_ptr_array_find_with_equal_func (labels, "Set API key\u2026", g_str_equal, NULL));
+  g_assert_nonnull (strstr (labels_text, "Balance: $25.40"));
+  g_assert_null (strstr (labels_text, "TESTKEY"));
+
+  /* Each Token Plan account recorded under its own name. */
+  {
+    g_autofree char *history = g_build_filename (f->tmpdir, "state", "minimax-quota", "history.db", NULL);
+
+    g_assert_true (g_file_test (history, G_FILE_TEST_IS_REGULAR));
+  }
+
+  quit_applet (env);
+  run = mq_test_process_finish (applet, 20);
+  g_test_message ("applet: exit %d\nstderr: %s", run.status, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.err, "TESTKEY"));
+
+  g_clear_object (&listener.connection);
+  desktop_stop (&desktop);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -710,6 +957,7 @@ main (int    argc,
   ADD ("schema-stale", test_schema_stale);
   ADD ("keyring-silent-and-second-launch", test_keyring_silent_and_second_launch);
   ADD ("quota1-and-no-host", test_quota1_and_no_host);
+  ADD ("accounts", test_accounts);
 
 #undef ADD
 
