@@ -101,7 +101,7 @@ class Answers:
         data = json.loads(self.template)
         row = data["model_remains"][0]
         row["current_interval_remaining_percent"] = percent
-        # This endpoint's "usage" count is what remains (see API.md).
+        # This endpoint's "usage" count is what remains (see docs/API.md).
         row["current_interval_usage_count"] = \
             row["current_interval_total_count"] * percent // 100
         return json.dumps(data).encode()

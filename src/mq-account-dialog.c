@@ -213,7 +213,7 @@ on_added (GObject      *source,
   name = g_steal_pointer (&self->pending_name);
   no_keyring = error != NULL && mq_preferences_keyring_missing (error);
   if (error != NULL)
-    g_debug ("Keyring: %s", error->message);
+    g_debug ("The keyring: %s", error->message);
   message = g_strdup (error == NULL ? self->saved_text : self->unsaved_text);
   clear_pending (self);
   set_busy (self, FALSE);

@@ -1,4 +1,6 @@
 /* mq-alerts.c: quota notifications (GNotification), once per crossing */
+#define G_LOG_DOMAIN "mq-alerts"
+
 #include "config.h"
 
 #include <string.h>
@@ -528,7 +530,7 @@ names_listed (GObject      *source,
   if (reply == NULL)
     {
       /* The bus would not say: send, as without the check. */
-      g_debug ("Alerts: cannot list bus names: %s", error->message);
+      g_debug ("cannot list bus names: %s", error->message);
       pending_send_now (pending);
       pending_send_free (pending);
       return;
@@ -557,7 +559,7 @@ names_listed (GObject      *source,
                             "Install a notification daemon such as dunst or use a desktop "
                             "that has one."));
     }
-  g_debug ("Alerts: %u notifications dropped: no notification service", pending->ids->len);
+  g_debug ("%u notifications dropped: no notification service", pending->ids->len);
   pending_send_free (pending);
 }
 
@@ -671,7 +673,7 @@ mq_alerts_process_account (MqAlerts                *self,
   app = g_weak_ref_get (&self->app);
   if (app == NULL || !g_application_get_is_registered (app) || g_application_get_is_remote (app))
     {
-      g_debug ("Alerts: %u due, but no registered application to show them", alerts->len);
+      g_debug ("%u due, but no registered application to show them", alerts->len);
       return;
     }
 
@@ -694,7 +696,7 @@ mq_alerts_process_account (MqAlerts                *self,
     {
       const MqAlert *alert = g_ptr_array_index (alerts, i);
 
-      g_debug ("Alerts: %s for %s", mq_alert_kind_to_string (alert->kind), alert->window_key);
+      g_debug ("%s for %s", mq_alert_kind_to_string (alert->kind), alert->window_key);
       g_ptr_array_add (pending->ids, alert->kind == MQ_ALERT_FORECAST
                                      ? mq_alerts_forecast_notification_id (alert->window_key)
                                      : mq_alerts_notification_id (alert->window_key));
@@ -704,7 +706,7 @@ mq_alerts_process_account (MqAlerts                *self,
   n_more = count_low_models (alerts, n_shown);
   if (n_more > 0)
     {
-      g_debug ("Alerts: %u more windows, %u models, in one summary", alerts->len - n_shown, n_more);
+      g_debug ("%u more windows, %u models, in one summary", alerts->len - n_shown, n_more);
       g_ptr_array_add (pending->ids, g_strdup (MQ_ALERTS_SUMMARY_ID));
       g_ptr_array_add (pending->notifications,
                        mq_alerts_build_summary_notification (n_more, app_id));
@@ -739,7 +741,7 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
 
   if (!mq_alert_window_key_parse (bare_key, &model_name, &slot))
     {
-      g_warning ("Alerts: cannot mute “%s”: not a quota window", window_key);
+      g_warning ("cannot mute “%s”: not a quota window", window_key);
       return;
     }
 
@@ -755,7 +757,7 @@ mq_alerts_mute_until_reset (MqAlerts   *self,
 
   if (until_ms <= now_ms)
     {
-      g_debug ("Alerts: %s has no reset ahead, nothing to mute", window_key);
+      g_debug ("%s has no reset ahead, nothing to mute", window_key);
       return;
     }
 
@@ -857,7 +859,7 @@ mq_alerts_process_balance (MqAlerts   *self,
 
   available_text = mq_balance_format_amount (available, mq_balance_get_currency (balance));
   threshold_text = mq_balance_format_amount (threshold, mq_balance_get_currency (balance));
-  g_debug ("Alerts: balance low for %s", account_name);
+  g_debug ("balance low for %s", account_name);
 
   pending = g_new0 (PendingSend, 1);
   g_weak_ref_init (&pending->alerts, self);

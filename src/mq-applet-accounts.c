@@ -1,4 +1,6 @@
 /* mq-applet-accounts.c: the applet's stored accounts, side by side */
+#define G_LOG_DOMAIN "mq-applet-accounts"
+
 #include "config.h"
 
 #include "mq-applet-accounts.h"
@@ -230,10 +232,10 @@ on_migrated (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The old key stays where it was; the applet reads it as before. */
-      g_debug ("Accounts: the old key was not migrated: %s", error->message);
+      g_debug ("the old key was not migrated: %s", error->message);
     }
   else if (migrated)
-    g_debug ("Accounts: the stored key is now the account “default”");
+    g_debug ("the stored key is now the account “default”");
 
   if (self->accounts == NULL)
     return;
@@ -283,7 +285,7 @@ on_reloaded (GObject      *source,
   if (stored == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Accounts: could not read the list: %s", error->message);
+        g_warning ("could not read the list: %s", error->message);
       return;
     }
   if (self->set == NULL)

@@ -1,4 +1,6 @@
 /* mq-applet-window.c: the main window's pages of the stored accounts */
+#define G_LOG_DOMAIN "mq-applet-window"
+
 #include "config.h"
 
 #include "mq-applet-window.h"

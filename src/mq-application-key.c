@@ -1,4 +1,6 @@
 /* mq-application-key.c: the one connection's key, while no account is stored */
+#define G_LOG_DOMAIN "mq-application-key"
+
 #include "config.h"
 
 #include "mq-application-private.h"

@@ -1,9 +1,11 @@
 /* mq-application.c: the tray applet's GtkApplication
  *
- * Wires the one-way data flow of DESIGN.md: settings + key -> MqClient ->
+ * Wires the one-way data flow of docs/DESIGN.md: settings + key -> MqClient ->
  * MqPoller -> (MqView -> MqIndicator, MqAlerts). Nothing here interprets
  * quota: it only connects the parts and answers the menu's actions.
  */
+#define G_LOG_DOMAIN "mq-application"
+
 #include "config.h"
 
 #include <string.h>

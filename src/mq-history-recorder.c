@@ -5,6 +5,8 @@
  * (mq-history.h). The main thread reads what a task left behind only in
  * the task's callback, after the worker has finished.
  */
+#define G_LOG_DOMAIN "mq-history-recorder"
+
 #include "config.h"
 
 #include "mq-history-recorder.h"
@@ -84,7 +86,7 @@ run_task (GTask        *task,
 
   /* The sample was skipped: say so to the main thread beside the forecast. */
   if (record_error != NULL)
-    g_debug ("History: a sample was skipped: %s", record_error->message);
+    g_debug ("a sample was skipped: %s", record_error->message);
 
   g_task_return_pointer (task, forecasts, (GDestroyNotify) g_array_unref);
 }
@@ -128,7 +130,7 @@ on_task_done (GObject      *source,
   else if (!self->paused && was_paused)
     g_signal_emit (self, signals[SIGNAL_RESUMED], 0);
   else if (error != NULL)
-    g_debug ("History: %s", error->message);
+    g_debug ("%s", error->message);
 
   g_signal_emit (self, signals[SIGNAL_RECORDED], 0, snapshot, forecasts);
 }

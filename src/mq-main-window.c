@@ -1,4 +1,6 @@
 /* mq-main-window.c: the main window (GTK 3) */
+#define G_LOG_DOMAIN "mq-main-window"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -251,7 +251,7 @@ note_keyring_error (MqPreferencesWindow *self,
   self->no_keyring = error != NULL && mq_preferences_keyring_missing (error);
   self->keyring_failed = error != NULL && !self->no_keyring;
   if (error != NULL)
-    g_debug ("Keyring: %s", error->message);
+    g_debug ("The keyring: %s", error->message);
 }
 
 static void

@@ -1,4 +1,6 @@
 /* mq-service-report.c: the Quota1 properties of one answer */
+#define G_LOG_DOMAIN "mq-service-report"
+
 #include "config.h"
 
 #include "mq-format.h"
