@@ -324,7 +324,7 @@ test_buttons (void)
                    "Mute until reset=app.mute-until-reset('general/weekly')\n");
 
   /* A key that is no quota window is refused. */
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*not a quota window*");
+  g_test_expect_message ("mq-alerts", G_LOG_LEVEL_WARNING, "*not a quota window*");
   mq_alerts_mute_until_reset (t.alerts, "general");
   g_test_assert_expected_messages ();
 
