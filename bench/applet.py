@@ -33,8 +33,8 @@ from gi.repository import Gio, GLib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-APP_ID = "io.github.minimaxquota.MiniMaxQuota"
-APP_PATH = "/io/github/minimaxquota/MiniMaxQuota"
+APP_ID = "io.github.leewayapp.Leeway"
+APP_PATH = "/io/github/leewayapp/Leeway"
 KEY = "sk-cp-BENCHMARK-KEY-not-a-real-one-0123456789"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -150,7 +150,7 @@ def main():
                         return int(line.split()[1])
             return 0
 
-        applet = subprocess.Popen([os.path.join(args.build, "src", "minimax-quota-applet"),
+        applet = subprocess.Popen([os.path.join(args.build, "src", "leeway-applet"),
                                    "--base-url", base, "--interval", "3600"], env=env)
         wait_for(lambda: hits() >= 1, 20, "the first fetch")
 

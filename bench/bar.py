@@ -4,13 +4,13 @@
     python3 bench/bar.py --build build [--runs 40] [--json FILE]
 
 Everything is private: a dbus-daemon of its own is the session bus, on
-which build/tests/mq-bar-exporter plays the applet (io.github.minimaxquota.
+which build/tests/mq-bar-exporter plays the applet (io.github.leewayapp.
 Quota1 with a fixture's report), and build/tests/mq-fake-server serves the
 same fixture on loopback as the remains endpoint. The two ways run
 alternately in one loop, so machine noise falls on both alike; it prints
 the median wall time and peak RSS of each, side by side, and the ratios.
 
-  - Once `minimax-quota --waybar` exists (its --help lists it), both ways
+  - Once `leeway --waybar` exists (its --help lists it), both ways
     are that command: with the exporter on the bus ("from the applet"), and
     with a second, empty bus ("fetched": it finds no applet and fetches).
     The fake server's hit count checks that the applet way made no request
@@ -18,7 +18,7 @@ the median wall time and peak RSS of each, side by side, and the ratios.
   - Before that, "from the applet" is build/tests/mq-bar-probe
     --format=waybar (the same client code and formatting, linked with the
     command line's core library only) and "fetched" is
-    `minimax-quota --once --json`.
+    `leeway --once --json`.
 """
 import argparse
 import json
@@ -105,7 +105,7 @@ def main():
 
     build = os.path.abspath(args.build)
     fixture = os.path.abspath(args.fixture)
-    cli = os.path.join(build, "src", "minimax-quota")
+    cli = os.path.join(build, "src", "leeway")
     procs = []
     with tempfile.TemporaryDirectory(prefix="mq-bench-bar-") as tmp:
         try:
@@ -131,7 +131,7 @@ def main():
                           # does for a user: in a folder of the run's own
                           XDG_STATE_HOME=os.path.join(tmp, "state"))
             common.pop("MINIMAX_CN_API_KEY", None)
-            common.pop("MINIMAX_QUOTA_NO_HISTORY", None)
+            common.pop("LEEWAY_NO_HISTORY", None)
             applet_env = dict(common, DBUS_SESSION_BUS_ADDRESS=applet_address)
             empty_env = dict(common, DBUS_SESSION_BUS_ADDRESS=empty_address)
             procs.append(start_exporter(build, fixture, applet_env))
@@ -139,14 +139,14 @@ def main():
             wired = has_waybar_option(cli)
             if wired:
                 contenders = {
-                    "minimax-quota --waybar, from the applet": ([cli, "--waybar"], applet_env),
-                    "minimax-quota --waybar, fetched": ([cli, "--waybar"], empty_env),
+                    "leeway --waybar, from the applet": ([cli, "--waybar"], applet_env),
+                    "leeway --waybar, fetched": ([cli, "--waybar"], empty_env),
                 }
             else:
                 contenders = {
                     "mq-bar-probe --format=waybar, from the applet":
                         ([os.path.join(build, "tests", "mq-bar-probe"), "--format=waybar"], applet_env),
-                    "minimax-quota --once --json, fetched": ([cli, "--once", "--json"], empty_env),
+                    "leeway --once --json, fetched": ([cli, "--once", "--json"], empty_env),
                 }
             applet_name, fetched_name = list(contenders)
 
@@ -184,7 +184,7 @@ def main():
     print(f"{args.runs} alternating runs each, private session bus, loopback server, "
           f"fixture {os.path.basename(fixture)}")
     if not wired:
-        print("(minimax-quota has no --waybar yet: the applet way is mq-bar-probe, "
+        print("(leeway has no --waybar yet: the applet way is mq-bar-probe, "
               "the fetched way --once --json)")
     print()
     print("| way | median wall (ms) | median peak RSS (MiB) |")

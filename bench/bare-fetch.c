@@ -1,9 +1,9 @@
-/* bare-fetch.c: the floor for `minimax-quota --once --json`
+/* bare-fetch.c: the floor for `leeway --once --json`
  *
  * The least a program can do for the same answer: one libsoup GET of the
  * remains endpoint, parsed with json-glib and printed back. No quota
  * interpretation, no keyring, no error mapping. bench/cli_vs_mmx.py times it
- * beside minimax-quota and mmx-cli.
+ * beside leeway and mmx-cli.
  *
  * Usage: MINIMAX_API_KEY=... bare-fetch URL
  */

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times `minimax-quota --once --json` with history recording beside the bare fetch.
+"""Times `leeway --once --json` with history recording beside the bare fetch.
 
     python3 bench/cli_history.py --build build [--runs 40] [--json FILE]
 
@@ -11,8 +11,8 @@ old, a week three days old); four contenders run alternately in one loop, so mac
 noise falls on all alike:
 
   - the bare fetch (the floor);
-  - `minimax-quota --once --json` with MINIMAX_QUOTA_NO_HISTORY=1;
-  - `minimax-quota --once --json` recording into a history that grows
+  - `leeway --once --json` with LEEWAY_NO_HISTORY=1;
+  - `leeway --once --json` recording into a history that grows
     with every run (a private XDG_STATE_HOME, created by the first run);
   - the same into a history pre-filled with 30 days of 3-minute samples of
     the fixture's models (a long-used install), built once beforehand.
@@ -62,7 +62,7 @@ def prefill(cli, env, days):
     it fell in, the remaining count falling within each window (no two
     polls alike: nothing collapses, the worst case for the size)."""
     run_once([cli, "--once", "--json"], env)
-    path = os.path.join(env["XDG_STATE_HOME"], "minimax-quota", "history.db")
+    path = os.path.join(env["XDG_STATE_HOME"], "leeway", "history.db")
     db = sqlite3.connect(path)
     series = dict(db.execute("SELECT window_kind, id FROM series WHERE model = 'general'"))
     step = 3 * 60 * 1000
@@ -92,7 +92,7 @@ def main():
     parser.add_argument("--json", metavar="FILE", help="also write every run's figures to FILE")
     args = parser.parse_args()
 
-    ours = os.path.join(args.build, "src", "minimax-quota")
+    ours = os.path.join(args.build, "src", "leeway")
     bare = os.path.join(args.build, "bench", "bare-fetch")
 
     with tempfile.TemporaryDirectory(prefix="mq-bench-history-") as tmp:
@@ -102,16 +102,16 @@ def main():
         server, base = serve(body_path)
         env = dict(os.environ, MINIMAX_API_KEY=KEY, MINIMAX_BASE_URL=base, NO_COLOR="1",
                    LC_ALL="C.UTF-8")
-        for name in ("MINIMAX_CN_API_KEY", "MINIMAX_QUOTA_NO_HISTORY"):
+        for name in ("MINIMAX_CN_API_KEY", "LEEWAY_NO_HISTORY"):
             env.pop(name, None)
-        off_env = dict(env, MINIMAX_QUOTA_NO_HISTORY="1", XDG_STATE_HOME=os.path.join(tmp, "none"))
+        off_env = dict(env, LEEWAY_NO_HISTORY="1", XDG_STATE_HOME=os.path.join(tmp, "none"))
         fresh_env = dict(env, XDG_STATE_HOME=os.path.join(tmp, "fresh"))
         full_env = dict(env, XDG_STATE_HOME=os.path.join(tmp, "full"))
         full_path, full_rows = prefill(ours, full_env, 30)
 
         contenders = {
             "bare libsoup fetch (floor)": ([bare, base + "/v1/token_plan/remains"], env),
-            "--once --json, MINIMAX_QUOTA_NO_HISTORY=1": ([ours, "--once", "--json"], off_env),
+            "--once --json, LEEWAY_NO_HISTORY=1": ([ours, "--once", "--json"], off_env),
             "--once --json, recording (history growing from empty)": ([ours, "--once", "--json"], fresh_env),
             f"--once --json, recording (30 days in the history, {full_rows} rows)":
                 ([ours, "--once", "--json"], full_env),

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Times `minimax-quota --once --json` when the keyring does not answer
+"""Times `leeway --once --json` when the keyring does not answer
 (issue 9.1): the key comes from MINIMAX_API_KEY, the answer from
 mq-fake-server on loopback, and the session bus is a private dbus-daemon
 on which tests/secret-service-mock.py owns org.freedesktop.secrets and
@@ -82,7 +82,7 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    cli = os.path.join(args.build, "src", "minimax-quota")
+    cli = os.path.join(args.build, "src", "leeway")
     fake = os.path.join(args.build, "tests", "mq-fake-server")
     with tempfile.TemporaryDirectory(prefix="mq-cli-keyring-") as tmp:
         os.makedirs(os.path.join(tmp, "home"))

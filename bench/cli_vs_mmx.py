@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times `minimax-quota --once --json` beside MiniMax's official CLI.
+"""Times `leeway --once --json` beside MiniMax's official CLI.
 
 One loopback HTTP server serves a fixture as the remains endpoint. The
 programs run alternately in one loop (ours, mmx-cli, the bare libsoup
@@ -94,7 +94,7 @@ def main():
 
     server, base = serve(args.fixture)
     mmx = ensure_mmx()
-    ours = os.path.join(args.build, "src", "minimax-quota")
+    ours = os.path.join(args.build, "src", "leeway")
     bare = os.path.join(args.build, "bench", "bare-fetch")
 
     env = dict(os.environ, MINIMAX_API_KEY=KEY, MINIMAX_BASE_URL=base, NO_COLOR="1",
@@ -102,9 +102,9 @@ def main():
                # --once records its history, as it does for a user: into a
                # folder of this run's own, never the user's
                XDG_STATE_HOME=tempfile.mkdtemp(prefix="mq-bench-cli-state-"))
-    env.pop("MINIMAX_QUOTA_NO_HISTORY", None)
+    env.pop("LEEWAY_NO_HISTORY", None)
     contenders = {
-        "minimax-quota --once --json": [ours, "--once", "--json"],
+        "leeway --once --json": [ours, "--once", "--json"],
         "mmx quota show (mmx-cli %s)" % MMX_VERSION:
             [mmx, "quota", "show", "--api-key", KEY, "--region", "global", "--output", "json"],
         "bare libsoup fetch (floor)": [bare, base + "/v1/token_plan/remains"],
@@ -114,7 +114,7 @@ def main():
     for name, argv in contenders.items():
         _, _, out = run_once(argv, env)
         json.loads(out)
-    _, _, ours_out = run_once(contenders["minimax-quota --once --json"], env)
+    _, _, ours_out = run_once(contenders["leeway --once --json"], env)
     headline = json.loads(ours_out)["headline"]
     assert headline["remaining_percent"] == 63, headline
 
@@ -138,9 +138,9 @@ def main():
     for n in contenders:
         print(f"| {n} | {med[n]:.1f} | {mem[n]:.1f} |")
     print()
-    print(f"mmx-cli / minimax-quota: {med[mmx_name] / med[ours_name]:.1f}x the time, "
+    print(f"mmx-cli / leeway: {med[mmx_name] / med[ours_name]:.1f}x the time, "
           f"{mem[mmx_name] / mem[ours_name]:.1f}x the memory")
-    print(f"minimax-quota / bare fetch: {med[ours_name] / med[bare_name]:.2f}x the time, "
+    print(f"leeway / bare fetch: {med[ours_name] / med[bare_name]:.2f}x the time, "
           f"{mem[ours_name] / mem[bare_name]:.2f}x the memory")
 
     if args.json:

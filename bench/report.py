@@ -10,7 +10,7 @@ Runs, one after the other (about eight minutes):
    installed, the instructions that the parse executes per row (callgrind),
    which separate the algorithm's scaling from the machine's memory
    hierarchy;
-2. bench/cli_vs_mmx.py (`minimax-quota --once --json`, mmx-cli 1.0.27 and
+2. bench/cli_vs_mmx.py (`leeway --once --json`, mmx-cli 1.0.27 and
    the bare libsoup fetch, alternating, 40 runs each);
 3. bench/applet.py (the applet in Xvfb on a private session bus: RSS,
    1,000 refreshes, an idle minute), under xvfb-run and dbus-run-session
@@ -270,7 +270,7 @@ def history_and_bars(history, history_out, cmd_history, bar, bar_out, cmd_bar):
         "## The command line's history and the bars",
         "",
         "`bench/cli_history.py` runs, alternately in one loop, the bare fetch, "
-        "`minimax-quota --once --json` with `MINIMAX_QUOTA_NO_HISTORY=1`, and the same "
+        "`leeway --once --json` with `LEEWAY_NO_HISTORY=1`, and the same "
         "recording into a history growing from empty and into one holding 30 days of "
         "3-minute polls (each in the window it fell in), against an answer whose windows "
         "are current.",
@@ -290,7 +290,7 @@ def history_and_bars(history, history_out, cmd_history, bar, bar_out, cmd_bar):
         "pages; a power cut may lose the last samples, never the database. What is left "
         "is reading the week's samples of the weekly cap for its forecast.",
         "",
-        "`bench/bar.py` runs `minimax-quota --waybar` alternately with "
+        "`bench/bar.py` runs `leeway --waybar` alternately with "
         "`tests/mq-bar-exporter` playing the applet on a private session bus (the line "
         "from the applet's `Report` over D-Bus) and on a second, empty bus (no applet: it "
         "fetches from `mq-fake-server` on loopback), and counts the server's requests.",
@@ -328,8 +328,8 @@ def main():
     build = os.path.relpath(os.path.abspath(args.build), ROOT)
     parse_bin = os.path.join(ROOT, build, "bench", "parse")
     for path in (parse_bin, os.path.join(ROOT, build, "bench", "bare-fetch"),
-                 os.path.join(ROOT, build, "src", "minimax-quota"),
-                 os.path.join(ROOT, build, "src", "minimax-quota-applet")):
+                 os.path.join(ROOT, build, "src", "leeway"),
+                 os.path.join(ROOT, build, "src", "leeway-applet")):
         if not os.access(path, os.X_OK):
             raise SystemExit(f"report: {path} is missing: meson setup {build} && "
                              f"ninja -C {build}")
@@ -516,10 +516,10 @@ def main():
         "Missed: " + "; ".join(missed) + ". The causes, as measured, are below.")
     out("")
 
-    out("## The command line: `minimax-quota --once --json`")
+    out("## The command line: `leeway --once --json`")
     out("")
     out("`bench/cli_vs_mmx.py` serves a fixture on loopback and runs, alternately in one "
-        "loop so that machine noise falls on all three alike: `minimax-quota --once --json`; "
+        "loop so that machine noise falls on all three alike: `leeway --once --json`; "
         "MiniMax's official CLI, `mmx quota show --output json` (mmx-cli 1.0.27 from npm, "
         "installed into bench/node_modules on first use); and `bench/bare-fetch`, one libsoup "
         "GET of the same URL parsed with json-glib and printed back, the floor (no keyring, "
@@ -531,12 +531,12 @@ def main():
     out("```")
     out("")
     spread = {k: (min(v["wall_ms"]), max(v["wall_ms"])) for k, v in cli.items()}
-    out(f"Fastest and slowest runs: minimax-quota {spread['ours'][0]:.1f}–{spread['ours'][1]:.1f} ms, "
+    out(f"Fastest and slowest runs: leeway {spread['ours'][0]:.1f}–{spread['ours'][1]:.1f} ms, "
         f"bare fetch {spread['bare'][0]:.1f}–{spread['bare'][1]:.1f} ms, "
         f"mmx-cli {spread['mmx'][0]:.1f}–{spread['mmx'][1]:.1f} ms.")
     out("")
-    out("The command line never loads GTK: `minimax-quota` links only GLib, libsoup, "
-        "json-glib and libsecret, and starts the separate `minimax-quota-applet` executable "
+    out("The command line never loads GTK: `leeway` links only GLib, libsoup, "
+        "json-glib and libsecret, and starts the separate `leeway-applet` executable "
         "when run without `--once`. What it does beyond the floor is a keyring lookup "
         "(skipped here: the key comes from `MINIMAX_API_KEY`), the quota interpretation and "
         "the JSON rendering.")

@@ -20,10 +20,10 @@ What runs (all on this machine, in temporary directories):
 - xfce4-panel's status tray (a real StatusNotifierWatcher and host) and
   dunst (notifications), when installed, so the applet takes the same paths
   as on a desktop: icon files, dbusmenu updates, GNotifications;
-- the applet, `minimax-quota-applet --base-url URL --interval 3600`,
+- the applet, `leeway-applet --base-url URL --interval 3600`,
   asked to refresh once a second, in turn through
   org.gtk.Actions.Activate("refresh") (the menu's "Refresh now") and
-  io.github.minimaxquota.Quota1.Refresh() on the session bus: both run the
+  io.github.leewayapp.Leeway.Quota1.Refresh() on the session bus: both run the
   same MqPoller -> MqClient fetch as the timer. The applet's floor (one
   asked-for request per 5 s, none inside a Retry-After) turns about one in
   five into a request: the soak is also a refresh storm.
@@ -61,8 +61,8 @@ from gi.repository import Gio, GLib  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-APP_ID = "io.github.minimaxquota.MiniMaxQuota"
-APP_PATH = "/io/github/minimaxquota/MiniMaxQuota"
+APP_ID = "io.github.leewayapp.Leeway"
+APP_PATH = "/io/github/leewayapp/Leeway"
 KEY = "sk-cp-SOAK-KEY-not-a-real-one-0123456789abcdef"
 PATH_CURRENT = "/v1/token_plan/remains"
 WATCHER = "org.kde.StatusNotifierWatcher"
@@ -515,7 +515,7 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
     out(f"- machine load (1-minute load average) at the start → at the end: "
         f"{load[0]:.2f} → {load[1]:.2f} on {os.cpu_count()} cores (other work was running "
         "on the machine; CPU times below are the applet's own)")
-    out("- the applet: `minimax-quota-applet --base-url http://127.0.0.1:PORT "
+    out("- the applet: `leeway-applet --base-url http://127.0.0.1:PORT "
         "--interval 3600` (a default build), its key from `MINIMAX_API_KEY`, "
         "GSettings in memory")
     if desktop:
@@ -533,7 +533,7 @@ def render(args, samples, checks, answers, started_at, source, wall_s, desktop, 
         "outside: once a second it asks for a refresh on the session bus, in turn through "
         f"`org.gtk.Actions.Activate(\"refresh\")` on `{APP_PATH}` at `{APP_ID}` (the "
         "action behind the menu's **Refresh now**) and through "
-        "`io.github.minimaxquota.Quota1.Refresh()` on the same path. Both run "
+        "`io.github.leewayapp.Leeway.Quota1.Refresh()` on the same path. Both run "
         "`mq_poller_refresh()`, the same MqPoller → MqClient fetch, parse, view, icon, "
         "menu and alert path as a timed poll.")
     out("")
@@ -656,7 +656,7 @@ def main():
     if not os.environ.get("DISPLAY") or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         raise SystemExit("soak: run under a display and a session bus: "
                          "xvfb-run -a dbus-run-session -- /usr/bin/python3 bench/soak.py")
-    applet_path = os.path.join(args.build, "src", "minimax-quota-applet")
+    applet_path = os.path.join(args.build, "src", "leeway-applet")
     if not os.access(applet_path, os.X_OK):
         raise SystemExit(f"soak: no applet at {applet_path}; build it first")
     use_desktop = not args.no_desktop and shutil.which("xfce4-panel") and shutil.which("dunst")
@@ -727,7 +727,7 @@ def main():
             # long the loop was busy (a 2.5 MB answer is parsed there).
             began = time.monotonic()
             if via_quota1:
-                bus.call_sync(APP_ID, APP_PATH, "io.github.minimaxquota.Quota1", "Refresh",
+                bus.call_sync(APP_ID, APP_PATH, "io.github.leewayapp.Leeway.Quota1", "Refresh",
                               None, None, Gio.DBusCallFlags.NONE, 60000, None)
             else:
                 bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",

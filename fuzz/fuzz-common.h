@@ -4,7 +4,7 @@
  * Beyond "no crash, no leak, no undefined behaviour" (the sanitizers), an
  * answer must come out as either a snapshot that keeps the promises of
  * mq-snapshot.h, or an MQ_ERROR a user can read; and whatever comes out
- * must render to valid JSON and text, as `minimax-quota --once` would.
+ * must render to valid JSON and text, as `leeway --once` would.
  *
  * Plain GLib code: tests/test-fuzz-regressions.c replays every crash the
  * fuzzers found through these same functions.

@@ -1,7 +1,7 @@
 /* fuzz-parse.c: libFuzzer target for the response parser
  *
  * The input is a response body for mq_snapshot_parse(); a snapshot is then
- * put through the headline and both reports of `minimax-quota --once`, so
+ * put through the headline and both reports of `leeway --once`, so
  * the rules and the renderers see whatever the parser lets through. See
  * fuzz-common.h.
  */

@@ -1,5 +1,5 @@
-/* applet-main.c: the tray applet (minimax-quota-applet) */
-#define G_LOG_DOMAIN "minimax-quota"
+/* applet-main.c: the tray applet (leeway-applet) */
+#define G_LOG_DOMAIN "leeway"
 
 #include "config.h"
 
@@ -23,15 +23,15 @@ main (int   argc,
   g_setenv ("GDK_GL", "disable", FALSE);
 
   setlocale (LC_ALL, "");
-  /* MINIMAX_QUOTA_LOCALEDIR: the translations of an uninstalled build
+  /* LEEWAY_LOCALEDIR: the translations of an uninstalled build
    * (<builddir>/po), as for the command line. */
-  localedir = g_getenv ("MINIMAX_QUOTA_LOCALEDIR");
+  localedir = g_getenv ("LEEWAY_LOCALEDIR");
   bindtextdomain (GETTEXT_PACKAGE,
                   localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  g_set_application_name (_("MiniMax Quota"));
+  g_set_application_name (_("Leeway"));
 
   app = mq_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -1,4 +1,4 @@
-/* main.c: the `minimax-quota` command
+/* main.c: the `leeway` command
  *
  * Parses the options and picks a mode: --once / --json (mq-cli.c: fetch,
  * record the history, print with the forecasts), --history (mq-cli.c),
@@ -8,7 +8,7 @@
  * fast. Without any of these options, it replaces itself with the GTK tray
  * applet, which lives in its own executable for the same reason.
  */
-#define G_LOG_DOMAIN "minimax-quota"
+#define G_LOG_DOMAIN "leeway"
 
 #include "config.h"
 
@@ -26,7 +26,7 @@
 #include "mq-bar.h"
 #include "mq-cli.h"
 
-#define APPLET_NAME "minimax-quota-applet"
+#define APPLET_NAME "leeway-applet"
 
 /* ------------------------------------------------------------------ */
 /* Starting the applet                                                  */
@@ -72,7 +72,7 @@ exec_applet (char **original_argv)
   if (applet == NULL)
     {
       g_autofree char *message =
-        g_strdup_printf (_("The tray applet (%s) is not installed in %s. Reinstall MiniMax Quota, or run “%s --once” for a one-off report."),
+        g_strdup_printf (_("The tray applet (%s) is not installed in %s. Reinstall Leeway, or run “%s --once” for a one-off report."),
                          APPLET_NAME, LIBEXECDIR, g_get_prgname ());
 
       mq_cli_print_error_line (message);
@@ -179,9 +179,9 @@ build_context (MqCliOptions *options)
        "an \"accounts\" array; the environment's keys are used only while none is.\n"
        "\n"
        "Every successful fetch is recorded in\n"
-       "$XDG_STATE_HOME/minimax-quota/history.db (~/.local/state when unset),\n"
+       "$XDG_STATE_HOME/leeway/history.db (~/.local/state when unset),\n"
        "from which the report forecasts when a window runs out;\n"
-       "MINIMAX_QUOTA_NO_HISTORY=1 turns recording off.\n"
+       "LEEWAY_NO_HISTORY=1 turns recording off.\n"
        "\n"
        "--waybar and --format answer from the running applet without a\n"
        "network request, else fetch as --once does (--once with them: always\n"
@@ -393,7 +393,7 @@ main (int    argc,
   gboolean stdout_closed = FALSE;
   int status;
 
-  /* `minimax-quota --once >&-`: keep descriptor 1 from being reused (by
+  /* `leeway --once >&-`: keep descriptor 1 from being reused (by
    * the connection to the server, say) and say so instead of reporting. */
   if (fcntl (STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF)
     {
@@ -409,15 +409,15 @@ main (int    argc,
   g_log_writer_default_set_use_stderr (TRUE);
 
   setlocale (LC_ALL, "");
-  /* MINIMAX_QUOTA_LOCALEDIR: the translations of an uninstalled build
+  /* LEEWAY_LOCALEDIR: the translations of an uninstalled build
    * (<builddir>/po), for tests and for trying a translation. */
-  localedir = g_getenv ("MINIMAX_QUOTA_LOCALEDIR");
+  localedir = g_getenv ("LEEWAY_LOCALEDIR");
   bindtextdomain (GETTEXT_PACKAGE,
                   localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  g_set_prgname ("minimax-quota");
+  g_set_prgname ("leeway");
 
   options.interval = -1;
   context = build_context (&options);

@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 #define MQ_ACCOUNT_DIALOG_RESOURCE \
-  "/io/github/minimaxquota/MiniMaxQuota/ui/account-dialog.ui"
+  "/io/github/leewayapp/Leeway/ui/account-dialog.ui"
 
 #define MQ_TYPE_ACCOUNT_DIALOG (mq_account_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (MqAccountDialog, mq_account_dialog, MQ, ACCOUNT_DIALOG, GtkDialog)

@@ -228,7 +228,7 @@ check_writable (MqAccounts  *self,
 
   g_set_error (error, MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT,
                /* Translators: %s is the settings schema id. */
-               _("Accounts cannot be stored: the settings schema %s is not installed or out of date. Reinstall MiniMax Quota."),
+               _("Accounts cannot be stored: the settings schema %s is not installed or out of date. Reinstall Leeway."),
                APP_ID);
   return FALSE;
 }

@@ -66,7 +66,7 @@ const GArray     *mq_applet_accounts_get_forecasts (MqAppletAccounts *self,
  * array; g_strfreev()). */
 char            **mq_applet_accounts_dup_token_plan_names (MqAppletAccounts *self);
 
-/* The `minimax-quota --once --json` document of every account, with its
+/* The `leeway --once --json` document of every account, with its
  * "accounts" array (mq_report_accounts_to_json()). NULL without accounts. */
 char             *mq_applet_accounts_report_json  (MqAppletAccounts *self,
                                                    gint64            now_ms);

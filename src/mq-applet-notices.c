@@ -59,7 +59,7 @@ mq_host_notice_body (void)
 {
   /* Translators: shown when no panel shows tray icons; the package names
    * are not translated. */
-  return g_strdup (_("MiniMax Quota is running, but nothing on this desktop shows tray icons. "
+  return g_strdup (_("Leeway is running, but nothing on this desktop shows tray icons. "
                      "On GNOME, install and enable the AppIndicator extension "
                      "(package gnome-shell-extension-appindicator on Debian, Ubuntu and Fedora), "
                      "then log out and back in. On other desktops, add a system tray "
@@ -88,7 +88,7 @@ mq_host_notice_give (GApplication *app)
 
   g_return_if_fail (G_IS_APPLICATION (app));
 
-  g_printerr ("minimax-quota: %s. %s\n", mq_host_notice_title (), body);
+  g_printerr ("leeway: %s. %s\n", mq_host_notice_title (), body);
 
   marker = mq_host_notice_marker_path (g_application_get_application_id (app));
   if (!mq_host_notice_claim (marker))

@@ -46,7 +46,7 @@ mq_applet_options_check (GVariantDict *options)
 
   if (g_variant_dict_contains (options, "version"))
     {
-      g_print ("minimax-quota %s\n", PACKAGE_VERSION);
+      g_print ("leeway %s\n", PACKAGE_VERSION);
       return 0;
     }
 
@@ -54,14 +54,14 @@ mq_applet_options_check (GVariantDict *options)
    * g_settings_get_*(): say what to do instead. */
   if (!mq_config_check_schema (&error))
     {
-      g_printerr ("minimax-quota: %s\n", error->message);
+      g_printerr ("leeway: %s\n", error->message);
       return 1;
     }
 
   if (g_variant_dict_lookup (options, "interval", "i", &interval) &&
       (interval < 30 || interval > 3600))
     {
-      g_printerr (_("minimax-quota: the interval must be between 30 and 3600 seconds.\n"));
+      g_printerr (_("leeway: the interval must be between 30 and 3600 seconds.\n"));
       return 1;
     }
 
@@ -73,7 +73,7 @@ mq_applet_options_check (GVariantDict *options)
     {
       if (region != NULL && !mq_region_from_string (region, NULL))
         {
-          g_printerr (_("minimax-quota: unknown region “%s”. Use auto, global or cn.\n"), region);
+          g_printerr (_("leeway: unknown region “%s”. Use auto, global or cn.\n"), region);
           return 1;
         }
       return -1;
@@ -82,7 +82,7 @@ mq_applet_options_check (GVariantDict *options)
   config = mq_config_new (region, base_url, NULL, &error);
   if (config == NULL)
     {
-      g_printerr ("minimax-quota: %s\n", error->message);
+      g_printerr ("leeway: %s\n", error->message);
       return 1;
     }
 

@@ -56,7 +56,7 @@ struct _MqApplication {
   gboolean        no_host;
   gboolean        background_said;
 
-  /* io.github.minimaxquota.Quota1 (issue 13), made in init: dbus_register
+  /* io.github.leewayapp.Leeway.Quota1 (issue 13), made in init: dbus_register
    * runs before startup. */
   MqQuotaService *service;
   gboolean        stale;         /* as the tray shows it (the last view) */

@@ -111,7 +111,7 @@ forecasts_of (MqApplication *self,
   return (const MqHistoryForecast *) (gpointer) self->forecasts->data;
 }
 
-/* io.github.minimaxquota.Quota1's properties: only what changed is
+/* io.github.leewayapp.Leeway.Quota1's properties: only what changed is
  * announced (MqQuotaService). */
 static void
 publish (MqApplication *self)
@@ -535,7 +535,7 @@ apply_second_launch (MqApplication           *self,
   if (g_variant_dict_contains (options, "demo") && self->demo == NULL)
     {
       g_application_command_line_printerr (command_line,
-        _("minimax-quota: the applet is already running with your account; quit it first to see the demo.\n"));
+        _("leeway: the applet is already running with your account; quit it first to see the demo.\n"));
       return 1;
     }
 
@@ -559,7 +559,7 @@ apply_second_launch (MqApplication           *self,
       self->opt.region = g_steal_pointer (&old_region);
       g_free (self->opt.base_url);
       self->opt.base_url = g_steal_pointer (&old_base_url);
-      g_application_command_line_printerr (command_line, "minimax-quota: %s\n", error->message);
+      g_application_command_line_printerr (command_line, "leeway: %s\n", error->message);
       return 1;
     }
 
@@ -568,7 +568,7 @@ apply_second_launch (MqApplication           *self,
   /* Translators: the first %s is a region (auto, global or cn), the
    * second a server address or "the region's servers". */
   g_application_command_line_print (command_line,
-    _("minimax-quota: the running applet now asks region %s at %s.\n"),
+    _("leeway: the running applet now asks region %s at %s.\n"),
     mq_region_to_string (mq_config_get_region (self->config)),
     mq_config_get_base_url (self->config) != NULL ? mq_config_get_base_url (self->config)
                                                   : _("the region’s servers"));

@@ -25,7 +25,7 @@
 #define TEMPLATE_PATH        DATADIR "/" GETTEXT_PACKAGE "/" APP_ID "-autostart.desktop"
 #define DESKTOP_GROUP        G_KEY_FILE_DESKTOP_GROUP
 #define KEY_GNOME_ENABLED    "X-GNOME-Autostart-enabled"
-#define COMMAND              "minimax-quota"
+#define COMMAND              "leeway"
 /* On login the applet starts in the tray, without its window. */
 #define BACKGROUND_OPTION    "--background"
 
@@ -147,7 +147,7 @@ generate_entry (gboolean enabled)
                          G_KEY_FILE_DESKTOP_KEY_TYPE,
                          G_KEY_FILE_DESKTOP_TYPE_APPLICATION);
   g_key_file_set_string (key_file, DESKTOP_GROUP,
-                         G_KEY_FILE_DESKTOP_KEY_NAME, "MiniMax Quota");
+                         G_KEY_FILE_DESKTOP_KEY_NAME, "Leeway");
   g_key_file_set_string (key_file, DESKTOP_GROUP,
                          G_KEY_FILE_DESKTOP_KEY_COMMENT,
                          _("Show the MiniMax Token Plan quota in the panel"));
@@ -343,7 +343,7 @@ on_portal_done (GObject      *source,
   if (set->enable && !granted)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                               _("MiniMax Quota is not allowed to start on login. "
+                               _("Leeway is not allowed to start on login. "
                                  "You can allow it in the system settings, under Applications."));
       return;
     }
@@ -366,7 +366,7 @@ request_portal (GTask     *task,
 
   g_ptr_array_add (commandline, g_strdup (COMMAND));
   g_ptr_array_add (commandline, g_strdup (BACKGROUND_OPTION));
-  reason = g_strdup (_("MiniMax Quota shows your quota in the panel from the moment you log in."));
+  reason = g_strdup (_("Leeway shows your quota in the panel from the moment you log in."));
 
   /* libportal keeps its own references to the portal, the parent and the
    * command line for the duration of the request. */

@@ -1,7 +1,7 @@
 /* mq-autostart.h: start the applet on login
  *
  * Outside Flatpak: an XDG autostart file,
- * $XDG_CONFIG_HOME/autostart/io.github.minimaxquota.MiniMaxQuota.desktop,
+ * $XDG_CONFIG_HOME/autostart/io.github.leewayapp.Leeway.desktop,
  * copied from the installed template (or written from code when there is
  * none) to turn it on, removed to turn it off. Inside Flatpak the sandbox
  * cannot write there: the Background portal is asked instead (it writes its

@@ -12,7 +12,7 @@
 const char *
 mq_background_notice_title (void)
 {
-  return _("MiniMax Quota is still running");
+  return _("Leeway is still running");
 }
 
 const char *
@@ -20,7 +20,7 @@ mq_background_notice_body (void)
 {
   return _("It keeps checking your quota and alerts you when it runs low. "
            "Nothing on this desktop shows tray icons: to see the window again, "
-           "open MiniMax Quota from your applications.");
+           "open Leeway from your applications.");
 }
 
 GNotification *
@@ -68,16 +68,16 @@ mq_background_keep_running (GApplication *app,
       g_autoptr(XdpParent) xdp_parent = parent != NULL ? xdp_parent_new_gtk (parent) : NULL;
       g_autoptr(GPtrArray) commandline = g_ptr_array_new_with_free_func (g_free);
 
-      g_ptr_array_add (commandline, g_strdup ("minimax-quota"));
+      g_ptr_array_add (commandline, g_strdup ("leeway"));
       g_ptr_array_add (commandline, g_strdup ("--background"));
       /* libportal keeps its own references for the request. */
       xdp_portal_request_background (portal, xdp_parent,
-                                     _("MiniMax Quota keeps checking your quota while its window is closed."),
+                                     _("Leeway keeps checking your quota while its window is closed."),
                                      commandline, XDP_BACKGROUND_FLAG_NONE, cancellable,
                                      on_background_answered, NULL);
     }
 
-  g_printerr ("minimax-quota: %s. %s\n", mq_background_notice_title (),
+  g_printerr ("leeway: %s. %s\n", mq_background_notice_title (),
               mq_background_notice_body ());
   notification = mq_background_notice_build ();
   g_application_send_notification (app, MQ_BACKGROUND_NOTICE_ID, notification);

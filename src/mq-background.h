@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 #define MQ_BACKGROUND_NOTICE_ID "background"
 
-/* The notice: "MiniMax Quota is still running", how to reopen it. */
+/* The notice: "Leeway is still running", how to reopen it. */
 const char    *mq_background_notice_title (void);
 const char    *mq_background_notice_body  (void);
 GNotification *mq_background_notice_build (void);

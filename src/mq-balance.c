@@ -139,7 +139,7 @@ mq_balance_parse (const char  *data,
   if (!any)
     {
       g_set_error_literal (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
-                           _("MiniMax’s answer holds no balance. Try again later; if it persists, update MiniMax Quota."));
+                           _("MiniMax’s answer holds no balance. Try again later; if it persists, update Leeway."));
       return NULL;
     }
 

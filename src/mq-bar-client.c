@@ -1,4 +1,4 @@
-/* mq-bar-client.c: the command line's side of io.github.minimaxquota.Quota1 */
+/* mq-bar-client.c: the command line's side of io.github.leewayapp.Leeway.Quota1 */
 #define G_LOG_DOMAIN "mq-bar-client"
 
 #include "config.h"
@@ -114,7 +114,7 @@ map_call_error (GError **error)
     {
       g_clear_error (error);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("The MiniMax Quota applet is not running."));
+                           _("The Leeway applet is not running."));
     }
   else if (*error != NULL)
     g_dbus_error_strip_remote_error (*error);
@@ -299,7 +299,7 @@ on_name_vanished (GDBusConnection *connection,
     return;
   else
     watch_finish (watch, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                              _("The MiniMax Quota applet is not running.")));
+                                              _("The Leeway applet is not running.")));
 }
 
 static void

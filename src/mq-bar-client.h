@@ -1,4 +1,4 @@
-/* mq-bar-client.h: the command line's side of io.github.minimaxquota.Quota1
+/* mq-bar-client.h: the command line's side of io.github.leewayapp.Leeway.Quota1
  *
  * GIO only. Reads the running applet's Report, Stale and Error properties
  * over the session bus, so `--waybar` and `--format=…` answer without a

@@ -358,7 +358,7 @@ static char *
 bar_tooltip (const Bar  *bar,
              gint64      now_ms)
 {
-  GString *out = g_string_new (_("MiniMax Quota"));
+  GString *out = g_string_new (_("Leeway"));
 
   if (bar->root != NULL)
     append_models (out, bar->root, now_ms);

@@ -1,7 +1,7 @@
 /* mq-bar.h: one status-bar line from the quota report (Waybar, Polybar, i3blocks)
  *
- * Pure: the input is the document `minimax-quota --once --json` prints
- * (the Report property of io.github.minimaxquota.Quota1), or its error
+ * Pure: the input is the document `leeway --once --json` prints
+ * (the Report property of io.github.leewayapp.Leeway.Quota1), or its error
  * document {"error": {...}}, plus the Stale and Error properties and
  * `now`. No GTK, no network, no clock of its own.
  *

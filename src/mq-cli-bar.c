@@ -1,6 +1,6 @@
 /* mq-cli-bar.c: status bars: --waybar, --format=…, --watch
  *
- * From the running applet's Report (io.github.minimaxquota.Quota1, read by
+ * From the running applet's Report (io.github.leewayapp.Leeway.Quota1, read by
  * mq-bar-client) when there is one: no network request. Without an applet,
  * a fetch as --once does (recorded in the history too); --watch then polls
  * by itself every refresh interval and follows the applet once it appears.

@@ -21,7 +21,7 @@
 #include "mq-report.h"
 #include "mq-secret.h"
 
-/* One line on stderr: "minimax-quota: <message>", line breaks flattened. */
+/* One line on stderr: "leeway: <message>", line breaks flattened. */
 void
 mq_cli_print_error_line (const char *message)
 {
@@ -125,12 +125,12 @@ mq_cli_write_report (const char *text,
 /* History                                                              */
 /* ------------------------------------------------------------------ */
 
-/* MINIMAX_QUOTA_NO_HISTORY=1 (any value but "" and "0") turns recording
+/* LEEWAY_NO_HISTORY=1 (any value but "" and "0") turns recording
  * off, for benchmarks and for those who want no trace. */
 static gboolean
 history_enabled (void)
 {
-  const char *value = g_getenv ("MINIMAX_QUOTA_NO_HISTORY");
+  const char *value = g_getenv ("LEEWAY_NO_HISTORY");
 
   return value == NULL || *value == '\0' || g_str_equal (value, "0");
 }
@@ -161,7 +161,7 @@ mq_cli_record_history (const char *account,
 
   if (!history_enabled ())
     {
-      g_debug ("History is off (MINIMAX_QUOTA_NO_HISTORY)");
+      g_debug ("History is off (LEEWAY_NO_HISTORY)");
       return NULL;
     }
 

@@ -1,6 +1,6 @@
 /* mq-cli.h: the command line's modes, shared by main.c and mq-cli-bar.c
  *
- * Not a library: compiled into `minimax-quota` only. main.c parses the
+ * Not a library: compiled into `leeway` only. main.c parses the
  * options and picks a mode; mq-cli.c fetches (--once), records the history
  * and prints it (--history); mq-cli-bar.c answers status bars (--waybar,
  * --format, --watch).
@@ -116,7 +116,7 @@ int         mq_cli_run_add_account    (const MqCliOptions *options);
 int         mq_cli_run_remove_account (const MqCliOptions *options);
 int         mq_cli_run_list_accounts  (const MqCliOptions *options);
 
-/* One line on stderr: "minimax-quota: <message>", line breaks flattened. */
+/* One line on stderr: "leeway: <message>", line breaks flattened. */
 void        mq_cli_print_error_line (const char    *message);
 
 /* Says @error (on stdout too as JSON when @json); returns its exit status. */

@@ -26,7 +26,7 @@
 #include "mq-response.h"
 #include "mq-secret.h"
 
-#define USER_AGENT        "minimax-quota/" PACKAGE_VERSION
+#define USER_AGENT        "leeway/" PACKAGE_VERSION
 #define READ_CHUNK        (64 * 1024)
 #define N_REGIONS         (MQ_REGION_CN + 1)
 

@@ -409,7 +409,7 @@ mq_config_check_schema (GError **error)
     {
       g_set_error (error, MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT,
                    /* Translators: %s is the settings schema id. */
-                   _("The settings schema %s is not installed. Reinstall MiniMax Quota, or run “glib-compile-schemas” on the folder that holds its .gschema.xml file."),
+                   _("The settings schema %s is not installed. Reinstall Leeway, or run “glib-compile-schemas” on the folder that holds its .gschema.xml file."),
                    APP_ID);
       return FALSE;
     }
@@ -421,7 +421,7 @@ mq_config_check_schema (GError **error)
           g_set_error (error, MQ_ERROR, MQ_ERROR_INVALID_ARGUMENT,
                        /* Translators: the first %s is the settings schema
                         * id, the second the name of a setting. */
-                       _("The installed settings schema %s is out of date (no setting “%s”). Reinstall MiniMax Quota, or run “glib-compile-schemas” on the folder that holds its .gschema.xml file."),
+                       _("The installed settings schema %s is out of date (no setting “%s”). Reinstall Leeway, or run “glib-compile-schemas” on the folder that holds its .gschema.xml file."),
                        APP_ID, applet_keys[i].name);
           return FALSE;
         }

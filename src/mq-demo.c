@@ -168,7 +168,7 @@ mq_demo_new (GError **error)
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   GSList *uris;
 
-  self->server = soup_server_new ("server-header", "minimax-quota-demo", NULL);
+  self->server = soup_server_new ("server-header", "leeway-demo", NULL);
   soup_server_add_handler (self->server, NULL, demo_handler, self, NULL);
 
   if (!soup_server_listen (self->server, address, 0, error))

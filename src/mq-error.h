@@ -25,7 +25,7 @@ typedef enum {
 
 GQuark      mq_error_quark     (void);
 
-/* Exit status of `minimax-quota --once` for an error:
+/* Exit status of `leeway --once` for an error:
  * 1 wrong usage, 2 no key or key rejected, 3 network/server/rate limit,
  * 4 unreadable response. */
 int         mq_error_exit_code (const GError *error);

@@ -121,13 +121,13 @@ mq_history_report_table (const GArray *samples,
 
   if (lines->len == 0)
     {
-      /* Translators: `minimax-quota --history` over a period without samples */
+      /* Translators: `leeway --history` over a period without samples */
       g_string_append (out, _("No samples in this period"));
       g_string_append_c (out, '\n');
       return g_string_free (g_steal_pointer (&out), FALSE);
     }
 
-  /* Translators: the columns of `minimax-quota --history` */
+  /* Translators: the columns of `leeway --history` */
   g_ptr_array_add (cells, g_strdup (_("Time")));
   g_ptr_array_add (cells, g_strdup (_("Model")));
   g_ptr_array_add (cells, g_strdup (_("Window")));

@@ -2,7 +2,7 @@
  *
  * Pure: samples (as mq_history_list() returns them) in, text out; no
  * SQLite, no clock of its own (a table's times are shown in the local time
- * zone), no GTK. For `minimax-quota --history[=DURATION]` (issue 11 §3).
+ * zone), no GTK. For `leeway --history[=DURATION]` (issue 11 §3).
  */
 #pragma once
 

@@ -133,8 +133,8 @@ mq_history_schema_migrate (sqlite3     *db,
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       g_set_error (error, MQ_HISTORY_ERROR, MQ_HISTORY_ERROR_NEWER_SCHEMA,
                    _("The usage history at %s was written by a newer version of "
-                     "MiniMax Quota (schema %d, this version knows %d); history "
-                     "is paused. Update MiniMax Quota or move the file away."),
+                     "Leeway (schema %d, this version knows %d); history "
+                     "is paused. Update Leeway or move the file away."),
                    path, version, MQ_HISTORY_SCHEMA_VERSION);
       return FALSE;
     }

@@ -31,9 +31,9 @@ on_window_key_press (GtkWidget   *widget,
 static void
 mq_history_window_init (MqHistoryWindow *self)
 {
-  gtk_window_set_title (GTK_WINDOW (self), _("Usage history — MiniMax Quota"));
+  gtk_window_set_title (GTK_WINDOW (self), _("Usage history — Leeway"));
   gtk_window_set_default_size (GTK_WINDOW (self), 760, 460);
-  gtk_window_set_icon_name (GTK_WINDOW (self), "io.github.minimaxquota.MiniMaxQuota");
+  gtk_window_set_icon_name (GTK_WINDOW (self), "io.github.leewayapp.Leeway");
 }
 
 static void

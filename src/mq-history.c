@@ -70,7 +70,7 @@ mq_history_init (MqHistory *self)
 char *
 mq_history_default_path (void)
 {
-  return g_build_filename (g_get_user_state_dir (), "minimax-quota", "history.db", NULL);
+  return g_build_filename (g_get_user_state_dir (), "leeway", "history.db", NULL);
 }
 
 sqlite3 *

@@ -1,9 +1,9 @@
 /* mq-history.h: the local usage history (SQLite) and its forecasts
  *
  * One sample per model and window of every successful fetch, kept in
- * $XDG_STATE_HOME/minimax-quota/history.db (issue 11 §1): file 0600, folder
+ * $XDG_STATE_HOME/leeway/history.db (issue 11 §1): file 0600, folder
  * 0700, WAL mode and a short busy timeout so that the applet and any number
- * of `minimax-quota --once` runs write side by side. Runs of identical
+ * of `leeway --once` runs write side by side. Runs of identical
  * samples are one row with the first and last time of the run. Samples
  * older than MQ_HISTORY_RETENTION_MS are pruned a bounded batch at a time.
  *
@@ -72,7 +72,7 @@ typedef struct {
 #define MQ_TYPE_HISTORY (mq_history_get_type ())
 G_DECLARE_FINAL_TYPE (MqHistory, mq_history, MQ, HISTORY, GObject)
 
-/* $XDG_STATE_HOME/minimax-quota/history.db (~/.local/state when unset). */
+/* $XDG_STATE_HOME/leeway/history.db (~/.local/state when unset). */
 char       *mq_history_default_path (void);
 
 /* Opens (creating the folder 0700 and the file 0600 when missing) and

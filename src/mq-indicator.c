@@ -185,10 +185,10 @@ build_menu (MqIndicator *self)
    * application, which owns this indicator). */
   gtk_widget_insert_action_group (self->menu, "app", G_ACTION_GROUP (self->app));
 
-  append_item (self, _("Open MiniMax Quota"), "open");   /* the main window, first */
+  append_item (self, _("Open Leeway"), "open");   /* the main window, first */
   append_separator (self);
   /* The headline and its second line: information. */
-  self->header = append_item (self, _("MiniMax Quota"), NULL);
+  self->header = append_item (self, _("Leeway"), NULL);
   set_item_role (self->header, NULL);
   self->header_detail = append_item (self, "", NULL);
   set_item_role (self->header_detail, NULL);
@@ -862,7 +862,7 @@ mq_indicator_new (GApplication *app)
   gtk_icon_theme_append_search_path (gtk_icon_theme_get_default (), self->icon_dir);
   self->indicator = app_indicator_new (APP_ID, initial, APP_INDICATOR_CATEGORY_APPLICATION_STATUS);
   app_indicator_set_icon_theme_path (self->indicator, self->icon_dir);
-  app_indicator_set_title (self->indicator, _("MiniMax Quota"));
+  app_indicator_set_title (self->indicator, _("Leeway"));
   set_icon (self, &unknown, _("Quota not known"), FALSE);
   g_signal_connect_object (self->indicator, "connection-changed",
                            G_CALLBACK (on_connection_changed), self, 0);

@@ -17,7 +17,7 @@
  * broken) shows this many rows, then "N more models…". */
 #define MAX_MODEL_ROWS 50
 
-#define HOMEPAGE_URL "https://github.com/minimaxquota/minimax-quota"
+#define HOMEPAGE_URL "https://github.com/leewayapp/leeway"
 #define ISSUES_URL   HOMEPAGE_URL "/issues"
 /* The stack's name of the page of the default (unnamed) account. */
 #define DEFAULT_ACCOUNT "default"
@@ -623,7 +623,7 @@ action_about (GSimpleAction *action,
               gpointer       user_data)
 {
   MqMainWindow *self = MQ_MAIN_WINDOW (user_data);
-  const char *authors[] = { _("MiniMax Quota developers"), NULL };
+  const char *authors[] = { _("Leeway developers"), NULL };
   const char *report[] = { _("Issue tracker"), NULL };
   g_autofree char *issues = g_strdup_printf ("%s %s", report[0], ISSUES_URL);
   const char *issue_links[] = { issues, NULL };
@@ -640,7 +640,7 @@ action_about (GSimpleAction *action,
                 "transient-for", self,
                 "modal", TRUE,
                 "destroy-with-parent", TRUE,
-                "program-name", _("MiniMax Quota"),
+                "program-name", _("Leeway"),
                 "logo-icon-name", APP_ID,
                 "version", PACKAGE_VERSION,
                 "comments", _("Your MiniMax Token Plan quota at a glance"),
@@ -677,7 +677,7 @@ header_bar_new (MqMainWindow *self)
   g_autoptr(GMenu) section = g_menu_new ();
 
   gtk_header_bar_set_show_close_button (GTK_HEADER_BAR (header), TRUE);
-  gtk_header_bar_set_title (GTK_HEADER_BAR (header), _("MiniMax Quota"));
+  gtk_header_bar_set_title (GTK_HEADER_BAR (header), _("Leeway"));
 
   refresh = gtk_button_new_from_icon_name ("view-refresh-symbolic", GTK_ICON_SIZE_BUTTON);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (refresh), "app.refresh");
@@ -692,7 +692,7 @@ header_bar_new (MqMainWindow *self)
 
   g_menu_append (section, _("_Preferences"), "app.preferences");
   /* Translators: the main menu's About item */
-  g_menu_append (section, _("_About MiniMax Quota"), "win.about");
+  g_menu_append (section, _("_About Leeway"), "win.about");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_clear_object (&section);
   section = g_menu_new ();
@@ -716,7 +716,7 @@ mq_main_window_init (MqMainWindow *self)
 {
   self->pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  gtk_window_set_title (GTK_WINDOW (self), _("MiniMax Quota"));
+  gtk_window_set_title (GTK_WINDOW (self), _("Leeway"));
   gtk_window_set_default_size (GTK_WINDOW (self), 960, 700);
   gtk_window_set_icon_name (GTK_WINDOW (self), APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries,

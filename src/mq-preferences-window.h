@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 #define MQ_PREFERENCES_WINDOW_RESOURCE \
-  "/io/github/minimaxquota/MiniMaxQuota/ui/preferences-window.ui"
+  "/io/github/leewayapp/Leeway/ui/preferences-window.ui"
 
 #define MQ_TYPE_PREFERENCES_WINDOW (mq_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (MqPreferencesWindow, mq_preferences_window, MQ, PREFERENCES_WINDOW, GtkWindow)

@@ -1,7 +1,7 @@
-/* mq-quota-service.c: the applet's quota on D-Bus (io.github.minimaxquota.Quota1)
+/* mq-quota-service.c: the applet's quota on D-Bus (io.github.leewayapp.Leeway.Quota1)
  *
  * A hand-written GDBusInterfaceVTable over the GDBusInterfaceInfo that
- * gdbus-codegen generates from data/io.github.minimaxquota.Quota1.xml
+ * gdbus-codegen generates from data/io.github.leewayapp.Leeway.Quota1.xml
  * (--interface-info-body: only the introspection data, no code), rather
  * than a generated skeleton, because:
  *   - the XML stays the one description: what we export is what it says;
@@ -225,7 +225,7 @@ mq_quota_service_export (MqQuotaService   *self,
   /* The vtable's user data is @self, unowned: unexport (at the latest in
    * dispose) unregisters before @self goes. */
   id = g_dbus_connection_register_object (connection, object_path,
-                                          (GDBusInterfaceInfo *) &io_github_minimaxquota_quota1_interface,
+                                          (GDBusInterfaceInfo *) &io_github_leewayapp_leeway_quota1_interface,
                                           &vtable, self, NULL, error);
   if (id == 0)
     return FALSE;

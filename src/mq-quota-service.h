@@ -1,7 +1,7 @@
-/* mq-quota-service.h: the applet's quota on D-Bus (io.github.minimaxquota.Quota1)
+/* mq-quota-service.h: the applet's quota on D-Bus (io.github.leewayapp.Leeway.Quota1)
  *
  * GIO only. Exports the interface described in
- * data/io.github.minimaxquota.Quota1.xml on a connection the caller owns
+ * data/io.github.leewayapp.Leeway.Quota1.xml on a connection the caller owns
  * (the GApplication's), so bars and widgets read the applet instead of
  * fetching a second time. It holds only what it is given: never a key.
  *
@@ -23,9 +23,9 @@
 G_BEGIN_DECLS
 
 /* The names a client needs (mq-bar-client uses these macros only). */
-#define MQ_QUOTA_SERVICE_BUS_NAME    "io.github.minimaxquota.MiniMaxQuota"
-#define MQ_QUOTA_SERVICE_OBJECT_PATH "/io/github/minimaxquota/MiniMaxQuota"
-#define MQ_QUOTA_SERVICE_INTERFACE   "io.github.minimaxquota.Quota1"
+#define MQ_QUOTA_SERVICE_BUS_NAME    "io.github.leewayapp.Leeway"
+#define MQ_QUOTA_SERVICE_OBJECT_PATH "/io/github/leewayapp/Leeway"
+#define MQ_QUOTA_SERVICE_INTERFACE   "io.github.leewayapp.Leeway.Quota1"
 
 #define MQ_TYPE_QUOTA_SERVICE (mq_quota_service_get_type ())
 G_DECLARE_FINAL_TYPE (MqQuotaService, mq_quota_service, MQ, QUOTA_SERVICE, GObject)

@@ -1,4 +1,4 @@
-/* mq-report-accounts.h: the report of several accounts (`minimax-quota --once`)
+/* mq-report-accounts.h: the report of several accounts (`leeway --once`)
  *
  * Renders only, like mq-report.h: each account's outcome (a snapshot, a
  * pay-as-you-go balance, or an error) as gathered by the caller. The JSON

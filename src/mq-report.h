@@ -1,4 +1,4 @@
-/* mq-report.h: a snapshot as JSON or as a text table (`minimax-quota --once`)
+/* mq-report.h: a snapshot as JSON or as a text table (`leeway --once`)
  *
  * Renders only: every number and flag comes from the MqSnapshot as parsed.
  */

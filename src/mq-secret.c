@@ -185,9 +185,9 @@ clear_and_store (gpointer             source_tag,
   if (account != NULL)
     /* Translators: the label of a key in the keyring; %s is the name of
      * the account, e.g. "Team". */
-    clear->label = g_strdup_printf (_("MiniMax Quota API key (%s)"), account);
+    clear->label = g_strdup_printf (_("Leeway API key (%s)"), account);
   else
-    clear->label = g_strdup (_("MiniMax Quota API key"));
+    clear->label = g_strdup (_("Leeway API key"));
   g_task_set_task_data (task, clear, clear_data_free);
 
   clear_next (task);

@@ -1,13 +1,13 @@
 /* mq-secret.h: API keys in the keyring (libsecret), and where keys come from
  *
- * Schema io.github.minimaxquota.MiniMaxQuota, two kinds of items:
+ * Schema io.github.leewayapp.Leeway, two kinds of items:
  *
  *  - one item per account (mq-accounts.h): the string attribute "account"
  *    (the account's name) and no "region" (the account's region lives in
- *    GSettings), label "MiniMax Quota API key (NAME)";
+ *    GSettings), label "Leeway API key (NAME)";
  *  - the single key of versions before accounts (the "legacy" item): the
  *    string attribute "region" ("global", "cn", or "any" for region auto)
- *    and no "account", label "MiniMax Quota API key". mq_accounts_migrate()
+ *    and no "account", label "Leeway API key". mq_accounts_migrate()
  *    turns it into the account "default".
  *
  * The functions without "account" in their name handle the legacy item

@@ -1,8 +1,8 @@
 /* mq-service-report.h: the Quota1 properties of one answer
  *
- * GIO only. Sets io.github.minimaxquota.Quota1's properties (MqQuotaService)
+ * GIO only. Sets io.github.leewayapp.Leeway.Quota1's properties (MqQuotaService)
  * from the last good snapshot and its forecasts, so that Report is exactly
- * the document `minimax-quota --once --json` prints for that answer: the
+ * the document `leeway --once --json` prints for that answer: the
  * same thresholds, headline model and forecasts, as of its fetch time.
  */
 #pragma once

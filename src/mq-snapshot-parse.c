@@ -394,7 +394,7 @@ check_api_status (JsonObject  *base_resp,
       code != floor (code) || fabs (code) > G_MAXINT32)
     {
       g_set_error (error, MQ_ERROR, MQ_ERROR_UNREADABLE,
-                   _("MiniMax answered with a status this version cannot read. Try again later; if it persists, update MiniMax Quota."));
+                   _("MiniMax answered with a status this version cannot read. Try again later; if it persists, update Leeway."));
       return FALSE;
     }
 
@@ -510,7 +510,7 @@ mq_json_load_object (const char  *data,
 
   if (!g_utf8_validate_len (data, length, NULL))
     {
-      unreadable (error, _("MiniMax sent text that is not valid UTF-8. Try again later; if it persists, update MiniMax Quota."));
+      unreadable (error, _("MiniMax sent text that is not valid UTF-8. Try again later; if it persists, update Leeway."));
       return NULL;
     }
 
@@ -523,7 +523,7 @@ mq_json_load_object (const char  *data,
       if (!nesting_within (data, length, MAX_NESTING))
         unreadable (error, _("MiniMax sent data nested too deeply to be quota data. Try again later."));
       else
-        unreadable (error, _("MiniMax sent data that is not valid JSON. Try again later; if it persists, update MiniMax Quota."));
+        unreadable (error, _("MiniMax sent data that is not valid JSON. Try again later; if it persists, update Leeway."));
       return NULL;
     }
 
@@ -533,14 +533,14 @@ mq_json_load_object (const char  *data,
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
       g_debug ("Response is not JSON (%zu bytes)", length);
-      unreadable (error, _("MiniMax sent data that is not valid JSON. Try again later; if it persists, update MiniMax Quota."));
+      unreadable (error, _("MiniMax sent data that is not valid JSON. Try again later; if it persists, update Leeway."));
       return NULL;
     }
 
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      unreadable (error, _("MiniMax sent JSON of an unexpected shape. Try again later; if it persists, update MiniMax Quota."));
+      unreadable (error, _("MiniMax sent JSON of an unexpected shape. Try again later; if it persists, update Leeway."));
       return NULL;
     }
 
@@ -594,12 +594,12 @@ mq_snapshot_parse (const char  *data,
   rows_node = json_object_get_member (payload, "model_remains");
   if (rows_node == NULL || JSON_NODE_HOLDS_NULL (rows_node))
     {
-      unreadable (error, _("MiniMax’s answer holds no quota data. Try again later; if it persists, update MiniMax Quota."));
+      unreadable (error, _("MiniMax’s answer holds no quota data. Try again later; if it persists, update Leeway."));
       return NULL;
     }
   if (!JSON_NODE_HOLDS_ARRAY (rows_node))
     {
-      unreadable (error, _("MiniMax sent quota data of an unexpected shape. Try again later; if it persists, update MiniMax Quota."));
+      unreadable (error, _("MiniMax sent quota data of an unexpected shape. Try again later; if it persists, update Leeway."));
       return NULL;
     }
 

@@ -609,7 +609,7 @@ mq_view_build (const MqViewInput *input)
       view->header = g_strdup (_("No API key set — add one to see your quota"));
       view->header_detail = NULL;
       /* Translators: the tray tooltip when no key is set */
-      view->title = g_strdup (_("MiniMax Quota: no API key set"));
+      view->title = g_strdup (_("Leeway: no API key set"));
       view->status = g_strdup (_("No API key"));
       view->label = g_strdup ("");
       return view;
@@ -624,14 +624,14 @@ mq_view_build (const MqViewInput *input)
           view->header = g_strdup (_("Cannot read your quota"));
           view->header_detail = g_strdup (input->error->message);
           /* Translators: the tray tooltip on an error; %s is the cause */
-          view->title = g_strdup_printf (_("MiniMax Quota: %s"), error_cause (input->error));
+          view->title = g_strdup_printf (_("Leeway: %s"), error_cause (input->error));
         }
       else
         {
           view->icon.kind = MQ_ICON_UNKNOWN;
           view->icon_description = g_strdup (_("Quota not known"));
           view->header = g_strdup (input->busy ? _("Checking your quota…") : _("No data yet"));
-          view->title = g_strdup_printf (_("MiniMax Quota: %s"), view->header);
+          view->title = g_strdup_printf (_("Leeway: %s"), view->header);
         }
       view->icon.state = MQ_STATE_UNKNOWN;
       view->label = g_strdup ("");

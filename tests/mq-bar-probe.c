@@ -2,7 +2,7 @@
  *
  *   mq-bar-probe [--format=waybar|polybar|i3blocks|json] [--watch]
  *     reads the running applet's Report over the session bus and prints
- *     it as `minimax-quota --waybar` / `--format=…` will (exit 0), or
+ *     it as `leeway --waybar` / `--format=…` will (exit 0), or
  *     exits 3 when the applet is not running (or no session bus), 1 on
  *     another error;
  *
@@ -12,7 +12,7 @@
  *     until SIGTERM or SIGINT; prints "ready" once it owns the name.
  *
  * Not installed. mq-bar-probe links only the command line's core library,
- * as `minimax-quota` does. bench/bar.py uses both until the command line
+ * as `leeway` does. bench/bar.py uses both until the command line
  * has --waybar.
  */
 #include "config.h"

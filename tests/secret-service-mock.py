@@ -77,7 +77,7 @@ XML = """
 </node>
 """
 
-ATTRIBUTES = {"xdg:schema": "io.github.minimaxquota.MiniMaxQuota", "region": "any"}
+ATTRIBUTES = {"xdg:schema": "io.github.leewayapp.Leeway", "region": "any"}
 
 mode = sys.argv[1]
 log = open(sys.argv[2], "a", buffering=1)
@@ -112,7 +112,7 @@ PROPERTIES = {
     "Items": GLib.Variant("ao", [ITEM_PATH]),
     "Locked": GLib.Variant("b", True),
     "Attributes": GLib.Variant("a{ss}", ATTRIBUTES),
-    "Label": GLib.Variant("s", "MiniMax Quota API key"),
+    "Label": GLib.Variant("s", "Leeway API key"),
     "Created": GLib.Variant("t", 1700000000),
     "Modified": GLib.Variant("t", 1700000000),
 }

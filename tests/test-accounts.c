@@ -585,7 +585,7 @@ test_no_settings_key (void)
   g_autoptr(GSettings) settings = NULL;
   gboolean migrated = TRUE;
   const char *xml =
-    "<schemalist><schema id='" APP_ID "' path='/io/github/minimaxquota/old/'>"
+    "<schemalist><schema id='" APP_ID "' path='/io/github/leewayapp/old/'>"
     "<key name='region' type='s'><default>'auto'</default></key>"
     "</schema></schemalist>";
   g_autofree char *xml_path = g_build_filename (dir, APP_ID ".gschema.xml", NULL);

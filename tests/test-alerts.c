@@ -20,7 +20,7 @@
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 #define HOUR_MS   (60 * MINUTE_MS)
-#define APP_PATH  "/io/github/minimaxquota/MiniMaxQuota"
+#define APP_PATH  "/io/github/leewayapp/Leeway"
 
 static struct {
   GTestDBus           *bus;

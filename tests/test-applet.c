@@ -1,4 +1,4 @@
-/* test-applet.c: the built applet (minimax-quota-applet) started for real
+/* test-applet.c: the built applet (leeway-applet) started for real
  *
  *  - a missing or stale compiled GSettings schema: one clear line and exit
  *    status 1, no crash (GSETTINGS_SCHEMA_DIR and XDG_DATA_DIRS of the
@@ -8,7 +8,7 @@
  *    and a second launch with another --base-url and --region is applied by
  *    the running applet (the new server is asked) and says so;
  *  - there too, with a test notification server and no tray host:
- *    io.github.minimaxquota.Quota1 against `minimax-quota --once --json`,
+ *    io.github.leewayapp.Leeway.Quota1 against `leeway --once --json`,
  *    its PropertiesChanged and Refresh(), and the no-host notice once per
  *    login.
  */
@@ -117,7 +117,7 @@ assert_schema_refusal (const MqTestRun *run,
   const char *newline = strchr (run->err, '\n');
 
   g_assert_cmpint (run->status, ==, 1);
-  g_assert_true (g_str_has_prefix (run->err, "minimax-quota: "));
+  g_assert_true (g_str_has_prefix (run->err, "leeway: "));
   g_assert_nonnull (newline);
   g_assert_cmpstr (newline + 1, ==, "");
   g_assert_nonnull (strstr (run->err, "glib-compile-schemas"));
@@ -355,7 +355,7 @@ test_keyring_silent_and_second_launch (Fixture       *f,
     g_subprocess_launcher_set_environ (launcher, env);
     quit = g_subprocess_launcher_spawn (launcher, NULL, "gdbus", "call", "--session",
                                         "--dest", APP_ID, "--object-path",
-                                        "/io/github/minimaxquota/MiniMaxQuota",
+                                        "/io/github/leewayapp/Leeway",
                                         "--method", "org.freedesktop.Application.ActivateAction",
                                         "quit", "[]", "{}", NULL);
     if (quit != NULL)
@@ -370,10 +370,10 @@ test_keyring_silent_and_second_launch (Fixture       *f,
   desktop_stop (&desktop);
 }
 
-/* ---- io.github.minimaxquota.Quota1 and the no-host notice ------------------- */
+/* ---- io.github.leewayapp.Leeway.Quota1 and the no-host notice ------------------- */
 
-#define QUOTA1 "io.github.minimaxquota.Quota1"
-#define APP_PATH "/io/github/minimaxquota/MiniMaxQuota"
+#define QUOTA1 "io.github.leewayapp.Leeway.Quota1"
+#define APP_PATH "/io/github/leewayapp/Leeway"
 
 typedef struct {
   GDBusConnection *connection;
@@ -559,7 +559,7 @@ test_quota1_and_no_host (Fixture       *f,
   g_autofree char *state_env = g_strconcat ("XDG_STATE_HOME=", f->tmpdir, "/state", NULL);
   g_autofree char *schema_env = g_strconcat ("GSETTINGS_SCHEMA_DIR=", schema_dir, NULL);
   g_autofree char *report = NULL;
-  g_autofree char *history = g_build_filename (f->tmpdir, "state", "minimax-quota", "history.db", NULL);
+  g_autofree char *history = g_build_filename (f->tmpdir, "state", "leeway", "history.db", NULL);
   g_autoptr(JsonNode) from_applet = NULL;
   g_autoptr(JsonNode) from_cli = NULL;
   g_autoptr(GVariant) all = NULL;
@@ -697,7 +697,7 @@ test_quota1_and_no_host (Fixture       *f,
 #define KEY_TEAM_A "sk-cp-TESTKEY-team-a-0123456789abcdef"
 #define KEY_TEAM_B "sk-cp-TESTKEY-team-b-0123456789abcdef"
 #define KEY_PAYG   "sk-api-TESTKEY-payg-0123456789abcdef0"
-#define MENU_PATH  "/org/ayatana/NotificationItem/io_github_minimaxquota_MiniMaxQuota/Menu"
+#define MENU_PATH  "/org/ayatana/NotificationItem/io_github_leewayapp_Leeway/Menu"
 
 /* Report, or "" while the applet is not (yet) on the bus. */
 static char *
@@ -716,7 +716,7 @@ try_report (Listener *listener)
   return g_variant_dup_string (value, NULL);
 }
 
-/* `minimax-quota --add-account=NAME` with the key on standard input. */
+/* `leeway --add-account=NAME` with the key on standard input. */
 static void
 add_account (char      **env,
              const char *url,
@@ -924,7 +924,7 @@ test_accounts (Fixture       *f,
 
   /* Each Token Plan account recorded under its own name. */
   {
-    g_autofree char *history = g_build_filename (f->tmpdir, "state", "minimax-quota", "history.db", NULL);
+    g_autofree char *history = g_build_filename (f->tmpdir, "state", "leeway", "history.db", NULL);
 
     g_assert_true (g_file_test (history, G_FILE_TEST_IS_REGULAR));
   }

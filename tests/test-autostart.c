@@ -16,7 +16,7 @@
 #include "mq-autostart.h"
 #include "mq-test-util.h"
 
-#define ENTRY_NAME "io.github.minimaxquota.MiniMaxQuota.desktop"
+#define ENTRY_NAME "io.github.leewayapp.Leeway.desktop"
 
 static char *tmp_dir;
 static char *config_home;
@@ -126,7 +126,7 @@ assert_entry_starts_applet (const char *path)
   g_assert_no_error (error);
   g_assert_true (g_shell_parse_argv (exec, NULL, &argv, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (argv[0], ==, "minimax-quota");
+  g_assert_cmpstr (argv[0], ==, "leeway");
   /* On login: the tray only, not the window (issue 14). */
   g_assert_cmpstr (argv[1], ==, "--background");
   g_assert_null (argv[2]);
@@ -237,8 +237,8 @@ test_user_disabled_entry (Fixture       *fixture,
   mq_test_write_file (fixture->path,
                       "[Desktop Entry]\n"
                       "Type=Application\n"
-                      "Name=MiniMax Quota\n"
-                      "Exec=minimax-quota\n"
+                      "Name=Leeway\n"
+                      "Exec=leeway\n"
                       "X-GNOME-Autostart-enabled=false\n");
   g_settings_set_boolean (fixture->settings, "start-on-login", TRUE);
 
@@ -249,8 +249,8 @@ test_user_disabled_entry (Fixture       *fixture,
   mq_test_write_file (fixture->path,
                       "[Desktop Entry]\n"
                       "Type=Application\n"
-                      "Name=MiniMax Quota\n"
-                      "Exec=minimax-quota\n"
+                      "Name=Leeway\n"
+                      "Exec=leeway\n"
                       "Hidden=true\n");
   g_assert_false (mq_autostart_is_enabled (fixture->settings));
 
@@ -273,8 +273,8 @@ test_user_enabled_entry (Fixture       *fixture,
   mq_test_write_file (fixture->path,
                       "[Desktop Entry]\n"
                       "Type=Application\n"
-                      "Name=MiniMax Quota\n"
-                      "Exec=minimax-quota\n");
+                      "Name=Leeway\n"
+                      "Exec=leeway\n");
 
   g_assert_true (mq_autostart_is_enabled (fixture->settings));
   g_assert_true (g_settings_get_boolean (fixture->settings, "start-on-login"));
@@ -291,8 +291,8 @@ test_system_entry (Fixture       *fixture,
   mq_test_write_file (fixture->system_entry,
                       "[Desktop Entry]\n"
                       "Type=Application\n"
-                      "Name=MiniMax Quota\n"
-                      "Exec=minimax-quota\n");
+                      "Name=Leeway\n"
+                      "Exec=leeway\n");
   g_assert_true (mq_autostart_is_enabled (fixture->settings));
 
   /* Turning it off must override it, since it cannot be removed. */

@@ -210,7 +210,7 @@ test_ok (void)
 
   assert_waybar (waybar, "63%", "ok", "ok", 63);
   g_assert_cmpstr (tooltip, ==,
-                   "MiniMax Quota\n"
+                   "Leeway\n"
                    "Text models, 5-hour window: 63% left, resets in 2h 30m (21:00)\n"
                    "Text models, weekly: 96% left, resets in 6d 21h (Sun 16:00)\n"
                    "Video: not in plan");
@@ -333,7 +333,7 @@ test_not_in_plan_only (void)
   g_autofree char *i3blocks = format (MQ_BAR_FORMAT_I3BLOCKS, report, FALSE, NULL, TOKEN_PLAN_NOW_MS);
 
   assert_waybar (waybar, "—", "unknown", "unknown", -1);
-  g_assert_cmpstr (tooltip, ==, "MiniMax Quota\nVideo: not in plan");
+  g_assert_cmpstr (tooltip, ==, "Leeway\nVideo: not in plan");
   g_assert_cmpstr (polybar, ==, "\n");
   g_assert_cmpstr (i3blocks, ==, "—\n—\n#9A9996\n");
 }
@@ -353,7 +353,7 @@ test_error_document (void)
   assert_waybar (waybar, "!", "error", "error", -1);
   /* Pango markup: the message is escaped. */
   g_assert_cmpstr (tooltip, ==,
-                   "MiniMax Quota\nThe key was rejected &amp; &lt;refused&gt;.\nSet a new key.");
+                   "Leeway\nThe key was rejected &amp; &lt;refused&gt;.\nSet a new key.");
   g_assert_cmpstr (polybar, ==, "\n");
   g_assert_cmpstr (i3blocks, ==, "The key was rejected & <refused>.\n!\n#E01B24\n");
   g_assert_cmpstr (json, ==,
@@ -384,7 +384,7 @@ test_error_property_only (void)
   g_autofree char *json = format (MQ_BAR_FORMAT_JSON, "", FALSE, message, 0);
 
   assert_waybar (waybar, "!", "error", "error", -1);
-  g_assert_cmpstr (tooltip, ==, "MiniMax Quota\nNot up to date\nNo API key is set.");
+  g_assert_cmpstr (tooltip, ==, "Leeway\nNot up to date\nNo API key is set.");
   g_assert_cmpstr (polybar, ==, "\n");
   g_assert_cmpstr (i3blocks, ==, "No API key is set.\n!\n#E01B24\n");
   g_assert_cmpstr (json, ==, "{\"error\":{\"message\":\"No API key is set.\"}}\n");
@@ -401,7 +401,7 @@ test_nothing_yet (void)
   g_autofree char *json = format (MQ_BAR_FORMAT_JSON, "", FALSE, "", 0);
 
   assert_waybar (waybar, "—", "unknown", "unknown", -1);
-  g_assert_cmpstr (tooltip, ==, "MiniMax Quota\nNo quota yet.");
+  g_assert_cmpstr (tooltip, ==, "Leeway\nNo quota yet.");
   g_assert_cmpstr (polybar, ==, "\n");
   g_assert_cmpstr (i3blocks, ==, "—\n—\n#9A9996\n");
   g_assert_cmpstr (json, ==, "{}\n");
@@ -458,7 +458,7 @@ test_unlimited (void)
   g_autofree char *i3blocks = format (MQ_BAR_FORMAT_I3BLOCKS, report, FALSE, NULL, 0);
 
   assert_waybar (waybar, "∞", "ok", "ok", 100);
-  g_assert_cmpstr (tooltip, ==, "MiniMax Quota\nText models, current window: unlimited");
+  g_assert_cmpstr (tooltip, ==, "Leeway\nText models, current window: unlimited");
   g_assert_cmpstr (polybar, ==, "∞\n");
   g_assert_cmpstr (i3blocks, ==, "unlimited\n∞\n#2EC27E\n");
 }

@@ -1,4 +1,4 @@
-/* test-cli.c: the built `minimax-quota` binary against a loopback server
+/* test-cli.c: the built `leeway` binary against a loopback server
  *
  * Runs the real executable (MQ_CLI_PATH, set by meson) with GSubprocess
  * while an in-process MqTestServer answers on this test's main context.
@@ -93,7 +93,7 @@ make_environ (Fixture            *f,
   env = g_environ_setenv (env, "TZ", "UTC", TRUE);
   /* The history of the test's own, never the user's. */
   env = g_environ_setenv (env, "XDG_STATE_HOME", f->state_dir, TRUE);
-  env = g_environ_unsetenv (env, "MINIMAX_QUOTA_NO_HISTORY");
+  env = g_environ_unsetenv (env, "LEEWAY_NO_HISTORY");
 
   /* "NAME=VALUE" sets, a bare "NAME" unsets. */
   return mq_test_environ_apply (env, overrides);
@@ -138,14 +138,14 @@ run_cli (Fixture            *f,
 #define ENV(...)  ((const char * const[]) { __VA_ARGS__, NULL })
 #define ARGS(...) ((const char * const[]) { __VA_ARGS__, NULL })
 
-/* Exactly one line on stderr: "minimax-quota: ...". */
+/* Exactly one line on stderr: "leeway: ...". */
 static void
 assert_one_error_line (const MqTestRun *run,
                        const char      *needle)
 {
   const char *newline = strchr (run->err, '\n');
 
-  g_assert_true (g_str_has_prefix (run->err, "minimax-quota: "));
+  g_assert_true (g_str_has_prefix (run->err, "leeway: "));
   g_assert_nonnull (newline);
   g_assert_cmpstr (newline + 1, ==, "");
   if (needle != NULL)
@@ -673,7 +673,7 @@ test_region_from_settings (Fixture       *f,
   mq_test_server_set_route_fixture (f->server, MQ_PATH_CURRENT, 200,
                                     "current-percent-plan.json");
 
-  mq_test_write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='cn'\n");
+  mq_test_write_file (keyfile, "[io/github/leewayapp/Leeway]\nregion='cn'\n");
 
   from_settings = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
                                    schema_env, config_env),
@@ -692,7 +692,7 @@ test_region_from_settings (Fixture       *f,
 
   /* A value the schema does not allow is ignored by GSettings: the
    * default ("auto") applies and the run still succeeds. */
-  mq_test_write_file (keyfile, "[io/github/minimaxquota/MiniMaxQuota]\nregion='mars'\n");
+  mq_test_write_file (keyfile, "[io/github/leewayapp/Leeway]\nregion='mars'\n");
   bad_setting = run_cli (f, ENV ("MINIMAX_API_KEY=" KEY, "GSETTINGS_BACKEND=keyfile",
                                  schema_env, config_env),
                          ARGS ("--json", "--base-url", f->base_url));
@@ -796,7 +796,7 @@ test_version_and_help (Fixture       *f,
 
   version = run_cli (f, NULL, ARGS ("--version"));
   g_assert_cmpint (version.status, ==, 0);
-  g_assert_cmpstr (version.out, ==, "minimax-quota " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (version.out, ==, "leeway " PACKAGE_VERSION "\n");
 
   help = run_cli (f, NULL, ARGS ("--help"));
   g_assert_cmpint (help.status, ==, 0);
@@ -829,9 +829,9 @@ static void
 test_exec_applet (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *cli_copy = g_build_filename (f->tmpdir, "minimax-quota", NULL);
-  g_autofree char *applet = g_build_filename (f->tmpdir, "minimax-quota-applet", NULL);
-  g_autofree char *installed = g_build_filename (LIBEXECDIR, "minimax-quota-applet", NULL);
+  g_autofree char *cli_copy = g_build_filename (f->tmpdir, "leeway", NULL);
+  g_autofree char *applet = g_build_filename (f->tmpdir, "leeway-applet", NULL);
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, "leeway-applet", NULL);
   g_autofree char *script = NULL;
   g_autofree char *expected = NULL;
   g_autoptr(GError) error = NULL;
@@ -902,7 +902,7 @@ test_write_error (Fixture       *f,
 
   /* A local write error has its own status (5), not the network's (3). */
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 5);
-  g_assert_true (g_str_has_prefix (err, "minimax-quota: Could not write the report"));
+  g_assert_true (g_str_has_prefix (err, "leeway: Could not write the report"));
   assert_no_key (err);
 }
 
@@ -912,7 +912,7 @@ close_stdout (gpointer user_data)
   close (STDOUT_FILENO);
 }
 
-/* `minimax-quota --once >&-`: exit status 5 and one line, without asking
+/* `leeway --once >&-`: exit status 5 and one line, without asking
  * the server (whose connection could otherwise take descriptor 1). */
 static void
 test_stdout_closed (Fixture       *f,
@@ -944,11 +944,11 @@ test_stdout_closed (Fixture       *f,
 
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 5);
-  g_assert_cmpstr (err, ==, "minimax-quota: Could not write the report: Bad file descriptor\n");
+  g_assert_cmpstr (err, ==, "leeway: Could not write the report: Bad file descriptor\n");
   g_assert_cmpuint (total_hits (f), ==, 0);
 }
 
-/* `minimax-quota --once | head -c1`: the reader went away. Like other
+/* `leeway --once | head -c1`: the reader went away. Like other
  * tools the command stops quietly: status 0, nothing on stderr, no
  * death by SIGPIPE. */
 static void
@@ -1248,7 +1248,7 @@ falling_body (int    percent,
 static char *
 history_path (Fixture *f)
 {
-  return g_build_filename (f->state_dir, "minimax-quota", "history.db", NULL);
+  return g_build_filename (f->state_dir, "leeway", "history.db", NULL);
 }
 
 /* Time passes: every sample of the history moves @ms into the past, as if
@@ -1491,7 +1491,7 @@ static void
 test_history_failures (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *folder = g_build_filename (f->state_dir, "minimax-quota", NULL);
+  g_autofree char *folder = g_build_filename (f->state_dir, "leeway", NULL);
   g_autofree char *db = history_path (f);
   g_autofree char *expected = NULL;
   g_auto(MqTestRun) reference = { 0 };
@@ -1511,8 +1511,8 @@ test_history_failures (Fixture       *f,
   g_assert_cmpstr (empty.out, ==, MQ_HISTORY_CSV_HEADER "\n");
   g_assert_false (g_file_test (f->state_dir, G_FILE_TEST_EXISTS));
 
-  /* MINIMAX_QUOTA_NO_HISTORY=1: nothing recorded. */
-  off = run_json (f, ENV ("MINIMAX_QUOTA_NO_HISTORY=1"));
+  /* LEEWAY_NO_HISTORY=1: nothing recorded. */
+  off = run_json (f, ENV ("LEEWAY_NO_HISTORY=1"));
   g_assert_cmpint (off.status, ==, 0);
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 
@@ -1545,7 +1545,7 @@ test_history_failures (Fixture       *f,
   corrupt = run_json (f, NULL);
   g_assert_cmpint (corrupt.status, ==, 0);
   g_assert_nonnull (strstr (corrupt.out, "\"models\""));
-  g_assert_true (g_str_has_prefix (corrupt.err, "minimax-quota: "));
+  g_assert_true (g_str_has_prefix (corrupt.err, "leeway: "));
   g_assert_nonnull (strchr (corrupt.err, '\n'));
   g_assert_cmpstr (strchr (corrupt.err, '\n') + 1, ==, "");
 
@@ -1745,7 +1745,7 @@ bar_stop (Bar *bar)
   g_clear_pointer (&bar->bus_env, g_free);
 }
 
-/* minimax-quota ARGS... on the private bus, with a key, debug output on
+/* leeway ARGS... on the private bus, with a key, debug output on
  * (run_cli() checks the key is in none of it). */
 static MqTestRun
 run_bar (Fixture            *f,
@@ -1892,7 +1892,7 @@ test_bar_fetched (Fixture       *f,
 
     g_assert_cmpint (waybar.status, ==, 0);
     g_assert_true (g_str_has_prefix (waybar.out, "{\"text\":\"!\",\"alt\":\"error\""));
-    g_assert_nonnull (strstr (waybar.err, "minimax-quota: "));
+    g_assert_nonnull (strstr (waybar.err, "leeway: "));
     g_assert_cmpint (polybar.status, ==, 0);
     g_assert_cmpstr (polybar.out, ==, "\n");
     g_assert_cmpint (i3blocks.status, ==, 0);
@@ -1955,7 +1955,7 @@ watch_line (GDataInputStream *stream,
 
   g_data_input_stream_read_line_async (stream, G_PRIORITY_DEFAULT, NULL,
                                        mq_test_store_result, &result);
-  mq_test_wait_result (&result, seconds, "a line from minimax-quota --watch");
+  mq_test_wait_result (&result, seconds, "a line from leeway --watch");
   line = g_data_input_stream_read_line_finish_utf8 (stream, result, NULL, &error);
   g_assert_no_error (error);
   if (line != NULL)
@@ -1970,7 +1970,7 @@ watch_exit (GSubprocess *process)
   g_autoptr(GError) error = NULL;
 
   g_subprocess_wait_async (process, NULL, mq_test_store_result, &result);
-  mq_test_wait_result (&result, 10, "minimax-quota --watch to exit");
+  mq_test_wait_result (&result, 10, "leeway --watch to exit");
   g_subprocess_wait_finish (process, result, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
@@ -2395,7 +2395,7 @@ test_accounts_report (Fixture       *f,
 
   /* No key in the settings or the history. */
   assert_file_has_no_key (env.keyfile);
-  db = g_build_filename (f->state_dir, "minimax-quota", "history.db", NULL);
+  db = g_build_filename (f->state_dir, "leeway", "history.db", NULL);
   g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
   assert_file_has_no_key (db);
 }
@@ -2457,7 +2457,7 @@ main (int    argc,
 
   cli_path = g_getenv ("MQ_CLI_PATH");
   if (cli_path == NULL)
-    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "src", "minimax-quota", NULL);
+    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "src", "leeway", NULL);
 
 #define ADD(path, func) \
   g_test_add ("/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

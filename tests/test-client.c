@@ -853,7 +853,7 @@ test_request_headers (Fixture       *f,
   accept = mq_test_server_dup_last_header (f->server, "Accept");
   path = mq_test_server_dup_last_path (f->server);
   g_assert_cmpstr (authorization, ==, "Bearer " TEST_KEY);
-  g_assert_cmpstr (user_agent, ==, "minimax-quota/" PACKAGE_VERSION);
+  g_assert_cmpstr (user_agent, ==, "leeway/" PACKAGE_VERSION);
   g_assert_cmpstr (accept, ==, "application/json");
   g_assert_cmpstr (path, ==, MQ_PATH_CURRENT);
 }

@@ -148,7 +148,7 @@ raw_int (sqlite3    *db,
 static void
 test_default_path (void)
 {
-  g_autofree char *expected = g_build_filename (g_get_user_state_dir (), "minimax-quota",
+  g_autofree char *expected = g_build_filename (g_get_user_state_dir (), "leeway",
                                                 "history.db", NULL);
   g_autofree char *dir = g_path_get_dirname (expected);
   g_autofree char *path = mq_history_default_path ();
@@ -630,7 +630,7 @@ test_unwritable (void)
 {
   g_autofree char *dir = temp_dir ();
   g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
-  g_autofree char *path = g_build_filename (blocker, "minimax-quota", "history.db", NULL);
+  g_autofree char *path = g_build_filename (blocker, "leeway", "history.db", NULL);
   g_autoptr(MqHistory) history = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -646,7 +646,7 @@ test_unwritable (void)
   /* A read-only filesystem. */
   if (g_file_test ("/proc/self", G_FILE_TEST_IS_DIR))
     {
-      history = mq_history_open ("/proc/self/minimax-quota-history.db", &error);
+      history = mq_history_open ("/proc/self/leeway-history.db", &error);
       g_assert_null (history);
       g_assert_error (error, MQ_HISTORY_ERROR, MQ_HISTORY_ERROR_UNWRITABLE);
       g_clear_error (&error);

@@ -1,11 +1,11 @@
-/* test-i18n.c: MiniMax Quota in Simplified Chinese (zh_CN)
+/* test-i18n.c: Leeway in Simplified Chinese (zh_CN)
  *
  * Runs under LANG=zh_CN.UTF-8 with the translations built in
- * <builddir>/po (MINIMAX_QUOTA_LOCALEDIR, set by meson).
+ * <builddir>/po (LEEWAY_LOCALEDIR, set by meson).
  *
  * /i18n/unit/...         the format helpers, the tray's words (MqView) and
  *                        the --once table, in-process;
- * /i18n/integration/...  the built `minimax-quota --once` (MQ_CLI_PATH)
+ * /i18n/integration/...  the built `leeway --once` (MQ_CLI_PATH)
  *                        against a loopback server, and a notification sent
  *                        through GIO to a small org.gtk.Notifications server
  *                        on a private session bus.
@@ -39,7 +39,7 @@
 /* 2026-11-23 14:32:00 UTC; the tests run with TZ=UTC. */
 #define NOW_MS    G_GINT64_CONSTANT (1795444320000)
 #define KEY       "sk-cp-TESTKEY-i18n-0123456789abcdef0123"
-#define TEST_APP_ID "io.github.minimaxquota.MiniMaxQuota.TestI18n"
+#define TEST_APP_ID "io.github.leewayapp.Leeway.TestI18n"
 
 static gboolean have_zh_locale;
 
@@ -303,7 +303,7 @@ test_report (void)
 /* Integration: the built command line                                  */
 /* ------------------------------------------------------------------ */
 
-/* Runs `minimax-quota @args` under LANG=zh_CN.UTF-8 while this thread's
+/* Runs `leeway @args` under LANG=zh_CN.UTF-8 while this thread's
  * main context (and with it the loopback server) keeps answering. */
 static MqTestRun
 run_cli (const char         *keyring_path,
@@ -414,7 +414,7 @@ test_cli_no_key (void)
 
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.out, ==, "");
-  g_assert_true (g_str_has_prefix (run.err, "minimax-quota: 未找到 API 密钥。"));
+  g_assert_true (g_str_has_prefix (run.err, "leeway: 未找到 API 密钥。"));
 
   g_remove (tmpdir);
 }
@@ -485,7 +485,7 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *localedir = g_getenv ("MINIMAX_QUOTA_LOCALEDIR");
+  const char *localedir = g_getenv ("LEEWAY_LOCALEDIR");
 
   g_unsetenv ("LANGUAGE");
   g_unsetenv ("LC_ALL");

@@ -615,8 +615,8 @@ test_menu (void)
   gtk_menu_item_activate (GTK_MENU_ITEM (prefs));
   g_assert_cmpuint (activation_count ("preferences"), ==, 1);
 
-  /* The window (issue 14): "Open MiniMax Quota" comes first and opens it. */
-  open = find_item (indicator, "Open MiniMax Quota");
+  /* The window (issue 14): "Open Leeway" comes first and opens it. */
+  open = find_item (indicator, "Open Leeway");
   g_assert_nonnull (open);
   g_assert_cmpint (item_position (indicator, open), ==, 0);
   g_assert_true (gtk_widget_get_sensitive (open));
@@ -634,7 +634,7 @@ test_menu (void)
   g_assert_true (gtk_widget_get_visible (set_key));
   g_assert_false (gtk_widget_get_visible (upgrade));
   g_assert_cmpstr (visible_labels (indicator), ==,
-                   "Open MiniMax Quota|"
+                   "Open Leeway|"
                    "---|"
                    "No API key set — add one to see your quota|"
                    "Set API key…|"
@@ -1144,7 +1144,7 @@ test_dbusmenu_actions (void)
   g_assert_false (exported_enabled (menu_path, "        14,400/15,000 left"));
   g_assert_true (exported_enabled (menu_path, "Video"));
   g_assert_true (exported_enabled (menu_path, "Open usage dashboard"));
-  g_assert_true (exported_enabled (menu_path, "Open MiniMax Quota"));
+  g_assert_true (exported_enabled (menu_path, "Open Leeway"));
 
   /* Clicked on the panel: the bound actions run, rows included. */
   g_assert_true (exported_entry (menu_path, "Refresh now", &refresh_id, &enabled));

@@ -1275,9 +1275,9 @@ test_title (Fixture       *fixture,
 
   make_prefs (fixture, NULL);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->prefs)), ==,
-                   "MiniMax Quota Preferences");
+                   "Leeway Preferences");
   g_assert_cmpstr (gtk_header_bar_get_title (GTK_HEADER_BAR (object (fixture, "header_bar"))), ==,
-                   "MiniMax Quota Preferences");
+                   "Leeway Preferences");
 }
 
 /* The height on screen, title bar included, fits a 768 px screen with a

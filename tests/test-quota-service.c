@@ -1,4 +1,4 @@
-/* test-quota-service.c: io.github.minimaxquota.Quota1 on a private session bus
+/* test-quota-service.c: io.github.leewayapp.Leeway.Quota1 on a private session bus
  *
  * A GTestDBus daemon is the session bus. The "applet" is a connection of
  * this process that exports MqQuotaService and owns the applet's bus name;
@@ -163,7 +163,7 @@ test_introspection (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autofree char *xml_path = g_test_build_filename (G_TEST_DIST, "..", "data",
-                                                     "io.github.minimaxquota.Quota1.xml", NULL);
+                                                     "io.github.leewayapp.Leeway.Quota1.xml", NULL);
   g_autofree char *xml = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusNodeInfo) documented = NULL;

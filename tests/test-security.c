@@ -1,7 +1,7 @@
 /* test-security.c: the key stays secret, only safe addresses are used,
  * TLS is checked, and what the applet writes is private
  *
- *  - The built `minimax-quota` with G_MESSAGES_DEBUG=all (every debug
+ *  - The built `leeway` with G_MESSAGES_DEBUG=all (every debug
  *    message of GLib, GIO, libsoup and ours) through every fault of the
  *    loopback server and the other failures test-cli does not run in
  *    debug mode: the key is in no byte of stdout or stderr.
@@ -331,14 +331,14 @@ static const char * const refused_urls[] = {
   "https://",
 };
 
-/* Exit status 1 and a line "minimax-quota: …" naming the cause (the
+/* Exit status 1 and a line "leeway: …" naming the cause (the
  * only line on stderr when @only_line). */
 static void
 assert_refused (const MqTestRun *run,
                 const char      *url,
                 gboolean         only_line)
 {
-  const char *line = strstr (run->err, "minimax-quota: ");
+  const char *line = strstr (run->err, "leeway: ");
   g_autofree char *first = NULL;
 
   if (run->status != 1 || line == NULL)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages MiniMax Quota needs, only those that
+# Installs the Debian/Ubuntu packages Leeway needs, only those that
 # are missing. Non-interactive; as root, or through sudo.
 #   tools/deps.sh build   packages to build and run the applet
 #   tools/deps.sh test    ... plus everything the test suites use

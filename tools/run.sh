@@ -10,5 +10,5 @@ ninja -C build
 
 # Run uninstalled: the schema is compiled into the build tree.
 export GSETTINGS_SCHEMA_DIR="$PWD/build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
-export MINIMAX_QUOTA_LOCALEDIR="$PWD/build/po"
-exec build/src/minimax-quota "$@"
+export LEEWAY_LOCALEDIR="$PWD/build/po"
+exec build/src/leeway "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Generate the stepped symbolic status icons of MiniMax Quota.
+"""Generate the stepped symbolic status icons of Leeway.
 
 The tray shows a rendered PNG with the exact percentage; these SVGs are the
 fallback named icons: a ring filled clockwise from the top in proportion to
@@ -20,7 +20,7 @@ import math
 import os
 import sys
 
-APP_ID = "io.github.minimaxquota.MiniMaxQuota"
+APP_ID = "io.github.leewayapp.Leeway"
 COLOR = "#2e3436"
 SIZE = 16
 CX = CY = SIZE / 2

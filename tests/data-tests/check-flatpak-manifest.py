@@ -33,8 +33,8 @@ import sys
 import tempfile
 
 KINDS = {
-    "dev": {"id": "io.github.minimaxquota.MiniMaxQuota", "command": "minimax-quota",
-            "module": "minimax-quota"},
+    "dev": {"id": "io.github.leewayapp.Leeway", "command": "leeway",
+            "module": "leeway"},
     "flathub": {"id": "io.github.leewayapp.Leeway", "command": "leeway",
                 "module": "leeway", "git": "https://github.com/leewayapp/leeway.git"},
 }

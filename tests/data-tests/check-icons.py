@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Check the icons of MiniMax Quota: structure, colours, and real rendering.
+"""Check the icons of Leeway: structure, colours, and real rendering.
 
     check-icons.py ICON_DIR     (the hicolor directory under data/icons)
 
@@ -24,7 +24,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 
-APP_ID = "io.github.minimaxquota.MiniMaxQuota"
+APP_ID = "io.github.leewayapp.Leeway"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 SYMBOLIC_COLOR = "#2e3436"
 RENDER = 48

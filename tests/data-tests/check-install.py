@@ -24,8 +24,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-APP_ID = "io.github.minimaxquota.MiniMaxQuota"
-PROJECT = "minimax-quota"
+APP_ID = "io.github.leewayapp.Leeway"
+PROJECT = "leeway"
 LEVELS = range(0, 101, 10)
 STATES = ["error", "unknown", "nokey"]
 

@@ -39,6 +39,10 @@ def png_size(path):
 
 def check(root, shots_dir):
     problems = []
+    # Flathub: no vendor's name in the application's name (any language).
+    for name in root.findall("name"):
+        if "minimax" in (name.text or "").lower():
+            problems.append(f"the name {name.text!r} carries the vendor's name")
     releases = root.findall("releases/release")
     if not releases:
         problems.append("no releases")
@@ -116,8 +120,10 @@ def broken_variants(root):
         image.text = re.sub(r"/v\d+\.\d+\.\d+/", "/main/", image.text)
 
     def no_caption(r):
+        # Every caption of the screenshot, the translated ones too.
         shot = r.find("screenshots/screenshot")
-        shot.remove(shot.find("caption"))
+        for caption in shot.findall("caption"):
+            shot.remove(caption)
 
     def wrong_size(r):
         r.find("screenshots/screenshot/image").set("height", "1")
@@ -150,6 +156,9 @@ def broken_variants(root):
     def no_rating(r):
         r.remove(r.find("content_rating"))
 
+    def vendor_name(r):
+        r.find("name").text = "MiniMax Quota"
+
     return [
         ("a screenshot from a branch", "not the tag", variant(branch_url)),
         ("a screenshot without caption", "no caption", variant(no_caption)),
@@ -160,6 +169,7 @@ def broken_variants(root):
         ("no tray keyword", "'tray'", variant(no_tray)),
         ("no provided binary", "provides no binary", variant(no_binary)),
         ("no content rating", "content rating", variant(no_rating)),
+        ("the vendor's name in the app's name", "vendor's name", variant(vendor_name)),
     ]
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Check the translation setup of MiniMax Quota.
+"""Check the translation setup of Leeway.
 
     check-po.py SOURCE_ROOT
 
@@ -16,7 +16,7 @@
   POTFILES.in with meson's 'glib' preset, then msgmerge), at least
   95% of the messages of zh_CN are translated (neither fuzzy nor empty):
   a new string in the code counts against the translation until it is
-  translated (`ninja -C <builddir> minimax-quota-update-po`).
+  translated (`ninja -C <builddir> leeway-update-po`).
 """
 
 import glob
@@ -104,7 +104,7 @@ def check_coverage(root, po, langs):
     with tempfile.TemporaryDirectory(prefix="check-po-") as tmp:
         pot = os.path.join(tmp, "current.pot")
         proc = subprocess.run([tools["xgettext"], *XGETTEXT_GLIB_PRESET,
-                               "--package-name=minimax-quota",
+                               "--package-name=leeway",
                                "--files-from", os.path.join(po, "POTFILES.in"),
                                "--directory", root, "--output", pot],
                               capture_output=True, text=True)
@@ -132,7 +132,7 @@ def check_coverage(root, po, langs):
             wanted = REQUIRED_COVERAGE.get(lang)
             if wanted is not None and percent < wanted:
                 fail(f"po/{lang}.po translates {percent:.1f}% of the current messages, "
-                     f"below {wanted:.0f}%: run `ninja -C <builddir> minimax-quota-update-po` "
+                     f"below {wanted:.0f}%: run `ninja -C <builddir> leeway-update-po` "
                      f"and translate the new ones")
 
     for lang in REQUIRED_COVERAGE:

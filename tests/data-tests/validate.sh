@@ -39,6 +39,11 @@ case "$kind" in
         printf '%s\n' "$out"
         echo "FAIL: $f"
         status=1
+      elif grep -qi '^Name\(\[[^]]*\]\)\?=.*minimax' "$f"; then
+        # Flathub: no vendor's name in the application's name.
+        grep -i '^Name' "$f"
+        echo "FAIL: $f: the vendor's name in Name"
+        status=1
       else
         echo "ok: $f"
       fi

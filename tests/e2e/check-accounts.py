@@ -205,7 +205,7 @@ def run():
     }
     server = KeyServer(answers)
     env = accounts_env()
-    cli = os.path.join(os.path.dirname(os.environ["E2E_APPLET"]), "minimax-quota")
+    cli = os.path.join(os.path.dirname(os.environ["E2E_APPLET"]), "leeway")
     require(os.access(cli, os.X_OK), "the command line is built beside the applet", cli)
 
     add_account(cli, server.url, "team-b", KEY_LOOSE, env)

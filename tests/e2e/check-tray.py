@@ -45,7 +45,7 @@ gi.require_version("Gio", "2.0")
 gi.require_version("GLib", "2.0")
 from gi.repository import Gio, GLib  # noqa: E402
 
-APP_ID = "io.github.minimaxquota.MiniMaxQuota"
+APP_ID = "io.github.leewayapp.Leeway"
 # A made-up key in the shape of a Token Plan key; it must never be shown.
 API_KEY = "sk-cp-E2E-TEST-KEY-0123456789abcdef"
 PATH_CURRENT = "/v1/token_plan/remains"
@@ -882,8 +882,8 @@ def checks(server, applet, monitor, empty_shot, fixtures):
     report.note(f"notifications: {shown}")
     report.check(len(shown) == 1 and any("15%" in s or "15%" in b for _, s, b in shown),
                  "the notification tells the 15% left", shown)
-    report.check(len(shown) == 1 and shown[0][0] == "MiniMax Quota",
-                 "the notification comes from MiniMax Quota", shown)
+    report.check(len(shown) == 1 and shown[0][0] == "Leeway",
+                 "the notification comes from Leeway", shown)
 
     # ---- an API failure: stale numbers and an error line ---------------------
     before_title = props.get("Title", "")
@@ -985,10 +985,10 @@ def checks(server, applet, monitor, empty_shot, fixtures):
                  f"Notify calls: {monitor.calls[before_calls:]}")
     screenshot(os.path.join(OUT_DIR, "panel-forecast.png"))
 
-    # ---- io.github.minimaxquota.Quota1 (issue 13) ------------------------------
+    # ---- io.github.leewayapp.Leeway.Quota1 (issue 13) ------------------------------
     try:
-        report_json = call(APP_ID, "/io/github/minimaxquota/MiniMaxQuota", PROPS_IFACE, "Get",
-                           GLib.Variant("(ss)", ("io.github.minimaxquota.Quota1", "Report")),
+        report_json = call(APP_ID, "/io/github/leewayapp/Leeway", PROPS_IFACE, "Get",
+                           GLib.Variant("(ss)", ("io.github.leewayapp.Leeway.Quota1", "Report")),
                            "(v)")[0]
     except GLib.Error as error:
         report_json = ""
@@ -1010,7 +1010,7 @@ def checks(server, applet, monitor, empty_shot, fixtures):
                  "the Report carries the forecast's run-out time", report_json[:2000])
     report.check(API_KEY not in report_json and API_KEY[6:] not in report_json,
                  "the API key is not in the Report")
-    state_dir = os.path.join(os.environ.get("XDG_STATE_HOME", ""), "minimax-quota")
+    state_dir = os.path.join(os.environ.get("XDG_STATE_HOME", ""), "leeway")
     report.check(os.path.isfile(os.path.join(state_dir, "history.db")),
                  "the history is kept in the private XDG_STATE_HOME", state_dir)
 

@@ -6,7 +6,7 @@ desktops, as run-e2e.sh is asked:
 
   - with xfce4-panel's tray: a launch with no options opens the window and
     the icon is in the tray; Ctrl+W closes the window and the item stays
-    registered (the applet runs on); "Open MiniMax Quota" in the tray menu
+    registered (the applet runs on); "Open Leeway" in the tray menu
     (dbusmenu Event "clicked") shows the window again; Ctrl+Q quits;
     screenshots of the window, light and dark (window-light.png,
     window-dark.png);
@@ -37,9 +37,9 @@ _spec.loader.exec_module(tray)
 report = tray.report
 require = tray.require
 wait_for = tray.wait_for
-TITLE = "MiniMax Quota"
+TITLE = "Leeway"
 NO_HOST_TITLE = "Your desktop shows no tray icons"
-BACKGROUND_TITLE = "MiniMax Quota is still running"
+BACKGROUND_TITLE = "Leeway is still running"
 
 
 def xdotool(*args):
@@ -107,12 +107,12 @@ def with_tray(server):
         report.check(tray.find_item(applet.pid) is not None,
                      "closing the window keeps the item in the tray")
 
-        # "Open MiniMax Quota" in the tray menu shows it again.
+        # "Open Leeway" in the tray menu shows it again.
         rows = tray.menu_rows(item, props)
-        report.check(bool(rows) and rows[0]["label"] == "Open MiniMax Quota" and rows[0]["enabled"],
-                     "the tray menu starts with an enabled “Open MiniMax Quota”",
+        report.check(bool(rows) and rows[0]["label"] == "Open Leeway" and rows[0]["enabled"],
+                     "the tray menu starts with an enabled “Open Leeway”",
                      tray.describe(props, rows))
-        opener = [r for r in rows if r["label"] == "Open MiniMax Quota"]
+        opener = [r for r in rows if r["label"] == "Open Leeway"]
         if opener:
             tray.click(item, props, opener[0]["id"])
         report.check(wait_for(visible_windows, 10), "“Open” in the tray menu shows the window again")

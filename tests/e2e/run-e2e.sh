@@ -3,7 +3,7 @@
 #
 # usage: run-e2e.sh APPLET FAKE_SERVER SCHEMA_DIR OUT_DIR
 #
-#   APPLET       the built minimax-quota-applet
+#   APPLET       the built leeway-applet
 #   FAKE_SERVER  the built tests/mq-fake-server
 #   SCHEMA_DIR   the build directory holding gschemas.compiled (<build>/data)
 #   OUT_DIR      where logs and the screenshot (panel.png) are written

@@ -14,7 +14,7 @@ from cryptography.x509.oid import NameOID
 key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 name = x509.Name([
     x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1"),
-    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "MiniMax Quota test fixture"),
+    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Leeway test fixture"),
 ])
 cert = (
     x509.CertificateBuilder()
