@@ -97,7 +97,7 @@ settings_update (GSettings  *settings,
                  const char *key,
                  GVariant   *value)
 {
-  g_autoptr(GVariant) sunk = g_variant_ref_sink (value);
+  g_autoptr(GVariant) sunk = g_variant_take_ref (value);  /* floating or owned: ours now */
   g_autoptr(GVariant) current = g_settings_get_value (settings, key);
 
   if (!g_variant_equal (current, sunk))

@@ -36,7 +36,7 @@ GQuark mq_history_error_quark (void);
 
 #define MQ_HISTORY_SCHEMA_VERSION   2
 #define MQ_HISTORY_RETENTION_MS     (G_GINT64_CONSTANT (400) * 24 * 3600 * 1000)
-#define MQ_HISTORY_BUSY_TIMEOUT_MS  200
+#define MQ_HISTORY_BUSY_TIMEOUT_MS  1000
 /* Rows a prune looks at, oldest first: keeps every prune cheap. */
 #define MQ_HISTORY_PRUNE_BATCH      256
 /* A plan lists a handful of models: each fetch records (and forecasts) at
