@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mq-application.h"
+#include "mq-heap.h"
 
 int
 main (int   argc,
@@ -15,6 +16,9 @@ main (int   argc,
 {
   g_autoptr(MqApplication) app = NULL;
   const char *localedir;
+
+  /* Before anything else: it may start the program again. */
+  mq_heap_use_malloc (argv);
 
   /* The applet draws with cairo into image surfaces and has no OpenGL
    * widget. Without this GDK probes GLX at start-up to choose visuals,

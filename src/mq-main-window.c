@@ -382,6 +382,7 @@ fill_rows (AccountPage        *page,
 {
   g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (page->rows));
   guint n_models = mq_snapshot_get_n_models (snapshot);
+  g_autofree char *more = NULL;
 
   for (GList *l = children; l != NULL; l = l->next)
     gtk_widget_destroy (l->data);
@@ -414,16 +415,10 @@ fill_rows (AccountPage        *page,
         }
     }
 
-  if (n_models > MAX_MODEL_ROWS)
-    {
-      guint more = n_models - MAX_MODEL_ROWS;
-      g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…", more),
-                         more);
-
-      /* Translators: the button beside "N more models…" in the main window */
-      add_sentence_row (page->rows, text, _("Open _Dashboard"), "app.open-dashboard");
-    }
+  more = mq_wording_more_models (snapshot, MIN (n_models, MAX_MODEL_ROWS));
+  if (more != NULL)
+    /* Translators: the button beside "N more models…" in the main window */
+    add_sentence_row (page->rows, more, _("Open _Dashboard"), "app.open-dashboard");
 }
 
 /* ------------------------------------------------------------------ */

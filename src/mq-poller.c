@@ -17,14 +17,13 @@
 
 #include "config.h"
 
-#include <malloc.h>
-
 #include "mq-error.h"
+#include "mq-heap.h"
 #include "mq-poller.h"
 #include "mq-schedule.h"
 
-/* Models in an answer above which memory is handed back after it. */
-#define BIG_ANSWER_MODELS 1000
+/* How long after an answer of more rows than a snapshot keeps the freed
+ * memory is handed back. */
 #define TRIM_DELAY_S      2
 
 /* From this length on, timers use whole seconds (mq_poller_add_timeout()). */
@@ -304,7 +303,7 @@ trim_heap (gpointer user_data)
   MqPoller *self = user_data;
 
   self->trim_id = 0;
-  malloc_trim (0);
+  mq_heap_trim ();
   return G_SOURCE_REMOVE;
 }
 
@@ -322,13 +321,10 @@ finish_fetch (MqPoller   *self,
 
   if (snapshot != NULL)
     {
-      /* An answer of thousands of rows (under the caps, hostile or not)
-       * leaves the heap full of freed parser nodes, and glibc keeps them:
-       * hand them back once the big snapshot is parsed, and again once it
-       * is replaced. */
-      gboolean big = mq_snapshot_get_n_models (snapshot) > BIG_ANSWER_MODELS ||
-                     (self->snapshot != NULL &&
-                      mq_snapshot_get_n_models (self->snapshot) > BIG_ANSWER_MODELS);
+      /* An answer of more rows than a snapshot keeps (thousands, under
+       * the caps, hostile or not) leaves the heap full of freed parser
+       * nodes, and glibc keeps them: hand them back once it is parsed. */
+      gboolean big = mq_snapshot_get_n_omitted (snapshot) > 0;
 
       g_clear_pointer (&self->snapshot, mq_snapshot_unref);
       self->snapshot = mq_snapshot_ref (snapshot);

@@ -410,6 +410,9 @@ mq_report_build_json (MqSnapshot              *snapshot,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  /* Readable rows of the answer past the MQ_SNAPSHOT_MAX_MODELS kept. */
+  json_builder_set_member_name (builder, "models_omitted");
+  json_builder_add_int_value (builder, mq_snapshot_get_n_omitted (snapshot));
 
   json_builder_end_object (builder);
 
@@ -687,6 +690,7 @@ mq_report_to_text_with_forecasts (MqSnapshot              *snapshot,
   const char *gap = "  ";
   Row header = { 0 };
   Forecasts given = { forecasts, n_forecasts };
+  g_autofree char *omitted = NULL;
   TextInput in = { snapshot, thresholds, headline_model, now_ms, color, FALSE,
                    forecasts != NULL ? &given : NULL };
   gboolean ascii;
@@ -769,6 +773,13 @@ mq_report_to_text_with_forecasts (MqSnapshot              *snapshot,
           append_styled (out, row->span, row->span_style, color);
         }
 
+      g_string_append_c (out, '\n');
+    }
+
+  omitted = mq_wording_models_omitted (snapshot);
+  if (omitted != NULL)
+    {
+      g_string_append (out, omitted);
       g_string_append_c (out, '\n');
     }
 

@@ -562,6 +562,149 @@ mq_json_check_base_resp (JsonObject  *top,
   return base_resp == NULL || check_api_status (base_resp, balance, error);
 }
 
+/* One row read and interpreted into @out (its name a new copy); FALSE for
+ * a row that is skipped (not an object, or neither a name nor numbers). */
+static gboolean
+read_row (JsonArray *rows,
+          guint      i,
+          gint64     now_ms,
+          MqModel   *out)
+{
+  JsonNode *row_node = json_array_get_element (rows, i);
+  JsonObject *row;
+  JsonNode *name_node;
+  g_autofree char *safe_name = NULL;
+  MqRawRow raw = { 0 };
+
+  if (!JSON_NODE_HOLDS_OBJECT (row_node))
+    {
+      g_debug ("Skipping quota row %u: not an object", i);
+      return FALSE;
+    }
+
+  row = json_node_get_object (row_node);
+  if (!read_window (row, &interval_fields, &raw.interval))
+    raw.malformed = TRUE;
+  if (!read_window (row, &weekly_fields, &raw.weekly))
+    raw.malformed = TRUE;
+
+  name_node = json_object_get_member (row, "model_name");
+  if (name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) &&
+      json_node_get_value_type (name_node) == G_TYPE_STRING &&
+      *json_node_get_string (name_node) != '\0')
+    {
+      /* Never shown raw (controls, bidi overrides, endless names); a
+       * \ud800 escape is not UTF-8 once decoded either. */
+      raw.name = safe_name = mq_safe_text (json_node_get_string (name_node), -1,
+                                           MQ_SAFE_TEXT_NAME_MAX);
+    }
+  else if (row_has_quota (&raw))
+    {
+      /* Rule 9: older accounts send rows without a name; a row with
+       * numbers is kept, named by its window. */
+      raw.name = unnamed_row_name (&raw.interval);
+    }
+  else
+    {
+      g_debug ("Skipping quota row %u: no model name", i);
+      return FALSE;
+    }
+
+  mq_model_interpret (&raw, now_ms, out);
+  return TRUE;
+}
+
+/* Which rows an answer of more than MQ_SNAPSHOT_MAX_MODELS keeps: the
+ * text lane's and 5-hour windows first (the headline is among them), then
+ * the other models in the plan, then unreadable rows, then those not in
+ * the plan; in the order of the answer within each. */
+typedef enum {
+  KEEP_TEXT,
+  KEEP_IN_PLAN,
+  KEEP_UNUSABLE,
+  KEEP_NOT_IN_PLAN,
+  N_KEEP_RANKS,
+  KEEP_SKIPPED = N_KEEP_RANKS,
+} KeepRank;
+
+static KeepRank
+keep_rank (const MqModel *model)
+{
+  if (!model->usable)
+    return KEEP_UNUSABLE;
+  if (!model->in_plan)
+    return KEEP_NOT_IN_PLAN;
+  if (model->lane == MQ_LANE_TEXT || model->interval.period == MQ_PERIOD_FIVE_HOUR)
+    return KEEP_TEXT;
+  return KEEP_IN_PLAN;
+}
+
+/* Every row of @rows into @models, at most MQ_SNAPSHOT_MAX_MODELS of them;
+ * returns how many readable rows were left out. A hostile answer of
+ * 20,000 rows would otherwise be carried whole into every report, menu
+ * and alert; past the limit the rows are read twice (once to rank, once
+ * to keep) so that no more than the kept names are ever held at once. */
+static guint
+read_rows (JsonArray *rows,
+           gint64     now_ms,
+           GArray    *models)
+{
+  guint n_rows = json_array_get_length (rows);
+  g_autofree guint8 *ranks = NULL;
+  guint per_rank[N_KEEP_RANKS] = { 0 };
+  guint quota[N_KEEP_RANKS] = { 0 };
+  guint left = MQ_SNAPSHOT_MAX_MODELS;
+  guint n_read = 0;
+
+  if (n_rows <= MQ_SNAPSHOT_MAX_MODELS)
+    {
+      for (guint i = 0; i < n_rows; i++)
+        {
+          MqModel model;
+
+          if (read_row (rows, i, now_ms, &model))
+            g_array_append_val (models, model);
+        }
+      return 0;
+    }
+
+  ranks = g_new (guint8, n_rows);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      MqModel model;
+
+      if (!read_row (rows, i, now_ms, &model))
+        {
+          ranks[i] = KEEP_SKIPPED;
+          continue;
+        }
+      ranks[i] = keep_rank (&model);
+      per_rank[ranks[i]]++;
+      n_read++;
+      g_free (model.name);
+    }
+
+  for (guint r = 0; r < N_KEEP_RANKS; r++)
+    {
+      quota[r] = MIN (per_rank[r], left);
+      left -= quota[r];
+    }
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      MqModel model;
+
+      if (ranks[i] == KEEP_SKIPPED || quota[ranks[i]] == 0)
+        continue;
+      quota[ranks[i]]--;
+      if (read_row (rows, i, now_ms, &model))
+        g_array_append_val (models, model);
+    }
+
+  g_debug ("The answer lists %u models; %u kept", n_read, models->len);
+  return n_read - models->len;
+}
+
 MqSnapshot *
 mq_snapshot_parse (const char  *data,
                    gsize        length,
@@ -574,7 +717,7 @@ mq_snapshot_parse (const char  *data,
   JsonObject *top = NULL, *payload;
   JsonNode *rows_node = NULL;
   JsonArray *rows;
-  guint n_rows;
+  guint n_rows, n_omitted;
   MqSnapshot *snapshot;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -611,56 +754,11 @@ mq_snapshot_parse (const char  *data,
       return NULL;
     }
 
-  models = g_array_sized_new (FALSE, TRUE, sizeof (MqModel), n_rows);
-
-  for (guint i = 0; i < n_rows; i++)
-    {
-      JsonNode *row_node = json_array_get_element (rows, i);
-      JsonObject *row;
-      JsonNode *name_node;
-      g_autofree char *safe_name = NULL;
-      MqRawRow raw = { 0 };
-      MqModel model;
-
-      if (!JSON_NODE_HOLDS_OBJECT (row_node))
-        {
-          g_debug ("Skipping quota row %u: not an object", i);
-          continue;
-        }
-
-      row = json_node_get_object (row_node);
-      if (!read_window (row, &interval_fields, &raw.interval))
-        raw.malformed = TRUE;
-      if (!read_window (row, &weekly_fields, &raw.weekly))
-        raw.malformed = TRUE;
-
-      name_node = json_object_get_member (row, "model_name");
-      if (name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) &&
-          json_node_get_value_type (name_node) == G_TYPE_STRING &&
-          *json_node_get_string (name_node) != '\0')
-        {
-          /* Never shown raw (controls, bidi overrides, endless names); a
-           * \ud800 escape is not UTF-8 once decoded either. */
-          raw.name = safe_name = mq_safe_text (json_node_get_string (name_node), -1,
-                                               MQ_SAFE_TEXT_NAME_MAX);
-        }
-      else if (row_has_quota (&raw))
-        {
-          /* Rule 9: older accounts send rows without a name; a row with
-           * numbers is kept, named by its window. */
-          raw.name = unnamed_row_name (&raw.interval);
-        }
-      else
-        {
-          g_debug ("Skipping quota row %u: no model name", i);
-          continue;
-        }
-
-      mq_model_interpret (&raw, now_ms, &model);
-      g_array_append_val (models, model);
-    }
+  models = g_array_sized_new (FALSE, TRUE, sizeof (MqModel), MIN (n_rows, MQ_SNAPSHOT_MAX_MODELS));
+  n_omitted = read_rows (rows, now_ms, models);
 
   snapshot = mq_snapshot_new_take (g_steal_pointer (&models), now_ms, region);
   mq_snapshot_set_plan_title_take (snapshot, read_plan_title (top, payload, rows));
+  mq_snapshot_set_n_omitted (snapshot, n_omitted);
   return snapshot;
 }

@@ -48,6 +48,11 @@ MqSnapshot *mq_snapshot_new_take   (GArray         *models,
 void        mq_snapshot_set_plan_title_take (MqSnapshot *self,
                                              char       *title);
 
+/* How many readable rows the answer listed beyond those kept (see
+ * MQ_SNAPSHOT_MAX_MODELS). Only while the snapshot is being built. */
+void        mq_snapshot_set_n_omitted (MqSnapshot *self,
+                                       guint       n_omitted);
+
 /* The JSON readers of mq-snapshot-parse.c, shared with mq-balance.c. */
 
 typedef enum {

@@ -30,6 +30,7 @@ struct _MqSnapshot {
   char     *plan_title;       /* reported by the server, safe; nullable */
   GHashTable *by_name;        /* name -> first MqModel of that name; NULL for
                                * a handful of models (a scan is as fast) */
+  guint     n_omitted;        /* readable rows of the answer not kept */
 };
 
 /* Above this many models, mq_snapshot_find_model() looks names up in an
@@ -87,6 +88,15 @@ mq_snapshot_set_plan_title_take (MqSnapshot *self,
   self->plan_title = title;
 }
 
+void
+mq_snapshot_set_n_omitted (MqSnapshot *self,
+                           guint       n_omitted)
+{
+  g_return_if_fail (self != NULL);
+
+  self->n_omitted = n_omitted;
+}
+
 MqSnapshot *
 mq_snapshot_ref (MqSnapshot *self)
 {
@@ -116,6 +126,14 @@ mq_snapshot_get_n_models (MqSnapshot *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->models->len;
+}
+
+guint
+mq_snapshot_get_n_omitted (MqSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_omitted;
 }
 
 const MqModel *

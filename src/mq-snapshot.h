@@ -107,7 +107,15 @@ MqSnapshot     *mq_snapshot_parse             (const char  *data,
 MqSnapshot     *mq_snapshot_ref               (MqSnapshot  *self);
 void            mq_snapshot_unref             (MqSnapshot  *self);
 
+/* At most this many models are kept from one answer: no plan has a
+ * tenth as many, and a hostile answer of 20,000 rows is not carried into
+ * every report, menu and alert. Which are kept: mq-snapshot-parse.c. */
+#define MQ_SNAPSHOT_MAX_MODELS 256
+
 guint           mq_snapshot_get_n_models      (MqSnapshot  *self);
+/* Readable rows the answer listed beyond the MQ_SNAPSHOT_MAX_MODELS kept;
+ * 0 for any real plan. */
+guint           mq_snapshot_get_n_omitted     (MqSnapshot  *self);
 const MqModel  *mq_snapshot_get_model         (MqSnapshot  *self,
                                                guint        index);
 const MqModel  *mq_snapshot_find_model        (MqSnapshot  *self,

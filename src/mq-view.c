@@ -386,6 +386,7 @@ build_rows (MqView            *view,
   guint quota[N_RANKS] = { 0 };
   guint left = MQ_VIEW_MAX_MODELS;
   MqHeadline headline;
+  g_autofree char *more = NULL;
 
   mq_snapshot_get_headline (snapshot, input->icon_model, &input->thresholds, &headline);
 
@@ -417,17 +418,10 @@ build_rows (MqView            *view,
       add_model_rows (view, input, seen, model, i);
     }
 
-  if (n_models > MQ_VIEW_MAX_MODELS)
-    {
-      guint more = n_models - MQ_VIEW_MAX_MODELS;
-
-      /* Translators: the last menu row when the answer lists more models
-       * than the menu shows; it opens the dashboard, e.g. "37 more models…" */
-      add_row (view, g_strdup ("more-models"),
-               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…",
-                                             more), more),
-               0, FALSE, MQ_STATE_UNKNOWN, FALSE, NULL);
-    }
+  more = mq_wording_more_models (snapshot, MIN (n_models, MQ_VIEW_MAX_MODELS));
+  if (more != NULL)
+    add_row (view, g_strdup ("more-models"), g_steal_pointer (&more),
+             0, FALSE, MQ_STATE_UNKNOWN, FALSE, NULL);
 }
 
 /* ------------------------------------------------------------------ */

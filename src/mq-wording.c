@@ -148,6 +148,47 @@ mq_wording_unusable (const char *model_name)
 }
 
 char *
+mq_wording_more_models (MqSnapshot *snapshot,
+                        guint       shown)
+{
+  guint listed, more;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  listed = mq_snapshot_get_n_models (snapshot) + mq_snapshot_get_n_omitted (snapshot);
+  if (listed <= shown)
+    return NULL;
+  more = listed - shown;
+
+  /* Translators: the last row of a list of models when the answer lists
+   * more than are shown; it opens the dashboard, e.g. "37 more models…" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more model…", "%u more models…", more),
+                          more);
+}
+
+char *
+mq_wording_models_omitted (MqSnapshot *snapshot)
+{
+  guint omitted;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  omitted = mq_snapshot_get_n_omitted (snapshot);
+  if (omitted == 0)
+    return NULL;
+
+  /* Translators: under the table of models, when MiniMax's answer listed
+   * more models than any plan has; the second number is the most Leeway
+   * keeps, e.g. "19744 more models in MiniMax’s answer are not shown
+   * (Leeway keeps at most 256)." */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u more model in MiniMax’s answer is not shown (Leeway keeps at most %u).",
+                                       "%u more models in MiniMax’s answer are not shown (Leeway keeps at most %u).",
+                                       omitted),
+                          omitted, (guint) MQ_SNAPSHOT_MAX_MODELS);
+}
+
+char *
 mq_wording_resets_at (gint64 resets_at_ms,
                       gint64 now_ms)
 {

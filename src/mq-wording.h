@@ -53,6 +53,15 @@ char       *mq_wording_not_in_plan       (const char     *model_name);
 /* "Video: no usable data". */
 char       *mq_wording_unusable          (const char     *model_name);
 
+/* "37 more models…": the models of @snapshot's answer beyond the first
+ * @shown, those the snapshot left out included; NULL when there are none. */
+char       *mq_wording_more_models       (MqSnapshot     *snapshot,
+                                          guint           shown);
+
+/* The line under a full list that says how many models of the answer
+ * the snapshot left out (MQ_SNAPSHOT_MAX_MODELS); NULL when none. */
+char       *mq_wording_models_omitted    (MqSnapshot     *snapshot);
+
 /* "resets at 16:30" (the clock of @resets_at_ms seen at @now_ms); NULL when
  * the reset is not known (0). */
 char       *mq_wording_resets_at         (gint64          resets_at_ms,

@@ -192,6 +192,7 @@ test_json_token_plan (void)
 
   assert_string_member (root, "region", "global");
   assert_string_member (root, "fetched_at", "2026-06-07T18:30:00Z");
+  assert_int_member (root, "models_omitted", 0);
 
   headline = member_object (root, "headline");
   assert_string_member (headline, "model", "general");
@@ -691,6 +692,51 @@ assert_ascii_in_c_locale (MqSnapshot *snapshot,
   g_assert_null (strchr (printed, '?'));
 }
 
+/* An answer of more models than a snapshot keeps: the JSON lists those
+ * kept and counts the rest; the text says so under the table. */
+static MqSnapshot *
+parse_many_models (guint n)
+{
+  g_autoptr(GString) json = g_string_new ("{\"model_remains\":[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json, "%s{\"model_name\":\"speech-%u\",\"current_interval_total_count\":100,"
+                            "\"current_interval_usage_count\":40}", i ? "," : "", i);
+  g_string_append (json, "]}");
+  return parse_bytes (json->str, json->len, TOKEN_PLAN_NOW_MS, MQ_REGION_GLOBAL);
+}
+
+static void
+test_json_models_omitted (void)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_many_models (MQ_SNAPSHOT_MAX_MODELS + 44);
+  g_autoptr(JsonNode) node = report_json (snapshot);
+  JsonObject *root = json_node_get_object (node);
+
+  assert_int_member (root, "models_omitted", 44);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "models")), ==,
+                    MQ_SNAPSHOT_MAX_MODELS);
+}
+
+static void
+test_text_models_omitted (void)
+{
+  g_autoptr(MqSnapshot) snapshot = parse_many_models (MQ_SNAPSHOT_MAX_MODELS + 1);
+  g_autoptr(MqSnapshot) at_cap = parse_many_models (MQ_SNAPSHOT_MAX_MODELS);
+  g_auto(GStrv) lines = text_lines (snapshot, TOKEN_PLAN_NOW_MS, FALSE);
+  g_auto(GStrv) all_lines = text_lines (at_cap, TOKEN_PLAN_NOW_MS, FALSE);
+  guint n = g_strv_length (lines);
+
+  /* Headline, blank, heading, the models, the note, and the empty string
+   * after the last newline. */
+  g_assert_cmpuint (n, ==, 3 + MQ_SNAPSHOT_MAX_MODELS + 1 + 1);
+  g_assert_cmpstr (lines[n - 2], ==,
+                   "1 more model in MiniMax’s answer is not shown (Leeway keeps at most 256).");
+  g_assert_cmpuint (g_strv_length (all_lines), ==, 3 + MQ_SNAPSHOT_MAX_MODELS + 1);
+  for (guint i = 0; all_lines[i] != NULL; i++)
+    g_assert_null (strstr (all_lines[i], "not shown"));
+}
+
 static void
 test_text_c_locale_ascii (void)
 {
@@ -890,6 +936,8 @@ main (int    argc,
   g_test_add_func ("/report/json/exhausted", test_json_exhausted);
   g_test_add_func ("/report/json/legacy-counts", test_json_legacy_counts);
   g_test_add_func ("/report/json/boost", test_json_boost);
+  g_test_add_func ("/report/json/models-omitted", test_json_models_omitted);
+  g_test_add_func ("/report/text/models-omitted", test_text_models_omitted);
   g_test_add_func ("/report/json/no-text-lane", test_json_no_text_lane);
   g_test_add_func ("/report/json/errors", test_json_errors);
   g_test_add_func ("/report/text/token-plan", test_text_token_plan);

@@ -886,6 +886,10 @@ test_nesting_inside_strings_is_fine (void)
   g_string_free (json, TRUE);
 }
 
+/* An answer of more rows than MQ_SNAPSHOT_MAX_MODELS (issue 9.5: 20,000
+ * rows were carried whole into the report, the menu and the alerts, and
+ * held 100 MiB): the snapshot keeps that many, in the order of the answer,
+ * and counts the rest. */
 static void
 test_many_rows (void)
 {
@@ -893,13 +897,107 @@ test_many_rows (void)
   g_autoptr(MqSnapshot) snapshot = NULL;
 
   for (guint i = 0; i < 5000; i++)
-    g_string_append_printf (json, "%s{\"model_name\":\"m%u\",\"current_interval_remaining_percent\":%u}",
+    g_string_append_printf (json, "%s{\"model_name\":\"x%u\",\"current_interval_remaining_percent\":%u}",
                             i ? "," : "", i, i % 101);
   g_string_append (json, "],\"base_resp\":{\"status_code\":0}}");
 
   snapshot = parse_ok (json->str);
-  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, 5000);
-  g_assert_cmpfloat (mq_snapshot_get_model (snapshot, 4999)->interval.remaining_percent, ==, 4999 % 101);
+  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, MQ_SNAPSHOT_MAX_MODELS);
+  g_assert_cmpuint (mq_snapshot_get_n_omitted (snapshot), ==, 5000 - MQ_SNAPSHOT_MAX_MODELS);
+  for (guint i = 0; i < MQ_SNAPSHOT_MAX_MODELS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("x%u", i);
+
+      g_assert_cmpstr (mq_snapshot_get_model (snapshot, i)->name, ==, name);
+      g_assert_cmpfloat (mq_snapshot_get_model (snapshot, i)->interval.remaining_percent, ==, i % 101);
+    }
+  g_assert_null (mq_snapshot_find_model (snapshot, "x256"));
+  g_string_free (json, TRUE);
+}
+
+/* Exactly MQ_SNAPSHOT_MAX_MODELS rows: every one, nothing omitted. */
+static void
+test_rows_at_cap (void)
+{
+  GString *json = g_string_new ("{\"model_remains\":[");
+  g_autoptr(MqSnapshot) snapshot = NULL;
+
+  for (guint i = 0; i < MQ_SNAPSHOT_MAX_MODELS; i++)
+    g_string_append_printf (json, "%s{\"model_name\":\"m%u\",\"current_interval_remaining_percent\":5}",
+                            i ? "," : "", i);
+  g_string_append (json, "]}");
+
+  snapshot = parse_ok (json->str);
+  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, MQ_SNAPSHOT_MAX_MODELS);
+  g_assert_cmpuint (mq_snapshot_get_n_omitted (snapshot), ==, 0);
+  g_string_free (json, TRUE);
+}
+
+/* Past the cap, which rows stay: the text lane and 5-hour windows (the
+ * headline) wherever they are, then the other models in the plan, then
+ * unreadable rows, then those not in the plan; rows that are skipped
+ * anyway (no name, no numbers) are not counted as omitted. */
+static void
+test_many_rows_ranked (void)
+{
+  GString *json = g_string_new ("{\"model_remains\":[");
+  g_autoptr(MqSnapshot) snapshot = NULL;
+  guint n_in_plan = 0, n_unusable = 0;
+  const MqModel *text;
+  MqHeadline headline;
+  MqThresholds thresholds = { 20, 10 };
+
+  /* 300 not in the plan, 10 skipped rows, 200 in the plan, 100 unreadable,
+   * and the text lane last, under a name the lane test does not know but
+   * with a 5-hour window. */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (json, "{\"model_name\":\"video-%u\",\"current_interval_status\":3,"
+                            "\"current_weekly_status\":3,\"current_interval_total_count\":0,"
+                            "\"current_weekly_total_count\":0},", i);
+  for (guint i = 0; i < 10; i++)
+    g_string_append (json, "{\"note\":\"no name\"},");
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (json, "{\"model_name\":\"speech-%u\",\"current_interval_total_count\":100,"
+                            "\"current_interval_usage_count\":10},", i);
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (json, "{\"model_name\":\"broken-%u\",\"current_interval_total_count\":\"lots\"},", i);
+  g_string_append_printf (json, "{\"model_name\":\"house-blend\",\"current_interval_total_count\":1500,"
+                          "\"current_interval_usage_count\":945,"
+                          "\"start_time\":%" G_GINT64_FORMAT ",\"end_time\":%" G_GINT64_FORMAT "}]}",
+                          NOW_MS - 3600 * 1000, NOW_MS + 4 * 3600 * 1000);
+
+  snapshot = parse_ok (json->str);
+  g_assert_cmpuint (mq_snapshot_get_n_models (snapshot), ==, MQ_SNAPSHOT_MAX_MODELS);
+  g_assert_cmpuint (mq_snapshot_get_n_omitted (snapshot), ==, 601 - MQ_SNAPSHOT_MAX_MODELS);
+
+  text = mq_snapshot_find_model (snapshot, "house-blend");
+  g_assert_nonnull (text);
+  g_assert_true (text == mq_snapshot_get_model (snapshot, MQ_SNAPSHOT_MAX_MODELS - 1));
+  g_assert_true (mq_snapshot_get_headline (snapshot, NULL, &thresholds, &headline));
+  g_assert_true (headline.model == text);
+  g_assert_cmpfloat (headline.remaining_percent, ==, 63);
+
+  for (guint i = 0; i < MQ_SNAPSHOT_MAX_MODELS - 1; i++)
+    {
+      const MqModel *model = mq_snapshot_get_model (snapshot, i);
+
+      if (g_str_has_prefix (model->name, "speech-"))
+        {
+          g_autofree char *name = g_strdup_printf ("speech-%u", n_in_plan);
+
+          /* In the order of the answer. */
+          g_assert_cmpstr (model->name, ==, name);
+          n_in_plan++;
+        }
+      else
+        {
+          g_assert_true (g_str_has_prefix (model->name, "broken-"));
+          g_assert_false (model->usable);
+          n_unusable++;
+        }
+    }
+  g_assert_cmpuint (n_in_plan, ==, 200);
+  g_assert_cmpuint (n_unusable, ==, MQ_SNAPSHOT_MAX_MODELS - 1 - 200);
   g_string_free (json, TRUE);
 }
 
@@ -1312,6 +1410,8 @@ main (int   argc,
   g_test_add_func ("/snapshot/envelope/hostile", test_hostile_bodies);
   g_test_add_func ("/snapshot/envelope/nesting-in-strings", test_nesting_inside_strings_is_fine);
   g_test_add_func ("/snapshot/envelope/many-rows", test_many_rows);
+  g_test_add_func ("/snapshot/envelope/rows-at-cap", test_rows_at_cap);
+  g_test_add_func ("/snapshot/envelope/many-rows-ranked", test_many_rows_ranked);
   g_test_add_func ("/snapshot/lanes", test_lanes);
   g_test_add_func ("/snapshot/shapes/nameless-count-row", test_nameless_count_row);
   g_test_add_func ("/snapshot/shapes/nameless-daily-row", test_nameless_daily_row);

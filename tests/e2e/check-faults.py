@@ -362,15 +362,13 @@ HOSTILE_NAMES = [
 ]
 MANY_LOW_MODELS = 200
 MANY_ROWS = 20000
+# The applet's RSS with a 20,000-row answer, held and after it, against
+# the baseline before it. The snapshot keeps 256 models of it
+# (MQ_SNAPSHOT_MAX_MODELS) and the parser's freed memory is handed back
+# (mq-heap.c); measured +2 MiB either way (it was +225 MiB, then +131).
 RSS_MARGIN_KIB = 25 * 1024
-# While a 20,000-row answer is held, the applet keeps it whole (the snapshot
-# and the D-Bus Report, which is the --once --json document of every row):
-# measured +135 MiB, against the +25 MiB target (a known miss, see
-# docs/PERFORMANCE.md). This bound still catches the old unbounded growth
-# (+225 MiB, and 24 s of CPU for the menu).
-RSS_HELD_MARGIN_KIB = 180 * 1024
-# The applet hands freed memory back two seconds after a big answer is
-# replaced (mq-poller.c): RSS is read until it settles, this long at most.
+# The applet hands freed memory back two seconds after a big answer
+# (mq-poller.c): RSS is read until it settles, this long at most.
 RSS_SETTLE_S = 8
 # The menu of any answer: at most 12 models (24 rows with their sub-rows,
 # mq-view.h), "N more models…", and the 10 or so rows of the headline,
@@ -457,6 +455,13 @@ def settled_cpu(pid, quiet=1.0, timeout=60):
             return now
         last = now
     return last
+
+
+def settled_rss(pid, baseline):
+    """The applet's RSS once it is within the margin of @baseline, or after
+    RSS_SETTLE_S (memory is handed back two seconds after a big answer)."""
+    return wait_for(lambda: (lambda r: r if r - baseline <= RSS_MARGIN_KIB else None)(
+        proc_rss_kib(pid)), RSS_SETTLE_S) or proc_rss_kib(pid)
 
 
 def layout_strings(layout):
@@ -581,7 +586,7 @@ def many_rows_checks(server, applet, item, fixtures):
         return rows if any(re.search(r"\d+ more models", r["label"]) for r in rows) else None
     rows = wait_for(more_row, 30)
     cpu_after = settled_cpu(pid)
-    rss_after = proc_rss_kib(pid)
+    rss_after = settled_rss(pid, rss_before)
     props = tray.item_props(item)
     entries = layout_entries(full_layout(item, props))
     rows = rows or tray.menu_rows(item, props)
@@ -597,9 +602,9 @@ def many_rows_checks(server, applet, item, fixtures):
     report.check(len(rows) <= MENU_ROWS_LIMIT,
                  f"20,000 rows: the menu has at most {MENU_ROWS_LIMIT} rows ({len(rows)}, "
                  f"{len(models)} of them models)", tray.describe(props, rows))
-    report.check(rss_after - rss_before <= RSS_HELD_MARGIN_KIB,
-                 f"20,000 rows held: RSS within +{RSS_HELD_MARGIN_KIB // 1024} MiB of the baseline "
-                 f"(target +25 MiB: {'met' if rss_after - rss_before <= RSS_MARGIN_KIB else 'missed'})",
+    report.check(rss_after - rss_before <= RSS_MARGIN_KIB,
+                 f"20,000 rows held: RSS within +{RSS_MARGIN_KIB // 1024} MiB of the baseline "
+                 f"({(rss_after - rss_before) / 1024:+.1f} MiB)",
                  f"{rss_before} -> {rss_after} KiB")
     report.check(cpu_after - cpu_before < ROWS_CPU_LIMIT_S,
                  f"20,000 rows: under {ROWS_CPU_LIMIT_S:.0f} s of CPU to take it in "
@@ -610,17 +615,13 @@ def many_rows_checks(server, applet, item, fixtures):
     cpu_before = cpu_after
     back_to_good(server, applet, item, fixtures, "after 20,000 rows")
     cpu_after = settled_cpu(pid)
-    rss_back = wait_for(lambda: (lambda r: r if r - rss_before <= RSS_MARGIN_KIB else None)(
-        proc_rss_kib(pid)), RSS_SETTLE_S) or proc_rss_kib(pid)
-    # Still a miss (measured +98 MiB): the alert tracker keeps the state of
-    # every window of the big answer until its reset (issue 9.2), and the
-    # memory is not handed back. Bounded, not the +25 MiB target.
+    rss_back = settled_rss(pid, rss_before)
     report.note(f"rss after the good answer again: {rss_back / 1024:.1f} MiB "
                 f"({(rss_back - rss_before) / 1024:+.1f} MiB from the baseline); "
                 f"tearing the menu down {cpu_after - cpu_before:.2f} s of CPU")
-    report.check(rss_back - rss_before <= RSS_HELD_MARGIN_KIB,
-                 f"back to the good answer: RSS within +{RSS_HELD_MARGIN_KIB // 1024} MiB of the baseline "
-                 f"(target +25 MiB: {'met' if rss_back - rss_before <= RSS_MARGIN_KIB else 'missed'})",
+    report.check(rss_back - rss_before <= RSS_MARGIN_KIB,
+                 f"back to the good answer: RSS within +{RSS_MARGIN_KIB // 1024} MiB of the baseline "
+                 f"({(rss_back - rss_before) / 1024:+.1f} MiB)",
                  f"{rss_before} -> {rss_back} KiB")
     report.check(cpu_after - cpu_before < ROWS_CPU_LIMIT_S,
                  f"back to the good answer: under {ROWS_CPU_LIMIT_S:.0f} s of CPU "
