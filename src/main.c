@@ -25,6 +25,7 @@
 
 #include "mq-bar.h"
 #include "mq-cli.h"
+#include "mq-heap.h"
 
 #define APPLET_NAME "leeway-applet"
 
@@ -81,6 +82,7 @@ exec_applet (char **original_argv)
 
   g_free (original_argv[0]);
   original_argv[0] = g_strdup (applet);
+  mq_heap_prepare_exec ();
   execv (applet, original_argv);
   saved_errno = errno;
 

@@ -23,6 +23,21 @@
 
 static gboolean slices_freed;
 
+/* Whether the slice allocator keeps freed memory: GLib before 2.76, whose
+ * g_slice_alloc() is not yet a plain malloc. */
+static gboolean
+slices_cached (void)
+{
+  return glib_check_version (2, 76, 0) != NULL;
+}
+
+void
+mq_heap_prepare_exec (void)
+{
+  if (slices_cached ())
+    g_setenv (SLICE_VARIABLE, SLICE_MALLOC, FALSE);
+}
+
 void
 mq_heap_use_malloc (char **argv)
 {
@@ -30,8 +45,7 @@ mq_heap_use_malloc (char **argv)
 
   g_return_if_fail (argv != NULL && argv[0] != NULL);
 
-  /* GLib 2.76 made g_slice_alloc() a plain malloc. */
-  if (glib_check_version (2, 76, 0) == NULL)
+  if (!slices_cached ())
     {
       slices_freed = TRUE;
       return;
@@ -42,14 +56,15 @@ mq_heap_use_malloc (char **argv)
     {
       slices_freed = strstr (slice, SLICE_MALLOC) != NULL;
       /* Read by GLib before main(): not for the programs the applet
-       * starts (a browser), unless the user asked for it. */
+       * starts (a browser), unless the user asked for more than this. */
       if (g_str_equal (slice, SLICE_MALLOC))
         g_unsetenv (SLICE_VARIABLE);
       return;
     }
 
   /* The slice allocator reads G_SLICE when GLib is loaded, before main():
-   * the only way to set it is to start again with it set. */
+   * the only way to set it is to start again with it set. (Started by
+   * `leeway`, the applet has it already: mq_heap_prepare_exec().) */
   g_setenv (SLICE_VARIABLE, SLICE_MALLOC, TRUE);
   execv ("/proc/self/exe", argv);
   /* No /proc: run on, with the caches. */

@@ -12,6 +12,11 @@ G_BEGIN_DECLS
  * when the user set G_SLICE, or in the program started again. */
 void     mq_heap_use_malloc  (char **argv);
 
+/* For a program about to exec the applet: sets G_SLICE=always-malloc
+ * where mq_heap_use_malloc() would, so that the applet need not start
+ * itself again. */
+void     mq_heap_prepare_exec (void);
+
 /* Whether mq_heap_use_malloc() found the slice allocator handing memory
  * back: GLib 2.76 or later, or G_SLICE=always-malloc at start. */
 gboolean mq_heap_slices_freed (void);

@@ -98,6 +98,23 @@ test_user_setting_kept (void)
     g_assert_cmpstr (out, ==, "freed 0 G_SLICE debug-blocks\n");
 }
 
+/* `leeway` sets the variable before it execs the applet, which then need
+ * not start itself again; a user's own setting wins. */
+static void
+test_prepare_exec (void)
+{
+  gboolean cached = glib_check_version (2, 76, 0) != NULL;
+
+  g_assert_null (g_getenv ("G_SLICE"));
+  mq_heap_prepare_exec ();
+  g_assert_cmpstr (g_getenv ("G_SLICE"), ==, cached ? "always-malloc" : NULL);
+
+  g_setenv ("G_SLICE", "debug-blocks", TRUE);
+  mq_heap_prepare_exec ();
+  g_assert_cmpstr (g_getenv ("G_SLICE"), ==, "debug-blocks");
+  g_unsetenv ("G_SLICE");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -119,6 +136,7 @@ main (int   argc,
   g_test_add_func ("/heap/variable-not-passed-on", test_variable_not_passed_on);
   g_test_add_func ("/heap/memory-handed-back", test_memory_handed_back);
   g_test_add_func ("/heap/user-setting-kept", test_user_setting_kept);
+  g_test_add_func ("/heap/prepare-exec", test_prepare_exec);
 
   return g_test_run ();
 }
