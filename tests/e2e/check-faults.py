@@ -368,7 +368,9 @@ MANY_ROWS = 20000
 # (mq-heap.c); measured +2 MiB either way (it was +225 MiB, then +131).
 RSS_MARGIN_KIB = 25 * 1024
 # The applet hands freed memory back two seconds after a big answer
-# (mq-poller.c): RSS is read until it settles, this long at most.
+# (mq-poller.c): RSS is read after this long, and then until it is within
+# the margin, RSS_SETTLE_S at most.
+RSS_TRIM_WAIT_S = 3
 RSS_SETTLE_S = 8
 # The menu of any answer: at most 12 models (24 rows with their sub-rows,
 # mq-view.h), "N more models…", and the 10 or so rows of the headline,
@@ -458,8 +460,10 @@ def settled_cpu(pid, quiet=1.0, timeout=60):
 
 
 def settled_rss(pid, baseline):
-    """The applet's RSS once it is within the margin of @baseline, or after
-    RSS_SETTLE_S (memory is handed back two seconds after a big answer)."""
+    """The applet's RSS once it has handed memory back (two seconds after a
+    big answer) and is within the margin of @baseline, or after
+    RSS_SETTLE_S more."""
+    time.sleep(RSS_TRIM_WAIT_S)
     return wait_for(lambda: (lambda r: r if r - baseline <= RSS_MARGIN_KIB else None)(
         proc_rss_kib(pid)), RSS_SETTLE_S) or proc_rss_kib(pid)
 
