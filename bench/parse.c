@@ -129,10 +129,12 @@ parse_once (const GString *json,
       g_printerr ("parse: %u rows failed: %s\n", n_rows, error->message);
       return -1;
     }
-  if (mq_snapshot_get_n_models (snapshot) != n_rows)
+  /* Every row read: kept, or counted past MQ_SNAPSHOT_MAX_MODELS. */
+  if (mq_snapshot_get_n_models (snapshot) + mq_snapshot_get_n_omitted (snapshot) != n_rows ||
+      mq_snapshot_get_n_models (snapshot) != MIN (n_rows, MQ_SNAPSHOT_MAX_MODELS))
     {
-      g_printerr ("parse: %u rows gave %u models\n", n_rows,
-                  mq_snapshot_get_n_models (snapshot));
+      g_printerr ("parse: %u rows gave %u models and %u omitted\n", n_rows,
+                  mq_snapshot_get_n_models (snapshot), mq_snapshot_get_n_omitted (snapshot));
       return -1;
     }
   return elapsed;
