@@ -28,6 +28,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -35,40 +36,17 @@ import urllib.request
 
 from gi.repository import Gio, GLib
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-APP_ID = "io.github.leewayapp.Leeway"
-APP_PATH = "/io/github/leewayapp/Leeway"
-KEY = "sk-cp-BENCHMARK-KEY-not-a-real-one-0123456789"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from applet import APP_ID, APP_PATH, CLK_TCK, KEY, ROOT, cpu_ticks, rss_kib, wait_for  # noqa: E402
+
 PATH = "/v1/api/openplatform/coding_plan/remains"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 ROWS = 20000
 TRIM_WAIT_S = 3
 WAYS = {"as shipped": {}, "slice caches kept": {"G_SLICE": ""}}
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise SystemExit(f"timed out waiting for {what}")
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise SystemExit("no VmRSS")
-
-
 def cpu_s(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return cpu_ticks(pid) / CLK_TCK
 
 
 def idle_cpu_s(pid):
