@@ -323,8 +323,10 @@ finish_fetch (MqPoller   *self,
     {
       /* An answer of more rows than a snapshot keeps (thousands, under
        * the caps, hostile or not) leaves the heap full of freed parser
-       * nodes, and glibc keeps them: hand them back once it is parsed. */
-      gboolean big = mq_snapshot_get_n_omitted (snapshot) > 0;
+       * nodes, and glibc keeps them: hand them back once it is parsed,
+       * and again once the next answer has replaced it. */
+      gboolean big = mq_snapshot_get_n_omitted (snapshot) > 0 ||
+                     (self->snapshot != NULL && mq_snapshot_get_n_omitted (self->snapshot) > 0);
 
       g_clear_pointer (&self->snapshot, mq_snapshot_unref);
       self->snapshot = mq_snapshot_ref (snapshot);
